@@ -1,0 +1,36 @@
+"""cxcheck: prove in CI that customer journeys work on any device at any bandwidth.
+
+A pytest plugin (registered through the ``pytest11`` entry point as ``cxcheck.plugin``). This
+package re-exports the plain, typed data model so users can annotate fixtures with it.
+"""
+
+from cxcheck.errors import (
+    BaseUrlError,
+    BrowserNotFoundError,
+    CxError,
+    CxWarning,
+    ProfileError,
+    ThrottlingUnsupportedError,
+    UnknownProfileError,
+)
+from cxcheck.matrix import Cell
+from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BaseUrlError",
+    "BrowserNotFoundError",
+    "Catalogue",
+    "Cell",
+    "CxError",
+    "CxWarning",
+    "DeviceProfile",
+    "NetworkProfile",
+    "ProfileError",
+    "Size",
+    "ThrottlingUnsupportedError",
+    "UnknownProfileError",
+    "__version__",
+    "load_catalogue",
+]

@@ -1,0 +1,36 @@
+"""The ``cxcheck`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cxcheck.errors import CxError
+from cxcheck.listing import render_catalogue
+from cxcheck.profiles import load_catalogue
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cxcheck`` console script."""
+    parser = argparse.ArgumentParser(
+        prog="cxcheck", description="cxcheck: customer journeys on any device at any bandwidth"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    profiles = commands.add_parser("profiles", help="print the device and network catalogue")
+    profiles.add_argument("--profiles", action="append", default=[], metavar="FILE",
+                          help="also load this TOML file of profiles (repeatable)")  # fmt: skip
+    profiles.add_argument("--playwright", action="store_true",
+                          help="also list the devices of Playwright's registry")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.command == "profiles":
+        try:
+            print(render_catalogue(load_catalogue(args.profiles), args.playwright))
+        except CxError as exc:
+            print(f"cxcheck: error: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

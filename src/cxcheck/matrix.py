@@ -1,0 +1,101 @@
+"""The device × network matrix: which names apply to a test, and the cells they expand to.
+
+Precedence, highest first: command line (``--cx-devices``), the test's ``cx`` marker, the ini
+file (``cx_devices``), then the built-in default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cxcheck.errors import CxError, suggest
+from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile
+from cxcheck.throttle import check_engine
+
+DEFAULT_DEVICES = ("desktop-1080p",)
+DEFAULT_NETWORKS = ("no-throttle",)
+MARKER_KEYS = ("devices", "networks")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One device on one network: one test item."""
+
+    device: DeviceProfile
+    network: NetworkProfile
+
+    @property
+    def id(self) -> str:
+        return f"{self.device.name}-{self.network.name}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Names chosen for one axis of the matrix, and where they were chosen."""
+
+    names: tuple[str, ...]
+    where: str
+
+
+def split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"a, b c"`` or ``["a", "b"]`` → ``("a", "b", "c")``."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise CxError(f"profile names must be strings, got {item!r}")
+        out.extend(part for part in item.replace(",", " ").split() if part)
+    return tuple(out)
+
+
+def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Validate ``@pytest.mark.cx(devices=..., networks=...)`` and return its names."""
+    if args:
+        raise CxError(
+            "@pytest.mark.cx takes keyword arguments only: "
+            "@pytest.mark.cx(devices=[\"iphone-13\"], networks=[\"slow-4g\"])"
+        )
+    for key in kwargs:
+        if key not in MARKER_KEYS:
+            hint = suggest(key, MARKER_KEYS)
+            did = f" Did you mean `{hint[0]}`?" if hint else ""
+            raise CxError(
+                f"@pytest.mark.cx got unknown argument '{key}'.{did} "
+                f"It takes {' and '.join(MARKER_KEYS)}."
+            )
+    out: dict[str, tuple[str, ...]] = {}
+    for key in MARKER_KEYS:
+        if key in kwargs:
+            try:
+                names = split_names(kwargs[key])
+            except CxError as exc:
+                raise CxError(f"@pytest.mark.cx({key}=...): {exc}") from None
+            if not names:
+                raise CxError(f"@pytest.mark.cx({key}=...) is empty; name at least one profile")
+            out[key] = names
+    return out
+
+
+def choose(cli: tuple[str, ...], marker: tuple[str, ...] | None, ini: tuple[str, ...],
+           default: tuple[str, ...], option: str) -> Choice:
+    """Apply the precedence CLI > marker > ini > default."""
+    if cli:
+        return Choice(cli, f"--cx-{option}")
+    if marker:
+        return Choice(marker, f"@pytest.mark.cx({option}=...)")
+    if ini:
+        return Choice(ini, f"ini cx_{option}")
+    return Choice(default, f"the default cx_{option}")
+
+
+def build_cells(catalogue: Catalogue, devices: Choice, networks: Choice,
+                engine: str = "chromium") -> list[Cell]:
+    """Every device × network cell, devices outermost, in the order the names were given."""
+    device_profiles = catalogue.resolve_devices(devices.names, devices.where)
+    network_profiles = catalogue.resolve_networks(networks.names, networks.where)
+    check_engine(engine, device_profiles, network_profiles)
+    return [Cell(d, n) for d in device_profiles for n in network_profiles]

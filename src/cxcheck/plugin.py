@@ -1,0 +1,388 @@
+"""The pytest plugin: options, the ``cx`` marker, matrix parametrization and browser fixtures.
+
+Thin on purpose: hooks and fixtures read pytest's configuration and call plain modules
+(:mod:`cxcheck.profiles`, :mod:`cxcheck.matrix`, :mod:`cxcheck.browser`, :mod:`cxcheck.throttle`).
+Playwright is imported inside fixtures only, so ``pytest --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cxcheck.browser import ENGINES, BrowserSettings, check_base_url, context_options, env_settings
+from cxcheck.errors import CxError
+from cxcheck.listing import render_catalogue
+from cxcheck.matrix import (
+    DEFAULT_DEVICES,
+    DEFAULT_NETWORKS,
+    Cell,
+    build_cells,
+    choose,
+    marker_names,
+    split_names,
+)
+from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, load_catalogue
+from cxcheck.throttle import Throttle
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+# Option destinations; tests import these rather than spelling the strings again.
+OPT_DEVICES = "cx_devices"
+OPT_NETWORKS = "cx_networks"
+OPT_PROFILES = "cx_profiles"
+OPT_LIST = "cx_list_profiles"
+OPT_BASE_URL = "cx_base_url"
+OPT_BROWSER = "cx_browser"
+OPT_BROWSER_PATH = "cx_browser_path"
+OPT_ENDPOINT = "cx_browser_endpoint"
+OPT_HEADED = "cx_headed"
+OPT_SLOWMO = "cx_slowmo"
+
+CELL_FIXTURE = "_cx_cell"
+
+
+@dataclass
+class CxState:
+    """What cxcheck knows for the session, kept in ``config.stash``."""
+
+    catalogue: Catalogue
+    cli_devices: tuple[str, ...]
+    cli_networks: tuple[str, ...]
+    ini_devices: tuple[str, ...]
+    ini_networks: tuple[str, ...]
+    browser: BrowserSettings
+    base_url: str | None
+    browser_line: str | None = None
+    checked_urls: set[str] = field(default_factory=set)
+
+
+STATE_KEY = pytest.StashKey[CxState]()
+
+
+# --- option value types: validated while parsing ----------------------------------------------------
+
+
+def _milliseconds(value: str) -> float:
+    try:
+        ms = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of milliseconds (e.g. 250)"
+        ) from None
+    if not 0 <= ms <= 60_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: 0 to 60000 ms")
+    return ms
+
+
+def _http_url(value: str) -> str:
+    parsed = urllib.parse.urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an http(s) URL; give one like http://127.0.0.1:8000"
+        )
+    return value.rstrip("/") + "/" if parsed.path in ("", "/") else value
+
+
+def _endpoint(value: str) -> str:
+    parsed = urllib.parse.urlparse(value)
+    if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a browser endpoint; give a CDP URL like http://127.0.0.1:9222 "
+            "or a Playwright server URL like ws://127.0.0.1:3000/"
+        )
+    return value
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cxcheck", "cxcheck: customer journeys on any device at any bandwidth")
+    group.addoption(
+        "--cx-devices", dest=OPT_DEVICES, metavar="NAMES",
+        help="devices or device sets to run on, comma-separated (e.g. iphone-13,phones); "
+        "overrides @pytest.mark.cx and ini cx_devices",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-networks", dest=OPT_NETWORKS, metavar="NAMES",
+        help="network profiles or sets, comma-separated (e.g. slow-4g,no-throttle); "
+        "overrides @pytest.mark.cx and ini cx_networks",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-profiles", dest=OPT_PROFILES, metavar="FILE", action="append", default=[],
+        help="a TOML file of extra or overriding profiles and sets (repeatable; adds to ini "
+        "cx_profiles)",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-list-profiles", dest=OPT_LIST, action="store_true",
+        help="print every device, network and set, then exit",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-base-url", dest=OPT_BASE_URL, metavar="URL", type=_http_url,
+        help="the app under test; relative page.goto('/') resolves against it (ini cx_base_url)",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-browser", dest=OPT_BROWSER, choices=ENGINES,
+        help="browser engine (default chromium; only chromium can throttle) (ini cx_browser)",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-browser-path", dest=OPT_BROWSER_PATH, metavar="PATH",
+        help="browser executable to launch (env CXCHECK_BROWSER); default: Playwright's own "
+        "browser, else a system Chromium/Chrome",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-browser-endpoint", dest=OPT_ENDPOINT, metavar="URL", type=_endpoint,
+        help="connect to a running browser instead of launching one (env "
+        "CXCHECK_BROWSER_ENDPOINT): CDP http://host:port or Playwright ws://host:port/",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-headed", dest=OPT_HEADED, action="store_true",
+        help="show the browser window (local debugging)",
+    )  # fmt: skip
+    group.addoption(
+        "--cx-slowmo", dest=OPT_SLOWMO, metavar="MS", type=_milliseconds, default=0.0,
+        help="pause this many ms after each browser action (local debugging)",
+    )  # fmt: skip
+    parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
+    parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
+    parser.addini("cx_profiles", "TOML files of extra profiles, relative to the ini file",
+                  type="paths", default=[])  # fmt: skip
+    parser.addini("cx_base_url", "base URL of the app under test")
+    parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
+    parser.addini("cx_browser_path", "browser executable to launch")
+
+
+def _profile_files(config: pytest.Config) -> list[Path]:
+    ini_files: list[Path] = list(config.getini("cx_profiles"))
+    cli_files = [Path(p) for p in config.getoption(OPT_PROFILES)]
+    return [*ini_files, *cli_files]
+
+
+def _load(config: pytest.Config) -> Catalogue:
+    try:
+        return load_catalogue(_profile_files(config))
+    except CxError as exc:
+        raise pytest.UsageError(f"cxcheck: {exc}") from None
+
+
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    if config.getoption(OPT_LIST):
+        print(render_catalogue(_load(config)))
+        return 0
+    return None
+
+
+def _settings(config: pytest.Config) -> BrowserSettings:
+    env = env_settings()
+    engine = config.getoption(OPT_BROWSER) or config.getini("cx_browser") or "chromium"
+    if engine not in ENGINES:
+        raise pytest.UsageError(
+            f"cxcheck: ini cx_browser = {engine!r} is not an engine; use one of {', '.join(ENGINES)}"
+        )
+    executable = (
+        config.getoption(OPT_BROWSER_PATH) or env["executable"] or config.getini("cx_browser_path")
+    )
+    endpoint = config.getoption(OPT_ENDPOINT) or env["endpoint"]
+    if endpoint:
+        try:
+            endpoint = _endpoint(endpoint)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"cxcheck: CXCHECK_BROWSER_ENDPOINT: {exc}") from None
+    if executable and endpoint:
+        raise pytest.UsageError(
+            "cxcheck: give either a browser to launch (--cx-browser-path / CXCHECK_BROWSER) or "
+            "one to connect to (--cx-browser-endpoint), not both"
+        )
+    return BrowserSettings(
+        engine=engine,
+        executable=executable or None,
+        endpoint=endpoint or None,
+        headed=bool(config.getoption(OPT_HEADED)),
+        slowmo_ms=float(config.getoption(OPT_SLOWMO)),
+    )
+
+
+def _base_url(config: pytest.Config) -> str | None:
+    url: str | None = config.getoption(OPT_BASE_URL) or config.getini("cx_base_url") or None
+    if url:
+        try:
+            return _http_url(url)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"cxcheck: ini cx_base_url: {exc}") from None
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "cx(devices=..., networks=...): run this test on each device × network profile "
+        "(names or set names; see `cxcheck profiles`)",
+    )
+    catalogue = _load(config)
+    cli_devices = split_names(config.getoption(OPT_DEVICES))
+    cli_networks = split_names(config.getoption(OPT_NETWORKS))
+    ini_devices = split_names(config.getini("cx_devices"))
+    ini_networks = split_names(config.getini("cx_networks"))
+    state = CxState(
+        catalogue=catalogue,
+        cli_devices=cli_devices,
+        cli_networks=cli_networks,
+        ini_devices=ini_devices,
+        ini_networks=ini_networks,
+        browser=_settings(config),
+        base_url=_base_url(config),
+    )
+    # Names from the command line and ini apply to every test: check them once, up front.
+    for names, where, resolve in (
+        (cli_devices, "--cx-devices", catalogue.resolve_devices),
+        (ini_devices, "ini cx_devices", catalogue.resolve_devices),
+        (cli_networks, "--cx-networks", catalogue.resolve_networks),
+        (ini_networks, "ini cx_networks", catalogue.resolve_networks),
+    ):
+        try:
+            resolve(names, where)
+        except CxError as exc:
+            raise pytest.UsageError(f"cxcheck: {exc}") from None
+    config.stash[STATE_KEY] = state
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is None:
+        return None
+    devices = ",".join(state.cli_devices or state.ini_devices or DEFAULT_DEVICES)
+    networks = ",".join(state.cli_networks or state.ini_networks or DEFAULT_NETWORKS)
+    return (
+        f"cxcheck: engine {state.browser.engine}, base URL {state.base_url or '(none)'}, "
+        f"matrix devices={devices} networks={networks} (unless a test's cx marker says otherwise)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if CELL_FIXTURE not in metafunc.fixturenames:
+        return
+    state = metafunc.config.stash[STATE_KEY]
+    try:
+        marker = metafunc.definition.get_closest_marker("cx")
+        chosen = marker_names(marker.args, marker.kwargs) if marker else {}
+        devices = choose(state.cli_devices, chosen.get("devices"), state.ini_devices,
+                         DEFAULT_DEVICES, "devices")  # fmt: skip
+        networks = choose(state.cli_networks, chosen.get("networks"), state.ini_networks,
+                          DEFAULT_NETWORKS, "networks")  # fmt: skip
+        cells = build_cells(state.catalogue, devices, networks, state.browser.engine)
+    except CxError as exc:
+        pytest.fail(f"cxcheck: {metafunc.definition.nodeid}: {exc}", pytrace=False)
+    metafunc.parametrize(CELL_FIXTURE, cells, ids=[c.id for c in cells], indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None and state.browser_line:
+        terminalreporter.write_line(f"cxcheck browser: {state.browser_line}")
+
+
+# --- fixtures ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def _cx_cell(request: pytest.FixtureRequest) -> Cell:
+    """The device × network cell of this test item (set by parametrization)."""
+    cell = getattr(request, "param", None)
+    if not isinstance(cell, Cell):
+        pytest.fail(
+            "cxcheck fixtures must be named as test arguments (def test_x(cx_page): ...) so "
+            "that cxcheck can expand the test over its device × network matrix",
+            pytrace=False,
+        )
+    return cell
+
+
+@pytest.fixture
+def cx_device(_cx_cell: Cell) -> DeviceProfile:
+    """The device profile this test item emulates (viewport, pixel ratio, user agent, CPU...)."""
+    return _cx_cell.device
+
+
+@pytest.fixture
+def cx_network(_cx_cell: Cell) -> NetworkProfile:
+    """The network profile applied to this test item's traffic (latency, throughput, offline)."""
+    return _cx_cell.network
+
+
+@pytest.fixture(scope="session")
+def cx_catalogue(pytestconfig: pytest.Config) -> Catalogue:
+    """Every device, network and set known to this run (built-in plus cx_profiles files)."""
+    return pytestconfig.stash[STATE_KEY].catalogue
+
+
+@pytest.fixture(scope="session")
+def cx_base_url(pytestconfig: pytest.Config) -> str | None:
+    """The base URL of the app under test (--cx-base-url / cx_base_url), checked to answer."""
+    state = pytestconfig.stash[STATE_KEY]
+    url = state.base_url
+    if url and url not in state.checked_urls:
+        try:
+            check_base_url(url)
+        except CxError as exc:
+            pytest.fail(f"cxcheck: {exc}", pytrace=False)
+        state.checked_urls.add(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def cx_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
+    """The browser shared by this worker's tests: launched once, or connected to an endpoint."""
+    from playwright.sync_api import sync_playwright
+
+    from cxcheck.browser import launch
+
+    state = pytestconfig.stash[STATE_KEY]
+    pw = sync_playwright().start()
+    try:
+        browser, state.browser_line = launch(pw, state.browser)
+    except CxError as exc:
+        pw.stop()
+        pytest.fail(f"cxcheck: {exc}", pytrace=False)
+    try:
+        yield browser
+    finally:
+        try:
+            browser.close()
+        finally:
+            pw.stop()
+
+
+@pytest.fixture
+def cx_context_options(
+    cx_device: DeviceProfile, cx_network: NetworkProfile, cx_base_url: str | None
+) -> dict[str, Any]:
+    """Keyword arguments for ``browser.new_context``; override in a conftest to add your own."""
+    return context_options(cx_device, cx_network, cx_base_url)
+
+
+@pytest.fixture
+def cx_context(
+    cx_browser: Browser,
+    cx_context_options: dict[str, Any],
+    cx_device: DeviceProfile,
+    cx_network: NetworkProfile,
+) -> Iterator[BrowserContext]:
+    """A fresh browser context emulating the device, with the network throttled on every page."""
+    context = cx_browser.new_context(**cx_context_options)
+    Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def cx_page(cx_context: BrowserContext) -> Page:
+    """A page in this test's device × network context; ``goto("/")`` is relative to the base URL."""
+    return cx_context.new_page()
+

@@ -1,0 +1,91 @@
+"""Network and CPU throttling through Chromium's DevTools protocol (CDP).
+
+A CDP session belongs to one page, so conditions are applied to every page of a context: the
+ones open now and, through the context's ``page`` event, the ones opened later (popups, new tabs).
+Offline is left to Playwright's own ``offline`` context option, which every engine supports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from cxcheck.errors import ThrottlingUnsupportedError
+from cxcheck.profiles import DeviceProfile, NetworkProfile
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, CDPSession, Page
+
+CDP_ENGINES = ("chromium",)
+
+
+def needs_cdp(network: NetworkProfile) -> bool:
+    """Latency and throughput need CDP; offline alone does not."""
+    return network.latency_ms > 0 or network.down_kbps is not None or network.up_kbps is not None
+
+
+def network_conditions(network: NetworkProfile) -> dict[str, Any]:
+    """The ``Network.emulateNetworkConditions`` parameters for a profile (bytes/s, ms)."""
+    down = network.down_bytes_per_s
+    up = network.up_bytes_per_s
+    return {
+        "offline": network.offline,
+        "latency": network.latency_ms,
+        # -1 is CDP's "no limit".
+        "downloadThroughput": -1 if down is None else down,
+        "uploadThroughput": -1 if up is None else up,
+    }
+
+
+def check_engine(engine: str, devices: Iterable[DeviceProfile],
+                 networks: Iterable[NetworkProfile]) -> None:
+    """Refuse, before anything runs, a matrix the engine cannot really apply."""
+    if engine in CDP_ENGINES:
+        return
+    for network in networks:
+        if needs_cdp(network):
+            raise ThrottlingUnsupportedError(
+                f"network profile '{network.name}' throttles latency/throughput, which only "
+                f"Chromium can apply (through its DevTools protocol); {engine} would run "
+                "unthrottled. Use --cx-browser chromium, or choose networks 'no-throttle' "
+                "or 'offline' for this engine."
+            )
+    for device in devices:
+        if device.cpu_slowdown > 1:
+            raise ThrottlingUnsupportedError(
+                f"device profile '{device.name}' has cpu_slowdown {device.cpu_slowdown:g}, which "
+                f"only Chromium can apply; {engine} would run at full speed. Use --cx-browser "
+                "chromium, or a device profile with cpu_slowdown = 1 (extends + override)."
+            )
+
+
+class Throttle:
+    """Applies one network profile and CPU slowdown to every page of a browser context."""
+
+    def __init__(self, network: NetworkProfile, cpu_slowdown: float = 1.0) -> None:
+        self.network = network
+        self.cpu_slowdown = cpu_slowdown
+        # Sessions are kept so that they stay attached for the page's lifetime.
+        self.sessions: list[CDPSession] = []
+
+    @property
+    def active(self) -> bool:
+        return needs_cdp(self.network) or self.cpu_slowdown > 1
+
+    def attach(self, context: BrowserContext) -> None:
+        """Throttle the context's open pages and every page it opens from now on."""
+        if not self.active:
+            return
+        for page in context.pages:
+            self.apply(page)
+        context.on("page", self.apply)
+
+    def apply(self, page: Page) -> None:
+        """Throttle one page."""
+        session = page.context.new_cdp_session(page)
+        if needs_cdp(self.network):
+            session.send("Network.enable")
+            session.send("Network.emulateNetworkConditions", network_conditions(self.network))
+        if self.cpu_slowdown > 1:
+            session.send("Emulation.setCPUThrottlingRate", {"rate": self.cpu_slowdown})
+        self.sessions.append(session)
