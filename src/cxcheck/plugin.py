@@ -275,8 +275,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         networks = choose(state.cli_networks, chosen.get("networks"), state.ini_networks,
                           DEFAULT_NETWORKS, "networks")  # fmt: skip
         cells = build_cells(state.catalogue, devices, networks, state.browser.engine)
+        error = None
     except CxError as exc:
-        pytest.fail(f"cxcheck: {metafunc.definition.nodeid}: {exc}", pytrace=False)
+        error = f"cxcheck: {metafunc.definition.nodeid}: {exc}"
+    if error:  # failed outside the except block, so no chained traceback is printed
+        pytest.fail(error, pytrace=False)
     metafunc.parametrize(CELL_FIXTURE, cells, ids=[c.id for c in cells], indirect=True)
 
 
@@ -326,10 +329,13 @@ def cx_base_url(pytestconfig: pytest.Config) -> str | None:
     state = pytestconfig.stash[STATE_KEY]
     url = state.base_url
     if url and url not in state.checked_urls:
+        error = None
         try:
             check_base_url(url)
         except CxError as exc:
-            pytest.fail(f"cxcheck: {exc}", pytrace=False)
+            error = f"cxcheck: {exc}"
+        if error:
+            pytest.fail(error, pytrace=False)
         state.checked_urls.add(url)
     return url
 
@@ -343,11 +349,14 @@ def cx_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
 
     state = pytestconfig.stash[STATE_KEY]
     pw = sync_playwright().start()
+    error = None
     try:
         browser, state.browser_line = launch(pw, state.browser)
     except CxError as exc:
+        error = f"cxcheck: {exc}"
+    if error:
         pw.stop()
-        pytest.fail(f"cxcheck: {exc}", pytrace=False)
+        pytest.fail(error, pytrace=False)
     try:
         yield browser
     finally:

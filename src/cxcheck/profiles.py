@@ -175,7 +175,9 @@ class Catalogue:
             else:
                 registry_device = playwright_device(name)
                 if registry_device is None:
-                    known = [*self.devices, *self.device_sets, ALL_SET, *playwright_slugs()]
+                    known = [*self.devices, *self.device_sets, ALL_SET]
+                    if not suggest(name, known):
+                        known += playwright_slugs()
                     raise UnknownProfileError("device", name, known, where)
                 out.setdefault(registry_device.name, registry_device)
         return list(out.values())
