@@ -39,8 +39,11 @@ class Choice:
     where: str
 
 
-def split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """``"a, b c"`` or ``["a", "b"]`` → ``("a", "b", "c")``."""
+def split_names(value: str | Sequence[str] | None, *, spaces: bool = True) -> tuple[str, ...]:
+    """``"a, b c"`` or ``["a", "b"]`` → ``("a", "b", "c")``.
+
+    Markers pass ``spaces=False`` so that Playwright names such as ``"Galaxy S9+"`` stay whole.
+    """
     if value is None:
         return ()
     items = [value] if isinstance(value, str) else list(value)
@@ -48,7 +51,8 @@ def split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
     for item in items:
         if not isinstance(item, str):
             raise CxError(f"profile names must be strings, got {item!r}")
-        out.extend(part for part in item.replace(",", " ").split() if part)
+        parts = item.replace(",", " ").split() if spaces else item.split(",")
+        out.extend(part.strip() for part in parts if part.strip())
     return tuple(out)
 
 
@@ -71,7 +75,7 @@ def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tu
     for key in MARKER_KEYS:
         if key in kwargs:
             try:
-                names = split_names(kwargs[key])
+                names = split_names(kwargs[key], spaces=False)
             except CxError as exc:
                 raise CxError(f"@pytest.mark.cx({key}=...): {exc}") from None
             if not names:

@@ -73,15 +73,15 @@ class DeviceProfile:
     viewport: Size
     screen: Size
     pixel_ratio: float = 1.0
-    user_agent: str | None = None
+    user_agent: str | None = field(default=None, repr=False)
     mobile: bool = False
     touch: bool = False
     cpu_slowdown: float = 1.0
     color_scheme: str | None = None
     reduced_motion: str | None = None
     locale: str | None = None
-    source: str = ""
-    origin: str = ""
+    source: str = field(default="", repr=False)
+    origin: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,8 @@ class NetworkProfile:
     down_kbps: float | None = None
     up_kbps: float | None = None
     offline: bool = False
-    source: str = ""
-    origin: str = ""
+    source: str = field(default="", repr=False)
+    origin: str = field(default="", repr=False)
 
     @property
     def throttled(self) -> bool:
@@ -172,8 +172,10 @@ class Catalogue:
                     out.setdefault(member, self.devices[member])
             elif name in self.devices:
                 out.setdefault(name, self.devices[name])
+            elif slugify(name) in self.devices:
+                out.setdefault(slugify(name), self.devices[slugify(name)])
             else:
-                registry_device = playwright_device(name)
+                registry_device = playwright_device(slugify(name))
                 if registry_device is None:
                     known = [*self.devices, *self.device_sets, ALL_SET]
                     if not suggest(name, known):
@@ -348,11 +350,11 @@ def _line_of(text: str, table: str, name: str | None = None) -> int | None:
     """The line where a table (or ``table.name`` / ``name = ...`` in it) is defined, if found."""
     quoted = rf"(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')" if name else ""
     patterns = (
-        [rf"^\s*\[\s*{re.escape(table)}\s*\.\s*{quoted}\s*[\].]"] if name
-        else [rf"^\s*\[\s*{re.escape(table)}\s*\]", rf"^\s*{re.escape(table)}\s*="]
+        [rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*{quoted}[ \t]*[\].]"] if name
+        else [rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*[\].]", rf"^[ \t]*{re.escape(table)}[ \t]*="]
     )  # fmt: skip
     if name:
-        patterns.append(rf"^\s*{quoted}\s*=")
+        patterns.append(rf"^[ \t]*{quoted}[ \t]*=")
     for pattern in patterns:
         match = re.search(pattern, text, re.MULTILINE)
         if match:
@@ -648,7 +650,9 @@ def playwright_device(name: str) -> DeviceProfile | None:
     entry = _load_registry().get(name)
     if entry is None:
         return None
-    label, d = entry
+    label, raw = entry
+    # Playwright for Python names the keys in snake_case; the JS registry in camelCase.
+    d = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in raw.items()}
     viewport = d.get("viewport") or {"width": 1280, "height": 720}
     screen = d.get("screen") or viewport
     mobile = bool(d.get("isMobile", False))

@@ -1,0 +1,46 @@
+"""Shared fixtures of cxcheck's own tests: the test page server and helpers for real pytest runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "fixtures"))
+
+import pageserver  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pages_url() -> Iterator[str]:
+    """Base URL of fixtures/pages served over real HTTP on 127.0.0.1."""
+    with pageserver.serve() as url:
+        yield url
+
+
+@pytest.fixture
+def cx_context_options(cx_context_options: dict[str, Any], pages_url: str) -> dict[str, Any]:
+    """cxcheck's own browser tests run against the page server (the documented override hook)."""
+    return {**cx_context_options, "base_url": pages_url}
+
+
+@pytest.fixture
+def run_pytest(pytester: pytest.Pytester, pages_url: str) -> Any:
+    """Run a real pytest session in a subprocess against the page server."""
+
+    def run(*args: str, base_url: bool = True, timeout: float = 240) -> pytest.RunResult:
+        extra = ["--cx-base-url", pages_url] if base_url else []
+        return pytester.runpytest_subprocess(*extra, *args,
+                                             timeout=timeout)  # fmt: skip
+
+    return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Child pytest runs must not pick up this suite's options through PYTEST_ADDOPTS.
+    os.environ.pop("PYTEST_ADDOPTS", None)
