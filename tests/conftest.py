@@ -35,8 +35,7 @@ def run_pytest(pytester: pytest.Pytester, pages_url: str) -> Any:
 
     def run(*args: str, base_url: bool = True, timeout: float = 240) -> pytest.RunResult:
         extra = ["--cx-base-url", pages_url] if base_url else []
-        return pytester.runpytest_subprocess(*extra, *args,
-                                             timeout=timeout)  # fmt: skip
+        return pytester.runpytest_subprocess(*extra, *args, timeout=timeout)
 
     return run
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -45,11 +44,17 @@ def test_system_chromium_found_on_path(tmp_path: Path) -> None:
 
 def test_nothing_found_says_what_was_tried_and_how_to_get_one(tmp_path: Path) -> None:
     with pytest.raises(BrowserNotFoundError) as info:
-        find_browser(BrowserSettings(), str(tmp_path / "pw"), path_env=str(tmp_path),
-                     extra_paths=())  # fmt: skip
+        find_browser(
+            BrowserSettings(), str(tmp_path / "pw"), path_env=str(tmp_path), extra_paths=()
+        )
     message = str(info.value)
-    for words in ("Tried, in order", "CXCHECK_BROWSER", "Playwright's own chromium",
-                  "python -m playwright install chromium", "apt-get install -y chromium"):
+    for words in (
+        "Tried, in order",
+        "CXCHECK_BROWSER",
+        "Playwright's own chromium",
+        "python -m playwright install chromium",
+        "apt-get install -y chromium",
+    ):
         assert words in message
 
 
@@ -67,5 +72,3 @@ def test_base_url_that_does_not_answer_is_named(pages_url: str) -> None:
     check_base_url(pages_url + "no-such-page")  # a 404 still answers
     with pytest.raises(BaseUrlError, match=r"http://127\.0\.0\.1:9/ does not answer"):
         check_base_url("http://127.0.0.1:9/", timeout_s=5)
-
-

@@ -38,16 +38,19 @@ def theory(network: NetworkProfile, size: int, rate: float | None) -> float:
     return network.latency_ms / 1000 + (size / rate if rate else 0)
 
 
-@pytest.mark.cx(devices=["iphone-13", "galaxy-s9-plus", "desktop-4k", "ipad-mini"],
-                networks=["no-throttle"])  # fmt: skip
+@pytest.mark.cx(
+    devices=["iphone-13", "galaxy-s9-plus", "desktop-4k", "ipad-mini"], networks=["no-throttle"]
+)
 def test_the_page_sees_the_device(cx_page: Any, cx_device: DeviceProfile) -> None:
     cx_page.goto("/emulation.html")
     seen = cx_page.evaluate("seen()")
     assert (seen["innerWidth"], seen["innerHeight"]) == (
-        cx_device.viewport.width, cx_device.viewport.height
+        cx_device.viewport.width,
+        cx_device.viewport.height,
     )
     assert (seen["screenWidth"], seen["screenHeight"]) == (
-        cx_device.screen.width, cx_device.screen.height
+        cx_device.screen.width,
+        cx_device.screen.height,
     )
     assert seen["dpr"] == pytest.approx(cx_device.pixel_ratio)
     assert seen["userAgent"] == cx_device.user_agent
@@ -105,7 +108,7 @@ def test_cpu_slowdown_is_applied(cx_page: Any, cx_browser: Any, pages_url: str) 
     def busy(page: Any) -> float:
         page.goto(pages_url + "index.html")
         page.evaluate(BUSY)  # warm the JIT
-        return min(page.evaluate(BUSY) for _ in range(3))
+        return min(float(page.evaluate(BUSY)) for _ in range(3))
 
     unthrottled = cx_browser.new_context()
     try:

@@ -19,9 +19,12 @@ from cxcheck.profiles import load_catalogue
     ],
 )
 def test_precedence_cli_marker_ini_default(
-    cli: tuple[str, ...], marker: tuple[str, ...] | None, ini: tuple[str, ...],
-    expected: tuple[str, ...], where: str,
-) -> None:  # fmt: skip
+    cli: tuple[str, ...],
+    marker: tuple[str, ...] | None,
+    ini: tuple[str, ...],
+    expected: tuple[str, ...],
+    where: str,
+) -> None:
     assert choose(cli, marker, ini, ("d",), "devices") == Choice(expected, where)
 
 
@@ -40,20 +43,24 @@ def test_split_names_accepts_commas_spaces_and_lists() -> None:
         ((), {"devices": [3]}, "must be strings"),
     ],
 )
-def test_bad_markers_are_explained(args: tuple[object, ...], kwargs: dict[str, object],
-                                   message: str) -> None:  # fmt: skip
+def test_bad_markers_are_explained(
+    args: tuple[object, ...], kwargs: dict[str, object], message: str
+) -> None:
     with pytest.raises(CxError, match=message):
         marker_names(args, kwargs)
 
 
 def test_cells_are_devices_times_networks_with_ids() -> None:
     cat = load_catalogue()
-    cells = build_cells(cat, Choice(("iphone-13", "desktop-1080p"), ""),
-                        Choice(("slow-4g", "no-throttle"), ""))  # fmt: skip
+    cells = build_cells(
+        cat, Choice(("iphone-13", "desktop-1080p"), ""), Choice(("slow-4g", "no-throttle"), "")
+    )
     assert [c.id for c in cells] == [
-        "iphone-13-slow-4g", "iphone-13-no-throttle",
-        "desktop-1080p-slow-4g", "desktop-1080p-no-throttle",
-    ]  # fmt: skip
+        "iphone-13-slow-4g",
+        "iphone-13-no-throttle",
+        "desktop-1080p-slow-4g",
+        "desktop-1080p-no-throttle",
+    ]
 
 
 def test_engines_that_cannot_throttle_are_refused() -> None:
@@ -63,6 +70,7 @@ def test_engines_that_cannot_throttle_are_refused() -> None:
     with pytest.raises(ThrottlingUnsupportedError, match="cpu_slowdown"):
         build_cells(cat, Choice(("low-end-android",), ""), Choice(("no-throttle",), ""), "webkit")
     # Offline and unthrottled need no CDP: fine on any engine.
-    cells = build_cells(cat, Choice(("desktop-1080p",), ""),
-                        Choice(("offline", "no-throttle"), ""), "firefox")  # fmt: skip
+    cells = build_cells(
+        cat, Choice(("desktop-1080p",), ""), Choice(("offline", "no-throttle"), ""), "firefox"
+    )
     assert len(cells) == 2

@@ -1,4 +1,4 @@
-"""The plugin as users run it: real pytest sessions (pytester, subprocess) against a real browser."""
+"""The plugin as users run it: real pytest sessions (pytester) against a real browser."""
 
 from __future__ import annotations
 
@@ -26,19 +26,19 @@ def test_home(cx_page, cx_device, cx_network):
 """
 
 
-
-
 def test_issue_example_runs_as_six_items(pytester: pytest.Pytester, run_pytest: Any) -> None:
     pytester.makepyfile(test_home=ISSUE_EXAMPLE)
     result = run_pytest("-v")
     result.assert_outcomes(passed=6)
-    result.stdout.fnmatch_lines([
-        "*test_home[[]iphone-13-slow-4g[]] PASSED*",
-        "*test_home[[]iphone-13-no-throttle[]] PASSED*",
-        "*test_home[[]pixel-7-slow-4g[]] PASSED*",
-        "*test_home[[]desktop-1080p-no-throttle[]] PASSED*",
-        "cxcheck browser: chromium*",
-    ])  # fmt: skip
+    result.stdout.fnmatch_lines(
+        [
+            "*test_home[[]iphone-13-slow-4g[]] PASSED*",
+            "*test_home[[]iphone-13-no-throttle[]] PASSED*",
+            "*test_home[[]pixel-7-slow-4g[]] PASSED*",
+            "*test_home[[]desktop-1080p-no-throttle[]] PASSED*",
+            "cxcheck browser: chromium*",
+        ]
+    )
 
 
 PRECEDENCE = """
@@ -59,32 +59,43 @@ class TestClassMarker:
 """
 
 
-def test_precedence_cli_over_marker_over_ini_over_default(pytester: pytest.Pytester,
-                                                          run_pytest: Any) -> None:  # fmt: skip
-    pytester.makepyfile(test_prec=PRECEDENCE.replace("def test_in_class(cx_network, self=None)",
-                                                     "def test_in_class(self, cx_network)"))
+def test_precedence_cli_over_marker_over_ini_over_default(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile(
+        test_prec=PRECEDENCE.replace(
+            "def test_in_class(cx_network, self=None)", "def test_in_class(self, cx_network)"
+        )
+    )
     result = run_pytest("--collect-only", "-q")
-    result.stdout.fnmatch_lines([
-        "test_prec.py::test_marked[[]iphone-13-no-throttle[]]",
-        "test_prec.py::test_unmarked[[]desktop-1080p-no-throttle[]]",  # the built-in default
-        "test_prec.py::TestClassMarker::test_in_class[[]desktop-1080p-3g[]]",
-        "test_prec.py::TestClassMarker::test_in_class[[]desktop-1080p-fast-4g[]]",
-    ])  # fmt: skip
+    result.stdout.fnmatch_lines(
+        [
+            "test_prec.py::test_marked[[]iphone-13-no-throttle[]]",
+            "test_prec.py::test_unmarked[[]desktop-1080p-no-throttle[]]",  # the built-in default
+            "test_prec.py::TestClassMarker::test_in_class[[]desktop-1080p-3g[]]",
+            "test_prec.py::TestClassMarker::test_in_class[[]desktop-1080p-fast-4g[]]",
+        ]
+    )
     pytester.makeini("[pytest]\ncx_devices = pixel-7, ipad-mini\ncx_networks = slow-4g\n")
     result = run_pytest("--collect-only", "-q")
-    result.stdout.fnmatch_lines([
-        "test_prec.py::test_marked[[]iphone-13-slow-4g[]]",  # marker beats ini
-        "test_prec.py::test_unmarked[[]pixel-7-slow-4g[]]",  # ini beats default
-        "test_prec.py::test_unmarked[[]ipad-mini-slow-4g[]]",
-    ])  # fmt: skip
-    result = run_pytest("--collect-only", "-q", "--cx-devices", "small-phone-320",
-                        "--cx-networks", "offline")  # fmt: skip
-    result.stdout.fnmatch_lines([
-        "test_prec.py::test_marked[[]small-phone-320-offline[]]",  # CLI beats marker
-        "test_prec.py::test_unmarked[[]small-phone-320-offline[]]",
-        "test_prec.py::TestClassMarker::test_in_class[[]small-phone-320-offline[]]",
-        "3 tests collected*",
-    ])  # fmt: skip
+    result.stdout.fnmatch_lines(
+        [
+            "test_prec.py::test_marked[[]iphone-13-slow-4g[]]",  # marker beats ini
+            "test_prec.py::test_unmarked[[]pixel-7-slow-4g[]]",  # ini beats default
+            "test_prec.py::test_unmarked[[]ipad-mini-slow-4g[]]",
+        ]
+    )
+    result = run_pytest(
+        "--collect-only", "-q", "--cx-devices", "small-phone-320", "--cx-networks", "offline"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "test_prec.py::test_marked[[]small-phone-320-offline[]]",  # CLI beats marker
+            "test_prec.py::test_unmarked[[]small-phone-320-offline[]]",
+            "test_prec.py::TestClassMarker::test_in_class[[]small-phone-320-offline[]]",
+            "3 tests collected*",
+        ]
+    )
 
 
 def test_sets_and_playwright_names_expand(pytester: pytest.Pytester, run_pytest: Any) -> None:
@@ -95,8 +106,9 @@ def test_sets_and_playwright_names_expand(pytester: pytest.Pytester, run_pytest:
             pass
     """)
     result = run_pytest("--collect-only", "-q")
-    result.stdout.fnmatch_lines(["*test_x[[]laptop-1366-fast-4g[]]", "*test_x[[]pixel-4a-5g-3g[]]",
-                                 "15 tests collected*"])  # fmt: skip
+    result.stdout.fnmatch_lines(
+        ["*test_x[[]laptop-1366-fast-4g[]]", "*test_x[[]pixel-4a-5g-3g[]]", "15 tests collected*"]
+    )
 
 
 def test_k_and_last_failed_select_cells(pytester: pytest.Pytester, run_pytest: Any) -> None:
@@ -115,8 +127,9 @@ def test_k_and_last_failed_select_cells(pytester: pytest.Pytester, run_pytest: A
     result.stdout.fnmatch_lines(["*test_x[[]iphone-13-slow-4g[]] FAILED*"])
 
 
-def test_runs_under_xdist_with_a_browser_per_worker(pytester: pytest.Pytester,
-                                                    run_pytest: Any) -> None:  # fmt: skip
+def test_runs_under_xdist_with_a_browser_per_worker(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
     pytester.makepyfile(ISSUE_EXAMPLE)
     result = run_pytest("-n", "2", "-v")
     result.assert_outcomes(passed=6)
@@ -126,18 +139,24 @@ def test_runs_under_xdist_with_a_browser_per_worker(pytester: pytest.Pytester,
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--cx-devices", "iphone13"], "*cxcheck: unknown device 'iphone13' (in --cx-devices)."
-                                       " Did you mean `iphone-13`*"),
+        (
+            ["--cx-devices", "iphone13"],
+            "*cxcheck: unknown device 'iphone13' (in --cx-devices). Did you mean `iphone-13`*",
+        ),
         (["--cx-networks", "slow4g"], "*unknown network 'slow4g'*Did you mean `slow-4g`*"),
         (["--cx-slowmo", "-5"], "*--cx-slowmo: -5 is out of range: 0 to 60000 ms*"),
-        (["--cx-base-url", "localhost:8000"], "*--cx-base-url: 'localhost:8000' is not an http(s)*"),
+        (
+            ["--cx-base-url", "localhost:8000"],
+            "*--cx-base-url: 'localhost:8000' is not an http(s)*",
+        ),
         (["--cx-browser-endpoint", "chrome"], "*--cx-browser-endpoint: 'chrome' is not a browser*"),
         (["--cx-browser", "opera"], "*--cx-browser: invalid choice: 'opera'*"),
         (["--cx-profiles", "missing.toml"], "*missing.toml: no such profile file*"),
     ],
 )
-def test_bad_options_are_usage_errors(pytester: pytest.Pytester, args: list[str],
-                                      message: str) -> None:  # fmt: skip
+def test_bad_options_are_usage_errors(
+    pytester: pytest.Pytester, args: list[str], message: str
+) -> None:
     result = pytester.runpytest_subprocess(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
@@ -158,21 +177,24 @@ def test_unknown_name_in_marker_fails_collection_with_a_suggestion(
     """)
     result = run_pytest()
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines([
-        "*test_x: unknown device 'pixel7' (in @pytest.mark.cx(devices=...)). "
-        "Did you mean `pixel-7`*",
-    ])  # fmt: skip
+    result.stdout.fnmatch_lines(
+        [
+            "*test_x: unknown device 'pixel7' (in @pytest.mark.cx(devices=...)). "
+            "Did you mean `pixel-7`*",
+        ]
+    )
     assert "Traceback" not in result.stdout.str()
     assert "During handling" not in result.stdout.str()
 
 
-def test_user_profiles_from_ini_apply_in_the_browser(pytester: pytest.Pytester,
-                                                     run_pytest: Any) -> None:  # fmt: skip
+def test_user_profiles_from_ini_apply_in_the_browser(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
     pytester.mkdir("cx")
     pytester.path.joinpath("cx", "profiles.toml").write_text(
         '[devices.kiosk-dark]\nextends = "ipad-mini"\ncolor_scheme = "dark"\n'
         'reduced_motion = "reduce"\nlocale = "de-DE"\n'
-        '[networks.hotel-wifi]\nlatency_ms = 300\ndown_kbps = 2000\nup_kbps = 500\n'
+        "[networks.hotel-wifi]\nlatency_ms = 300\ndown_kbps = 2000\nup_kbps = 500\n"
     )
     pytester.makeini("[pytest]\ncx_profiles = cx/profiles.toml\n")
     pytester.makepyfile("""
@@ -197,23 +219,42 @@ def test_malformed_user_profile_file_is_a_usage_error(pytester: pytest.Pytester)
     )
     result = pytester.runpytest_subprocess("--cx-profiles", "bad.toml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([
-        "ERROR: cxcheck: bad.toml:1: profile 'phone', field 'pixel_ratio': 0 is out of range: "
-        "must be between 0.5 and 8 device px per CSS px",
-    ])  # fmt: skip
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: cxcheck: bad.toml:1: profile 'phone', field 'pixel_ratio': 0 is out of range: "
+            "must be between 0.5 and 8 device px per CSS px",
+        ]
+    )
 
 
 def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> None:
-    options = ["--cx-devices", "--cx-networks", "--cx-profiles", "--cx-list-profiles",
-               "--cx-base-url", "--cx-browser", "--cx-browser-path", "--cx-browser-endpoint",
-               "--cx-headed", "--cx-slowmo"]  # fmt: skip
+    options = [
+        "--cx-devices",
+        "--cx-networks",
+        "--cx-profiles",
+        "--cx-list-profiles",
+        "--cx-base-url",
+        "--cx-browser",
+        "--cx-browser-path",
+        "--cx-browser-endpoint",
+        "--cx-headed",
+        "--cx-slowmo",
+    ]
     result = pytester.runpytest_subprocess("--help")
     for option in options:
         result.stdout.fnmatch_lines([f"*{option}*"])
     result.stdout.fnmatch_lines(["*cx_devices*", "*cx_profiles*", "*cx_base_url*"])
     fixtures = pytester.runpytest_subprocess("--fixtures")
-    for name in ("cx_page", "cx_context", "cx_browser", "cx_device", "cx_network",
-                 "cx_base_url", "cx_context_options", "cx_catalogue"):  # fmt: skip
+    for name in (
+        "cx_page",
+        "cx_context",
+        "cx_browser",
+        "cx_device",
+        "cx_network",
+        "cx_base_url",
+        "cx_context_options",
+        "cx_catalogue",
+    ):
         fixtures.stdout.fnmatch_lines([f"{name}*", "    [A-Z]*"], consecutive=True)
     markers = pytester.runpytest_subprocess("--markers")
     markers.stdout.fnmatch_lines(["@pytest.mark.cx(devices=..., networks=...): run this test*"])
@@ -228,19 +269,22 @@ def test_base_url_that_does_not_answer_is_a_clear_error(pytester: pytest.Pyteste
     assert time.monotonic() - started < 60  # not a 30 s navigation timeout per test
 
 
-def test_no_browser_is_one_clear_error(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
-                                       tmp_path: Path) -> None:  # fmt: skip
+def test_no_browser_is_one_clear_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
     monkeypatch.delenv("CXCHECK_BROWSER", raising=False)
     pytester.makepyfile("def test_a(cx_page):\n    pass\n\ndef test_b(cx_page):\n    pass\n")
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines([
-        "*cxcheck found no chromium browser. Tried, in order:",
-        "*python -m playwright install chromium*",
-        "*apt-get install -y chromium*",
-    ])  # fmt: skip
+    result.stdout.fnmatch_lines(
+        [
+            "*cxcheck found no chromium browser. Tried, in order:",
+            "*python -m playwright install chromium*",
+            "*apt-get install -y chromium*",
+        ]
+    )
 
 
 def test_engine_that_cannot_throttle_refuses_throttled_networks(pytester: pytest.Pytester) -> None:
@@ -261,8 +305,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_connects_to_a_running_browser_over_cdp(pytester: pytest.Pytester, run_pytest: Any,
-                                                tmp_path: Path) -> None:  # fmt: skip
+def test_connects_to_a_running_browser_over_cdp(
+    pytester: pytest.Pytester, run_pytest: Any, tmp_path: Path
+) -> None:
     from cxcheck.browser import CHROMIUM_ARGS, BrowserSettings, find_browser
 
     exe = find_browser(BrowserSettings(), None).executable
@@ -270,11 +315,18 @@ def test_connects_to_a_running_browser_over_cdp(pytester: pytest.Pytester, run_p
         pytest.skip("needs a Chromium executable to start by hand")
     port = _free_port()
     chrome = subprocess.Popen(
-        [exe, "--headless", *CHROMIUM_ARGS, f"--remote-debugging-port={port}",
-         "--remote-debugging-address=127.0.0.1", f"--user-data-dir={tmp_path / 'profile'}",
-         "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            exe,
+            "--headless",
+            *CHROMIUM_ARGS,
+            f"--remote-debugging-port={port}",
+            "--remote-debugging-address=127.0.0.1",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         endpoint = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

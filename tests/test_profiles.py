@@ -19,14 +19,41 @@ from cxcheck.profiles import (
 )
 
 REQUIRED_DEVICES = [
-    "iphone-13", "iphone-se", "pixel-7", "galaxy-s9-plus", "low-end-android", "small-phone-320",
-    "ipad-mini", "ipad-pro-11", "laptop-1366", "laptop-1440", "desktop-1080p", "desktop-4k",
-]  # fmt: skip
+    "iphone-13",
+    "iphone-se",
+    "pixel-7",
+    "galaxy-s9-plus",
+    "low-end-android",
+    "small-phone-320",
+    "ipad-mini",
+    "ipad-pro-11",
+    "laptop-1366",
+    "laptop-1440",
+    "desktop-1080p",
+    "desktop-4k",
+]
 REQUIRED_NETWORKS = [
-    "offline", "no-throttle", "3g", "slow-4g", "fast-4g", "lighthouse-mobile", "lighthouse-3g",
-    "lighthouse-desktop", "wpt-dial", "wpt-edge", "wpt-2g", "wpt-3g-slow", "wpt-3g",
-    "wpt-3g-fast", "wpt-dsl", "wpt-cable", "wpt-4g", "wpt-4g-fast", "wpt-lte", "wpt-fiber",
-]  # fmt: skip
+    "offline",
+    "no-throttle",
+    "3g",
+    "slow-4g",
+    "fast-4g",
+    "lighthouse-mobile",
+    "lighthouse-3g",
+    "lighthouse-desktop",
+    "wpt-dial",
+    "wpt-edge",
+    "wpt-2g",
+    "wpt-3g-slow",
+    "wpt-3g",
+    "wpt-3g-fast",
+    "wpt-dsl",
+    "wpt-cable",
+    "wpt-4g",
+    "wpt-4g-fast",
+    "wpt-lte",
+    "wpt-fiber",
+]
 
 
 def test_builtin_catalogue_has_the_required_profiles() -> None:
@@ -93,7 +120,8 @@ def test_playwright_registry_devices_resolve_by_slug() -> None:
 
 def test_user_file_adds_overrides_and_extends(tmp_path: Path) -> None:
     extra = tmp_path / "mine.toml"
-    extra.write_text(textwrap.dedent("""
+    extra.write_text(
+        textwrap.dedent("""
         [devices.kiosk]
         viewport = { width = 1080, height = 1920 }
         touch = true
@@ -115,7 +143,8 @@ def test_user_file_adds_overrides_and_extends(tmp_path: Path) -> None:
 
         [device-sets]
         ours = ["kiosk", "iphone-13-dark", "smoke"]
-    """))
+    """)
+    )
     cat = load_catalogue([extra])
     dark = cat.devices["iphone-13-dark"]
     assert dark.viewport == cat.devices["iphone-13"].viewport
@@ -123,7 +152,9 @@ def test_user_file_adds_overrides_and_extends(tmp_path: Path) -> None:
     assert cat.devices["kiosk"].device_class == "desktop" and cat.devices["kiosk"].pixel_ratio == 1
     assert cat.networks["slow-4g"].latency_ms == 600  # overridden
     assert [d.name for d in cat.resolve_devices(["ours"])][:3] == [
-        "kiosk", "iphone-13-dark", "iphone-13"
+        "kiosk",
+        "iphone-13-dark",
+        "iphone-13",
     ]
 
 
@@ -131,11 +162,17 @@ BAD_FILES = [
     # (file text, line expected, words the message must hold)
     ("[devices.x]\nviewport = { width = 390 height = 844 }\n", 2, ["not valid TOML"]),
     ("[devices.x]\nlabel = 'x'\n", 1, ["profile 'x'", "field 'viewport'", "missing"]),
-    ("\n[devices.x]\nviewport = { width = 20000, height = 800 }\n", 2,
-     ["'viewport'", "out of range", "100 to 8000"]),
+    (
+        "\n[devices.x]\nviewport = { width = 20000, height = 800 }\n",
+        2,
+        ["'viewport'", "out of range", "100 to 8000"],
+    ),
     ("[devices.x]\nviewport = { width = 390.5, height = 800 }\n", 1, ["whole number"]),
-    ("[devices.x]\nviewport = { width = 390, height = 800 }\npixelratio = 2\n", 1,
-     ["unknown field", "`pixel_ratio`"]),
+    (
+        "[devices.x]\nviewport = { width = 390, height = 800 }\npixelratio = 2\n",
+        1,
+        ["unknown field", "`pixel_ratio`"],
+    ),
     ("[networks.n]\ndown_kbps = 0\n", 1, ["'down_kbps'", "out of range"]),
     ("[networks.n]\ndown_kbps = -5\n", 1, ["out of range", "between 0.001"]),
     ("[networks.n]\nlatency_ms = 'fast'\n", 1, ["must be a number"]),
@@ -143,12 +180,19 @@ BAD_FILES = [
     ("[devics.x]\nlabel = 'x'\n", 1, ["unknown table [devics]", "[devices]"]),
     ("[devices.x]\nextends = 'iphone13'\n", 1, ["extends unknown device", "`iphone-13`"]),
     ("[devices.a]\nextends = 'b'\n[devices.b]\nextends = 'a'\n", 1, ["circle"]),
-    ("[device-sets]\nmine = ['iphone-13', 'pixle-7']\n", 2, ["unknown device 'pixle-7'", "pixel-7"]),
+    (
+        "[device-sets]\nmine = ['iphone-13', 'pixle-7']\n",
+        2,
+        ["unknown device 'pixle-7'", "pixel-7"],
+    ),
     ("[device-sets]\nall = ['iphone-13']\n", 2, ["built in"]),
     ("[device-sets]\niphone-13 = ['pixel-7']\n", 2, ["both a device and a device set"]),
     ("[devices.'Big Phone']\nviewport = { width = 390, height = 800 }\n", 1, ["not a valid name"]),
-    ("[devices.x]\nviewport = { width = 390, height = 800 }\ncolor_scheme = 'blue'\n", 1,
-     ["light, dark, no-preference"]),
+    (
+        "[devices.x]\nviewport = { width = 390, height = 800 }\ncolor_scheme = 'blue'\n",
+        1,
+        ["light, dark, no-preference"],
+    ),
 ]
 
 
@@ -171,25 +215,49 @@ def test_missing_profile_file_is_named(tmp_path: Path) -> None:
         load_catalogue([tmp_path / "nope.toml"])
 
 
-# --- fuzzing: any input gives a catalogue or a ProfileError, never another exception -------------
+# --- fuzzing: any input gives a catalogue or a ProfileError, never another exception ---
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
     st.text(max_size=12),
-)  # fmt: skip
+)
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 field_names = st.sampled_from(
-    ["label", "class", "viewport", "screen", "pixel_ratio", "user_agent", "mobile", "touch",
-     "cpu_slowdown", "color_scheme", "reduced_motion", "locale", "extends", "latency_ms",
-     "down_kbps", "up_kbps", "offline", "source", "width"]
-)  # fmt: skip
+    [
+        "label",
+        "class",
+        "viewport",
+        "screen",
+        "pixel_ratio",
+        "user_agent",
+        "mobile",
+        "touch",
+        "cpu_slowdown",
+        "color_scheme",
+        "reduced_motion",
+        "locale",
+        "extends",
+        "latency_ms",
+        "down_kbps",
+        "up_kbps",
+        "offline",
+        "source",
+        "width",
+    ]
+)
 sizes = st.fixed_dictionaries({"width": st.integers(-10, 9000), "height": st.integers(-10, 9000)})
-profile_bodies = st.dictionaries(field_names, values | sizes | st.sampled_from(["iphone-13", "x"]),
-                                 max_size=6)  # fmt: skip
+profile_bodies = st.dictionaries(
+    field_names, values | sizes | st.sampled_from(["iphone-13", "x"]), max_size=6
+)
 names = st.sampled_from(["x", "y", "iphone-13", "slow-4g", "Bad Name", "all", "phones"])
 documents = st.fixed_dictionaries(
     {},

@@ -218,4 +218,3 @@ def check_base_url(url: str, timeout_s: float = 10.0) -> None:
 def env_settings(env: Mapping[str, str] = os.environ) -> dict[str, str | None]:
     """Browser settings that may come from the environment."""
     return {"executable": env.get(BROWSER_ENV) or None, "endpoint": env.get(ENDPOINT_ENV) or None}
-

@@ -18,10 +18,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     profiles = commands.add_parser("profiles", help="print the device and network catalogue")
-    profiles.add_argument("--profiles", action="append", default=[], metavar="FILE",
-                          help="also load this TOML file of profiles (repeatable)")  # fmt: skip
-    profiles.add_argument("--playwright", action="store_true",
-                          help="also list the devices of Playwright's registry")  # fmt: skip
+    profiles.add_argument(
+        "--profiles",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also load this TOML file of profiles (repeatable)",
+    )
+    profiles.add_argument(
+        "--playwright", action="store_true", help="also list the devices of Playwright's registry"
+    )
     args = parser.parse_args(argv)
     if args.command == "profiles":
         try:

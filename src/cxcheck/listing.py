@@ -1,4 +1,4 @@
-"""The catalogue as plain-text tables, for ``cxcheck profiles`` and ``pytest --cx-list-profiles``."""
+"""The catalogue as text tables, for `cxcheck profiles` and `pytest --cx-list-profiles`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from cxcheck.profiles import Catalogue, playwright_device, playwright_slugs
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A left-aligned text table with a rule under the headers."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]  # fmt: skip
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
@@ -26,22 +27,38 @@ def _kbps(value: float | None) -> str:
 def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str:
     """Devices, networks and sets of a catalogue, as tables."""
     devices = [
-        [d.name, d.device_class, str(d.viewport), str(d.screen), f"{d.pixel_ratio:g}",
-         "yes" if d.mobile else "no", "yes" if d.touch else "no", f"{d.cpu_slowdown:g}×", d.label]
+        [
+            d.name,
+            d.device_class,
+            str(d.viewport),
+            str(d.screen),
+            f"{d.pixel_ratio:g}",
+            "yes" if d.mobile else "no",
+            "yes" if d.touch else "no",
+            f"{d.cpu_slowdown:g}×",
+            d.label,
+        ]
         for d in catalogue.devices.values()
-    ]  # fmt: skip
+    ]
     networks = [
-        [n.name, "offline" if n.offline else (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
-         _kbps(n.down_kbps), _kbps(n.up_kbps), n.label]
+        [
+            n.name,
+            "offline" if n.offline else (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
+            _kbps(n.down_kbps),
+            _kbps(n.up_kbps),
+            n.label,
+        ]
         for n in catalogue.networks.values()
-    ]  # fmt: skip
+    ]
     sets = [["device", name, ", ".join(m)] for name, m in catalogue.device_sets.items()]
     sets += [["network", name, ", ".join(m)] for name, m in catalogue.network_sets.items()]
     sets.append(["both", "all", "every device / every network above"])
     parts = [
         f"Devices ({len(devices)})",
-        table(["name", "class", "viewport", "screen", "dpr", "mobile", "touch", "cpu", "label"],
-              devices),  # fmt: skip
+        table(
+            ["name", "class", "viewport", "screen", "dpr", "mobile", "touch", "cpu", "label"],
+            devices,
+        ),
         "",
         f"Networks ({len(networks)}; latency per request, throughput down/up)",
         table(["name", "latency", "down", "up", "label"], networks),
@@ -57,13 +74,15 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
             d = playwright_device(slug)
             if d is not None:
                 rows.append([slug, str(d.viewport), f"{d.pixel_ratio:g}", d.label])
-        parts += [f"Playwright's device registry ({len(rows)}, usable by name)",
-                  table(["name", "viewport", "dpr", "Playwright name"], rows), ""]  # fmt: skip
+        parts += [
+            f"Playwright's device registry ({len(rows)}, usable by name)",
+            table(["name", "viewport", "dpr", "Playwright name"], rows),
+            "",
+        ]
     elif slugs:
         parts.append(
             f"Also usable by name: {len(slugs)} devices of Playwright's registry "
-            "(`cxcheck profiles --playwright` lists them), e.g. "
-            + ", ".join(slugs[:3])
+            "(`cxcheck profiles --playwright` lists them), e.g. " + ", ".join(slugs[:3])
         )
     parts.append("Sources: " + ", ".join(catalogue.sources))
     return "\n".join(parts)

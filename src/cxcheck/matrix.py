@@ -61,7 +61,7 @@ def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tu
     if args:
         raise CxError(
             "@pytest.mark.cx takes keyword arguments only: "
-            "@pytest.mark.cx(devices=[\"iphone-13\"], networks=[\"slow-4g\"])"
+            '@pytest.mark.cx(devices=["iphone-13"], networks=["slow-4g"])'
         )
     for key in kwargs:
         if key not in MARKER_KEYS:
@@ -84,8 +84,13 @@ def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tu
     return out
 
 
-def choose(cli: tuple[str, ...], marker: tuple[str, ...] | None, ini: tuple[str, ...],
-           default: tuple[str, ...], option: str) -> Choice:
+def choose(
+    cli: tuple[str, ...],
+    marker: tuple[str, ...] | None,
+    ini: tuple[str, ...],
+    default: tuple[str, ...],
+    option: str,
+) -> Choice:
     """Apply the precedence CLI > marker > ini > default."""
     if cli:
         return Choice(cli, f"--cx-{option}")
@@ -96,8 +101,9 @@ def choose(cli: tuple[str, ...], marker: tuple[str, ...] | None, ini: tuple[str,
     return Choice(default, f"the default cx_{option}")
 
 
-def build_cells(catalogue: Catalogue, devices: Choice, networks: Choice,
-                engine: str = "chromium") -> list[Cell]:
+def build_cells(
+    catalogue: Catalogue, devices: Choice, networks: Choice, engine: str = "chromium"
+) -> list[Cell]:
     """Every device × network cell, devices outermost, in the order the names were given."""
     device_profiles = catalogue.resolve_devices(devices.names, devices.where)
     network_profiles = catalogue.resolve_networks(networks.names, networks.where)

@@ -67,7 +67,7 @@ class CxState:
 STATE_KEY = pytest.StashKey[CxState]()
 
 
-# --- option value types: validated while parsing ----------------------------------------------------
+# --- option value types: validated while parsing ---
 
 
 def _milliseconds(value: str) -> float:
@@ -104,54 +104,84 @@ def _endpoint(value: str) -> str:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("cxcheck", "cxcheck: customer journeys on any device at any bandwidth")
     group.addoption(
-        "--cx-devices", dest=OPT_DEVICES, metavar="NAMES",
+        "--cx-devices",
+        dest=OPT_DEVICES,
+        metavar="NAMES",
         help="devices or device sets to run on, comma-separated (e.g. iphone-13,phones); "
         "overrides @pytest.mark.cx and ini cx_devices",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-networks", dest=OPT_NETWORKS, metavar="NAMES",
+        "--cx-networks",
+        dest=OPT_NETWORKS,
+        metavar="NAMES",
         help="network profiles or sets, comma-separated (e.g. slow-4g,no-throttle); "
         "overrides @pytest.mark.cx and ini cx_networks",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-profiles", dest=OPT_PROFILES, metavar="FILE", action="append", default=[],
+        "--cx-profiles",
+        dest=OPT_PROFILES,
+        metavar="FILE",
+        action="append",
+        default=[],
         help="a TOML file of extra or overriding profiles and sets (repeatable; adds to ini "
         "cx_profiles)",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-list-profiles", dest=OPT_LIST, action="store_true",
+        "--cx-list-profiles",
+        dest=OPT_LIST,
+        action="store_true",
         help="print every device, network and set, then exit",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-base-url", dest=OPT_BASE_URL, metavar="URL", type=_http_url,
+        "--cx-base-url",
+        dest=OPT_BASE_URL,
+        metavar="URL",
+        type=_http_url,
         help="the app under test; relative page.goto('/') resolves against it (ini cx_base_url)",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-browser", dest=OPT_BROWSER, choices=ENGINES,
+        "--cx-browser",
+        dest=OPT_BROWSER,
+        choices=ENGINES,
         help="browser engine (default chromium; only chromium can throttle) (ini cx_browser)",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-browser-path", dest=OPT_BROWSER_PATH, metavar="PATH",
+        "--cx-browser-path",
+        dest=OPT_BROWSER_PATH,
+        metavar="PATH",
         help="browser executable to launch (env CXCHECK_BROWSER); default: Playwright's own "
         "browser, else a system Chromium/Chrome",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-browser-endpoint", dest=OPT_ENDPOINT, metavar="URL", type=_endpoint,
+        "--cx-browser-endpoint",
+        dest=OPT_ENDPOINT,
+        metavar="URL",
+        type=_endpoint,
         help="connect to a running browser instead of launching one (env "
         "CXCHECK_BROWSER_ENDPOINT): CDP http://host:port or Playwright ws://host:port/",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-headed", dest=OPT_HEADED, action="store_true",
+        "--cx-headed",
+        dest=OPT_HEADED,
+        action="store_true",
         help="show the browser window (local debugging)",
-    )  # fmt: skip
+    )
     group.addoption(
-        "--cx-slowmo", dest=OPT_SLOWMO, metavar="MS", type=_milliseconds, default=0.0,
+        "--cx-slowmo",
+        dest=OPT_SLOWMO,
+        metavar="MS",
+        type=_milliseconds,
+        default=0.0,
         help="pause this many ms after each browser action (local debugging)",
-    )  # fmt: skip
+    )
     parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
     parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
-    parser.addini("cx_profiles", "TOML files of extra profiles, relative to the ini file",
-                  type="paths", default=[])  # fmt: skip
+    parser.addini(
+        "cx_profiles",
+        "TOML files of extra profiles, relative to the ini file",
+        type="paths",
+        default=[],
+    )
     parser.addini("cx_base_url", "base URL of the app under test")
     parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
     parser.addini("cx_browser_path", "browser executable to launch")
@@ -182,7 +212,8 @@ def _settings(config: pytest.Config) -> BrowserSettings:
     engine = config.getoption(OPT_BROWSER) or config.getini("cx_browser") or "chromium"
     if engine not in ENGINES:
         raise pytest.UsageError(
-            f"cxcheck: ini cx_browser = {engine!r} is not an engine; use one of {', '.join(ENGINES)}"
+            f"cxcheck: ini cx_browser = {engine!r} is not an engine; "
+            f"use one of {', '.join(ENGINES)}"
         )
     executable = (
         config.getoption(OPT_BROWSER_PATH) or env["executable"] or config.getini("cx_browser_path")
@@ -270,10 +301,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     try:
         marker = metafunc.definition.get_closest_marker("cx")
         chosen = marker_names(marker.args, marker.kwargs) if marker else {}
-        devices = choose(state.cli_devices, chosen.get("devices"), state.ini_devices,
-                         DEFAULT_DEVICES, "devices")  # fmt: skip
-        networks = choose(state.cli_networks, chosen.get("networks"), state.ini_networks,
-                          DEFAULT_NETWORKS, "networks")  # fmt: skip
+        devices = choose(
+            state.cli_devices, chosen.get("devices"), state.ini_devices, DEFAULT_DEVICES, "devices"
+        )
+        networks = choose(
+            state.cli_networks,
+            chosen.get("networks"),
+            state.ini_networks,
+            DEFAULT_NETWORKS,
+            "networks",
+        )
         cells = build_cells(state.catalogue, devices, networks, state.browser.engine)
         error = None
     except CxError as exc:
@@ -289,7 +326,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(f"cxcheck browser: {state.browser_line}")
 
 
-# --- fixtures ------------------------------------------------------------------------------------------
+# --- fixtures ---
 
 
 @pytest.fixture
@@ -394,4 +431,3 @@ def cx_context(
 def cx_page(cx_context: BrowserContext) -> Page:
     """A page in this test's device × network context; ``goto("/")`` is relative to the base URL."""
     return cx_context.new_page()
-

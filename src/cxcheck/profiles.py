@@ -44,9 +44,21 @@ THROUGHPUT_RANGE = (0.001, 100_000_000.0)  # kbit/s; zero would mean "never arri
 ALL_SET = "all"
 TOP_LEVEL_KEYS = ("devices", "networks", "device-sets", "network-sets")
 DEVICE_FIELDS = (
-    "label", "class", "viewport", "screen", "pixel_ratio", "user_agent", "mobile", "touch",
-    "cpu_slowdown", "color_scheme", "reduced_motion", "locale", "source", "extends",
-)  # fmt: skip
+    "label",
+    "class",
+    "viewport",
+    "screen",
+    "pixel_ratio",
+    "user_agent",
+    "mobile",
+    "touch",
+    "cpu_slowdown",
+    "color_scheme",
+    "reduced_motion",
+    "locale",
+    "source",
+    "extends",
+)
 NETWORK_FIELDS = ("label", "latency_ms", "down_kbps", "up_kbps", "offline", "source", "extends")
 _LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
@@ -210,7 +222,7 @@ def _split(names: Iterable[str]) -> Iterator[str]:
                 yield part.strip()
 
 
-# --- loading -----------------------------------------------------------------------------------
+# --- loading ---
 
 
 def builtin_profiles_dir() -> Path:
@@ -263,9 +275,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         column = f" (column {match.group(2)})" if match else ""
-        raise ProfileError(
-            f"not valid TOML: {message}{column}", source=source, line=line
-        ) from None
+        raise ProfileError(f"not valid TOML: {message}{column}", source=source, line=line) from None
 
 
 def _read_file_into(raw: _RawCatalogue, path: Path) -> None:
@@ -314,7 +324,7 @@ def _merge_document(raw: _RawCatalogue, doc: Mapping[str, Any], source: str, tex
         entries = doc.get(table, {})
         if not isinstance(entries, dict):
             raise ProfileError(
-                f"[{table}] must map set names to lists of names, like phones = [\"iphone-13\"]",
+                f'[{table}] must map set names to lists of names, like phones = ["iphone-13"]',
                 source=source,
                 line=_line_of(text, table),
             )
@@ -329,7 +339,7 @@ def _merge_document(raw: _RawCatalogue, doc: Mapping[str, Any], source: str, tex
                 )
             if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
                 raise ProfileError(
-                    f"set '{name}' must be a list of names, like {name} = [\"a\", \"b\"]",
+                    f'set \'{name}\' must be a list of names, like {name} = ["a", "b"]',
                     source=source,
                     line=line,
                 )
@@ -350,9 +360,13 @@ def _line_of(text: str, table: str, name: str | None = None) -> int | None:
     """The line where a table (or ``table.name`` / ``name = ...`` in it) is defined, if found."""
     quoted = rf"(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')" if name else ""
     patterns = (
-        [rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*{quoted}[ \t]*[\].]"] if name
-        else [rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*[\].]", rf"^[ \t]*{re.escape(table)}[ \t]*="]
-    )  # fmt: skip
+        [rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*{quoted}[ \t]*[\].]"]
+        if name
+        else [
+            rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*[\].]",
+            rf"^[ \t]*{re.escape(table)}[ \t]*=",
+        ]
+    )
     if name:
         patterns.append(rf"^[ \t]*{quoted}[ \t]*=")
     for pattern in patterns:
@@ -362,7 +376,7 @@ def _line_of(text: str, table: str, name: str | None = None) -> int | None:
     return None
 
 
-# --- building and validating ---------------------------------------------------------------------
+# --- building and validating ---
 
 
 def _build(raw: _RawCatalogue, sources: tuple[str, ...]) -> Catalogue:
@@ -437,7 +451,7 @@ class _Fields:
         value = self.data.get(key, default)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             self.fail(key, f"must be a non-empty string, got {value!r}")
-        return cast("str | None", value)
+        return value
 
     def choice(self, key: str, choices: Sequence[str]) -> str | None:
         value = self.text(key)
@@ -449,14 +463,18 @@ class _Fields:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
             self.fail(key, f"must be true or false, got {value!r}")
-        return cast(bool, value)
+        return value
 
     def number(self, key: str, bounds: tuple[float, float], unit: str) -> float | None:
         value = self.data.get(key)
         if value is None:
             return None
         lo, hi = bounds
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.fail(key, f"must be a number ({unit}), got {value!r}")
         if not lo <= value <= hi:
             self.fail(key, f"{value} is out of range: must be between {lo:g} and {hi:g} {unit}")
@@ -577,7 +595,7 @@ def _build_sets(
     return out
 
 
-# --- Playwright's device registry ------------------------------------------------------------------
+# --- Playwright's device registry ---
 
 
 def slugify(name: str) -> str:

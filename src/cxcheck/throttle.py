@@ -37,8 +37,9 @@ def network_conditions(network: NetworkProfile) -> dict[str, Any]:
     }
 
 
-def check_engine(engine: str, devices: Iterable[DeviceProfile],
-                 networks: Iterable[NetworkProfile]) -> None:
+def check_engine(
+    engine: str, devices: Iterable[DeviceProfile], networks: Iterable[NetworkProfile]
+) -> None:
     """Refuse, before anything runs, a matrix the engine cannot really apply."""
     if engine in CDP_ENGINES:
         return

@@ -1,0 +1,59 @@
+"""The ``cxcheck`` command and what the wheel ships."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cxcheck.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_profiles_command_prints_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profiles"]) == 0
+    out = capsys.readouterr().out
+    assert "iphone-13" in out and "562.5 ms" in out and "mobile-networks" in out
+    assert "Playwright's registry" in out
+
+
+def test_profiles_command_lists_playwright_devices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profiles", "--playwright"]) == 0
+    assert "Galaxy S9+ landscape" in capsys.readouterr().out
+
+
+def test_profiles_command_explains_a_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "p.toml"
+    bad.write_text("[networks.x]\nlatency_ms = -1\n")
+    assert main(["profiles", "--profiles", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:1: profile 'x', field 'latency_ms'" in err
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).with_name("cxcheck")
+    done = subprocess.run([str(exe), "profiles"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "desktop-4k" in done.stdout
+
+
+@pytest.mark.slow
+def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        timeout=600,
+    )
+    wheel = next(tmp_path.glob("cxcheck-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("devices.toml", "networks.toml", "sets.toml"):
+        assert f"cxcheck/profiles/{name}" in names
+    assert "cxcheck/py.typed" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "[pytest11]" in text and "cxcheck = cxcheck.plugin" in text
