@@ -28,7 +28,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     profiles.add_argument(
         "--playwright", action="store_true", help="also list the devices of Playwright's registry"
     )
+    commands.add_parser(
+        "install-browser",
+        help="make sure a browser is available: Playwright's download, else apt's chromium",
+    )
     args = parser.parse_args(argv)
+    if args.command == "install-browser":
+        from cxcheck.install import install_browser
+
+        return install_browser()
     if args.command == "profiles":
         try:
             print(render_catalogue(load_catalogue(args.profiles), args.playwright))
