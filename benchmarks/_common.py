@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fixtures"))
 
 import pageserver  # noqa: E402
-
 from cxcheck.browser import BrowserSettings, launch  # noqa: E402
 
 

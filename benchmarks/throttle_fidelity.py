@@ -1,10 +1,10 @@
 """Throttling fidelity: measured fetch times under each network preset vs the theory.
 
 For every throttled preset of the built-in catalogue, a page fetches two payloads from a server on
-127.0.0.1, downloading and uploading: a small one (1 KB: latency dominates, median of 5) and a large one sized
-so that the transfer takes 3 s in theory. Theory = latency + size / throughput, the model Chromium's
-DevTools protocol applies per request. Throttling goes through cxcheck's own ``Throttle``, exactly
-as in a test. Target: every measurement within ±10% of theory.
+127.0.0.1, downloading and uploading: a small one (1 KB: latency dominates, median of 5) and a
+large one sized so that the transfer takes 3 s in theory. Theory = latency + size / throughput,
+the model Chromium's DevTools protocol applies per request. Throttling goes through cxcheck's
+own ``Throttle``, exactly as in a test. Target: every measurement within ±10% of theory.
 
     python benchmarks/throttle_fidelity.py            # every throttled preset (~4 min)
     python benchmarks/throttle_fidelity.py slow-4g 3g # just these
@@ -17,7 +17,6 @@ import sys
 from typing import Any
 
 from _common import browser, median, page_server
-
 from cxcheck.listing import table
 from cxcheck.profiles import NetworkProfile, load_catalogue
 from cxcheck.throttle import Throttle, needs_cdp
@@ -68,9 +67,19 @@ def measure(b: Any, url: str, network: NetworkProfile) -> list[list[str]]:
                 took = _timings(page, script, size, repeats)
                 error = (took - baseline) / theory - 1
                 off_ms = (took - baseline - theory) * 1000
-                rows.append([network.name, direction, f"{size:,}", f"{theory:.3f}",
-                             f"{took:.3f}", f"{baseline:.3f}", f"{error:+.1%}", f"{off_ms:+.0f}",
-                             "ok" if abs(error) <= TARGET else "MISS"])
+                rows.append(
+                    [
+                        network.name,
+                        direction,
+                        f"{size:,}",
+                        f"{theory:.3f}",
+                        f"{took:.3f}",
+                        f"{baseline:.3f}",
+                        f"{error:+.1%}",
+                        f"{off_ms:+.0f}",
+                        "ok" if abs(error) <= TARGET else "MISS",
+                    ]
+                )
     finally:
         throttled.close()
         plain.close()
@@ -95,18 +104,31 @@ def main() -> int:
                 continue
             rows.extend(measure(b, url, network))
             print(f"  measured {network.name}", file=sys.stderr, flush=True)
-    headers = ["preset", "dir", "bytes", "theory s", "measured s", "unthrottled s", "error",
-               "off ms", "±10%"]
+    headers = [
+        "preset",
+        "dir",
+        "bytes",
+        "theory s",
+        "measured s",
+        "unthrottled s",
+        "error",
+        "off ms",
+        "±10%",
+    ]
     print(table(headers, rows))
     print("error = (measured - unthrottled) / theory - 1; theory = latency + bytes / throughput")
     worst = max(rows, key=lambda r: abs(float(r[6].rstrip("%"))))
     misses = sum(r[8] == "MISS" for r in rows)
     large = rows[1::2]
-    print(f"large payloads (2-5 s in theory): "
-          f"{sum(r[8] == 'ok' for r in large)}/{len(large)} within ±{TARGET:.0%}; "
-          f"small (1 KB): worst {max(abs(int(r[7])) for r in rows[0::2])} ms off")
-    print(f"\nworst error: {worst[6]} ({worst[0]} {worst[1]} {worst[2]} B); "
-          f"{len(rows) - misses}/{len(rows)} within ±{TARGET:.0%}")
+    print(
+        f"large payloads (2-5 s in theory): "
+        f"{sum(r[8] == 'ok' for r in large)}/{len(large)} within ±{TARGET:.0%}; "
+        f"small (1 KB): worst {max(abs(int(r[7])) for r in rows[0::2])} ms off"
+    )
+    print(
+        f"\nworst error: {worst[6]} ({worst[0]} {worst[1]} {worst[2]} B); "
+        f"{len(rows) - misses}/{len(rows)} within ±{TARGET:.0%}"
+    )
     return 1 if misses else 0
 
 

@@ -57,3 +57,13 @@ def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) 
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[pytest11]" in text and "cxcheck = cxcheck.plugin" in text
+
+
+def test_plugin_import_is_light() -> None:
+    code = (
+        "import sys, cxcheck.plugin\n"
+        "heavy = [m for m in ('playwright', 'locust', 'PIL', 'axe_playwright_python') "
+        "if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

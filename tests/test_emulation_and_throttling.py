@@ -105,15 +105,17 @@ def test_offline_fails_every_request(cx_page: Any) -> None:
 
 @pytest.mark.cx(devices="low-end-android", networks="no-throttle")
 def test_cpu_slowdown_is_applied(cx_page: Any, cx_browser: Any, pages_url: str) -> None:
-    def busy(page: Any) -> float:
-        page.goto(pages_url + "index.html")
-        page.evaluate(BUSY)  # warm the JIT
-        return min(float(page.evaluate(BUSY)) for _ in range(3))
-
-    unthrottled = cx_browser.new_context()
+    unthrottled = cx_browser.new_context().new_page()
     try:
-        full_speed = busy(unthrottled.new_page())
+        for page in (unthrottled, cx_page):
+            page.goto(pages_url + "index.html")
+            page.evaluate(BUSY)  # warm the JIT
+        # Interleaved, best of five: a burst of load on the machine hits both sides alike.
+        full_speed, slowed = float("inf"), float("inf")
+        for _ in range(5):
+            full_speed = min(full_speed, float(unthrottled.evaluate(BUSY)))
+            slowed = min(slowed, float(cx_page.evaluate(BUSY)))
     finally:
-        unthrottled.close()
-    # low-end-android is 6x slower in its profile; even a noisy machine shows over 2x.
-    assert busy(cx_page) > 2 * full_speed
+        unthrottled.context.close()
+    # The profile says 6x; 1.5x cannot happen without throttling, even on a busy machine.
+    assert slowed > 1.5 * full_speed, (slowed, full_speed)

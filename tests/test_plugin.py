@@ -353,3 +353,33 @@ def test_unreachable_endpoint_is_a_clear_error(pytester: pytest.Pytester, run_py
     result = run_pytest("--cx-browser-endpoint", f"http://127.0.0.1:{_free_port()}")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*could not connect to the browser at --cx-browser-endpoint*"])
+
+
+@pytest.mark.parametrize(
+    ("ini", "message"),
+    [
+        ("cx_browser = opera", "*ini cx_browser = 'opera' is not an engine*"),
+        ("cx_base_url = localhost", "*ini cx_base_url: 'localhost' is not an http(s) URL*"),
+        ("cx_devices = phones, iphone14x", "*unknown device 'iphone14x' (in ini cx_devices)*"),
+        ("cx_profiles = nowhere.toml", "*nowhere.toml: no such profile file*"),
+    ],
+)
+def test_bad_ini_values_are_usage_errors(pytester: pytest.Pytester, ini: str, message: str) -> None:
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_slowmo_slows_every_action(pytester: pytest.Pytester, run_pytest: Any) -> None:
+    pytester.makepyfile("""
+        import time
+        def test_x(cx_page):
+            cx_page.goto("/")
+            started = time.monotonic()
+            for _ in range(3):
+                cx_page.click("h1")
+            # 3 clicks at 300 ms of slow-mo each: a lower bound that load cannot break
+            assert time.monotonic() - started >= 0.85
+    """)
+    run_pytest("--cx-slowmo", "300").assert_outcomes(passed=1)

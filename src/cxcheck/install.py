@@ -76,7 +76,9 @@ def install_browser(run: Runner = _run, finder: Callable[[], str | None] = find)
         return 0
     prefix = _apt_prefix()
     if prefix is not None:
-        print("cxcheck: Playwright could not download one; installing Debian's chromium", flush=True)
+        print(
+            "cxcheck: Playwright could not download one; installing Debian's chromium", flush=True
+        )
         env_prefix = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive"]
         if (run([*prefix, "apt-get", "update", "-q"], 900) == 0
                 and run([*env_prefix, "apt-get", "install", "-y", "-q", "chromium"], 900) == 0
