@@ -29,6 +29,7 @@ from cxcheck.matrix import (
     split_names,
 )
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, load_catalogue
+from cxcheck.server import AppServer, ServerSpec, parse_env, validate_command
 from cxcheck.throttle import Throttle
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class CxState:
     ini_networks: tuple[str, ...]
     browser: BrowserSettings
     base_url: str | None
+    server_spec: ServerSpec | None = None
+    server: AppServer | None = None
     browser_line: str | None = None
     checked_urls: set[str] = field(default_factory=set)
 
@@ -185,6 +188,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("cx_base_url", "base URL of the app under test")
     parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
     parser.addini("cx_browser_path", "browser executable to launch")
+    parser.addini(
+        "cx_server_command",
+        "command that starts the app under test on {port} "
+        "({python} is this interpreter); cxcheck starts it once per run",
+    )
+    parser.addini("cx_server_ready_path", "path that answers once the app is ready", default="/")
+    parser.addini("cx_server_timeout", "seconds to wait for the app to be ready", default="30")
+    parser.addini(
+        "cx_server_env",
+        "KEY=VALUE lines added to the app's environment",
+        type="linelist",
+        default=[],
+    )
 
 
 def _profile_files(config: pytest.Config) -> list[Path]:
@@ -248,6 +264,34 @@ def _base_url(config: pytest.Config) -> str | None:
     return None
 
 
+def _server_spec(config: pytest.Config) -> ServerSpec | None:
+    command = str(config.getini("cx_server_command") or "").strip()
+    if not command:
+        return None
+    raw_timeout = str(config.getini("cx_server_timeout"))
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        timeout = -1.0
+    if not 0 < timeout <= 3600:
+        raise pytest.UsageError(
+            f"cxcheck: ini cx_server_timeout = {raw_timeout!r} must be a number of seconds "
+            "between 0 and 3600, e.g. 30"
+        )
+    ready_path = str(config.getini("cx_server_ready_path") or "/")
+    if not ready_path.startswith("/"):
+        raise pytest.UsageError(
+            f"cxcheck: ini cx_server_ready_path = {ready_path!r} must be a path starting with /"
+        )
+    try:
+        validate_command(command)
+        env = parse_env(config.getini("cx_server_env"), "ini cx_server_env")
+    except CxError as exc:
+        raise pytest.UsageError(f"cxcheck: {exc}") from None
+    cwd = config.inipath.parent if config.inipath else config.rootpath
+    return ServerSpec(command, ready_path, timeout, env, cwd)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -267,7 +311,15 @@ def pytest_configure(config: pytest.Config) -> None:
         ini_networks=ini_networks,
         browser=_settings(config),
         base_url=_base_url(config),
+        server_spec=_server_spec(config),
     )
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None and worker_input.get("cx_base_url"):
+        # Under xdist the controller started the app once; workers share it.
+        state.base_url = worker_input["cx_base_url"]
+        state.server_spec = None
+    elif config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(state), "cxcheck-xdist")
     # Names from the command line and ini apply to every test: check them once, up front.
     for names, where, resolve in (
         (cli_devices, "--cx-devices", catalogue.resolve_devices),
@@ -280,6 +332,35 @@ def pytest_configure(config: pytest.Config) -> None:
         except CxError as exc:
             raise pytest.UsageError(f"cxcheck: {exc}") from None
     config.stash[STATE_KEY] = state
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.server_spec is None or state.base_url:
+        return  # no app to start, or --cx-base-url/cx_base_url points at a running one
+    if config.option.collectonly:
+        return
+    server = AppServer(state.server_spec)
+    # Registered before starting, so that an interrupted start is cleaned up too.
+    config.add_cleanup(server.stop)
+    try:
+        state.base_url = server.start()
+    except CxError as exc:
+        raise pytest.UsageError(f"cxcheck: {exc}") from None
+    state.server = server
+    state.checked_urls.add(state.base_url)
+
+
+class _XdistHooks:
+    """Hooks that exist only when pytest-xdist is installed."""
+
+    def __init__(self, state: CxState) -> None:
+        self.state = state
+
+    def pytest_configure_node(self, node: Any) -> None:
+        if self.state.base_url:
+            node.workerinput["cx_base_url"] = self.state.base_url
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -322,7 +403,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
-    if state is not None and state.browser_line:
+    if state is None:
+        return
+    if state.server is not None:
+        terminalreporter.write_line(
+            f"cxcheck app: {state.server.command_line} at {state.server.url} "
+            f"(ready in {state.server.started_s:.1f} s, stopped at the end)"
+        )
+    if state.browser_line:
         terminalreporter.write_line(f"cxcheck browser: {state.browser_line}")
 
 
