@@ -12,9 +12,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from test_cleanup import leftovers, wait_for_no_leftovers
 
 from cxcheck.server import AppServer, AppServerError, ServerSpec, parse_env, validate_command
+from test_cleanup import leftovers, wait_for_no_leftovers
 
 HTTP_SERVER = "{python} -m http.server {port} --bind 127.0.0.1"
 EXITS = "{python} -c \"import sys; print('boom: no DATABASE_URL'); sys.exit(3)\" {port}"
@@ -31,7 +31,7 @@ def test_starts_waits_until_ready_and_stops(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert not server.running
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="Connection refused"):
         urllib.request.urlopen(url, timeout=2)
     server.stop()  # idempotent
 

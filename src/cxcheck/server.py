@@ -7,6 +7,7 @@ signal, so even a pytest killed outright (SIGKILL) leaves no orphan behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -48,7 +49,9 @@ class ServerSpec:
         try:
             parts = shlex.split(text)
         except ValueError as exc:
-            raise AppServerError(f"cx_server_command {self.command!r} cannot be split: {exc}")
+            raise AppServerError(
+                f"cx_server_command {self.command!r} cannot be split: {exc}"
+            ) from None
         return [sys.executable if p == PYTHON_PLACEHOLDER else p for p in parts]
 
 
@@ -115,7 +118,10 @@ class AppServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         argv = self.spec.argv(self.port)
-        log = tempfile.NamedTemporaryFile(prefix="cxcheck-app-", suffix=".log", delete=False)
+        # Kept open for the app's lifetime and closed in stop(), so not a with-block.
+        log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="cxcheck-app-", suffix=".log", delete=False
+        )
         self._log, self.log_path = log, Path(log.name)
         env = {**os.environ, **self.spec.env, "PORT": str(self.port)}
         started = time.monotonic()
@@ -201,10 +207,8 @@ class AppServer:
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _answers(url: str) -> bool:
