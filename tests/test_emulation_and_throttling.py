@@ -7,6 +7,7 @@ things slower, which never makes these fail. Fidelity to the numbers is the benc
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -71,6 +72,20 @@ def test_network_profile_throttles_download_and_upload(
     took_up = cx_page.evaluate(UPLOAD, up)
     assert took_down >= 0.85 * theory(cx_network, down, cx_network.down_bytes_per_s)
     assert took_up >= 0.85 * theory(cx_network, up, cx_network.up_bytes_per_s)
+
+
+@pytest.mark.cx(devices="iphone-13", networks="slow-4g")
+def test_the_first_navigation_is_throttled(
+    cx_page: Any, cx_context: Any, cx_network: NetworkProfile
+) -> None:
+    minimum = 0.85 * cx_network.latency_ms / 1000
+    started = time.monotonic()
+    cx_page.goto("/index.html")
+    assert time.monotonic() - started >= minimum
+    tab = cx_context.new_page()  # a page the test opens itself: throttled before it navigates
+    started = time.monotonic()
+    tab.goto("/index.html")
+    assert time.monotonic() - started >= minimum
 
 
 @pytest.mark.cx(devices="desktop-1080p", networks="no-throttle")

@@ -28,11 +28,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     profiles.add_argument(
         "--playwright", action="store_true", help="also list the devices of Playwright's registry"
     )
+    demo = commands.add_parser(
+        "demo", help="run the example journeys against the bundled demo storefront"
+    )
+    demo.add_argument(
+        "--defects", nargs="?", const="all", metavar="NAMES",
+        help="switch on the storefront's deliberate defects (all, or comma-separated names)",
+    )
+    demo.add_argument("--devices", metavar="NAMES", help="devices instead of the default three")
+    demo.add_argument("--networks", metavar="NAMES", help="networks instead of the default two")
+    demo.add_argument("pytest_args", nargs=argparse.REMAINDER,
+                      help="more pytest arguments, after --")
     commands.add_parser(
         "install-browser",
         help="make sure a browser is available: Playwright's download, else apt's chromium",
     )
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        from cxcheck.demo import run_demo
+
+        extra = [a for a in args.pytest_args if a != "--"]
+        try:
+            return run_demo(args.defects, args.devices, args.networks, extra)
+        except CxError as exc:
+            print(f"cxcheck: error: {exc}", file=sys.stderr)
+            return 2
     if args.command == "install-browser":
         from cxcheck.install import install_browser
 

@@ -68,21 +68,43 @@ class Throttle:
         self.cpu_slowdown = cpu_slowdown
         # Sessions are kept so that they stay attached for the page's lifetime.
         self.sessions: list[CDPSession] = []
+        self.pages: list[Page] = []
 
     @property
     def active(self) -> bool:
         return needs_cdp(self.network) or self.cpu_slowdown > 1
 
     def attach(self, context: BrowserContext) -> None:
-        """Throttle the context's open pages and every page it opens from now on."""
+        """Throttle the context's open pages and every page it opens from now on.
+
+        The context's ``page`` event alone comes too late: the sync API delivers it after
+        ``new_page()`` has returned, so the first navigation would run unthrottled. Pages the
+        test opens with ``context.new_page()`` are therefore throttled before that call returns;
+        popups and tabs the page opens itself are throttled through the event.
+        """
         if not self.active:
             return
         for page in context.pages:
             self.apply(page)
         context.on("page", self.apply)
+        open_page = context.new_page
+
+        def new_page(*args: Any, **kwargs: Any) -> Page:
+            page = open_page(*args, **kwargs)
+            self.apply(page)
+            return page
+
+        context.new_page = new_page  # type: ignore[method-assign]
 
     def apply(self, page: Page) -> None:
-        """Throttle one page."""
+        """Throttle one page; returns once the conditions are in force.
+
+        The ``page`` event handler and ``new_page()`` may both reach one page, interleaved by the
+        sync API's greenlets. A page counts as done only after its conditions were sent, so
+        neither returns early while the other is still sending; sending twice is harmless.
+        """
+        if any(p is page for p in self.pages):
+            return
         session = page.context.new_cdp_session(page)
         if needs_cdp(self.network):
             session.send("Network.enable")
@@ -90,3 +112,4 @@ class Throttle:
         if self.cpu_slowdown > 1:
             session.send("Emulation.setCPUThrottlingRate", {"rate": self.cpu_slowdown})
         self.sessions.append(session)
+        self.pages.append(page)

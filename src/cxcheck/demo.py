@@ -1,0 +1,70 @@
+"""``cxcheck demo``: the example journeys against the bundled demo storefront.
+
+It runs pytest on ``examples/`` (whose ``pytest.ini`` makes cxcheck start the storefront for the
+run) over the default device × network matrix, so a newcomer sees cxcheck prove something real.
+``--defects`` switches on the storefront's deliberate defects to show what failures look like.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from cxcheck.errors import CxError
+
+DEMO_DEPENDENCIES = ("cxshop", "starlette", "uvicorn", "PIL")
+
+
+def examples_dir() -> Path:
+    """The example tests: shipped in the wheel as ``cxcheck/examples``, else the checkout's."""
+    packaged = resources.files("cxcheck").joinpath("examples")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "examples"
+
+
+def check_dependencies() -> None:
+    missing = [m for m in DEMO_DEPENDENCIES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise CxError(
+            f"the demo needs {', '.join(missing)}; install them with "
+            "pip install 'cxcheck[demo]' (from a clone: pip install -e '.[demo]')"
+        )
+
+
+def pytest_args(
+    defects: str | None, devices: str | None, networks: str | None, extra: Sequence[str]
+) -> list[str]:
+    """The pytest command line of the demo."""
+    folder = examples_dir()
+    args = [sys.executable, "-m", "pytest", str(folder), "--rootdir", str(folder), "-v",
+            "--tb=short", "-rfE"]  # fmt: skip
+    if defects:
+        args += ["-o", f"cx_server_env=CXSHOP_DEFECTS={defects}"]
+    if devices:
+        args += ["--cx-devices", devices]
+    if networks:
+        args += ["--cx-networks", networks]
+    return [*args, *extra]
+
+
+def run_demo(
+    defects: str | None = None,
+    devices: str | None = None,
+    networks: str | None = None,
+    extra: Sequence[str] = (),
+) -> int:
+    """Run the demo; returns pytest's exit code."""
+    check_dependencies()
+    args = pytest_args(defects, devices, networks, extra)
+    print("cxcheck demo: " + " ".join(args[1:]), flush=True)
+    if defects:
+        print(f"cxcheck demo: storefront defects switched on: {defects} (expect failures)")
+    code = subprocess.call(args)
+    if defects and code == 1:
+        print("cxcheck demo: the failures above are the storefront's deliberate defects.")
+    return code
