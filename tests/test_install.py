@@ -51,8 +51,9 @@ def test_falls_back_to_apt_when_the_download_fails(monkeypatch: pytest.MonkeyPat
     assert machine.commands[1].endswith("apt-get update -q")
 
 
-def test_says_how_to_get_one_when_nothing_works(monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_says_how_to_get_one_when_nothing_works(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(install, "_apt_prefix", lambda: None)
     machine = Machine(None)
     assert install.install_browser(machine.run, machine.find) == 1

@@ -32,13 +32,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo", help="run the example journeys against the bundled demo storefront"
     )
     demo.add_argument(
-        "--defects", nargs="?", const="all", metavar="NAMES",
+        "--defects",
+        nargs="?",
+        const="all",
+        metavar="NAMES",
         help="switch on the storefront's deliberate defects (all, or comma-separated names)",
     )
     demo.add_argument("--devices", metavar="NAMES", help="devices instead of the default three")
     demo.add_argument("--networks", metavar="NAMES", help="networks instead of the default two")
-    demo.add_argument("pytest_args", nargs=argparse.REMAINDER,
-                      help="more pytest arguments, after --")
+    demo.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --"
+    )
     commands.add_parser(
         "install-browser",
         help="make sure a browser is available: Playwright's download, else apt's chromium",

@@ -1,0 +1,67 @@
+"""The examples against the demo storefront, through `cxcheck demo`: green without defects, and
+each defect caught by the example that should catch it, for its own reason."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def demo(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cxcheck.cli", "demo", *args],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+
+
+def test_examples_pass_on_the_default_matrix_without_defects() -> None:
+    done = demo("--", "-p", "no:randomly")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "failed" not in done.stdout.splitlines()[-1]
+    assert "cxcheck app: " in done.stdout  # the storefront was started for the run
+
+
+# (defect, -k expression, devices, networks, the item that must fail, words of its failure,
+#  items that must still pass)
+DEFECTS = [
+    ("banner-overflow", "test_no_horizontal_scrolling", "iphone-13,laptop-1366",
+     "no-throttle", "[iphone-13-no-throttle-/]", "wider than the screen",
+     "[laptop-1366-no-throttle-/] PASSED"),
+    ("hidden-checkout", "test_checkout_journey", "iphone-13,laptop-1366", "no-throttle",
+     "[iphone-13-no-throttle]", '#checkout', "[laptop-1366-no-throttle] PASSED"),
+    ("cookie-covers-basket", "test_checkout_journey", "iphone-13,laptop-1366", "no-throttle",
+     "[iphone-13-no-throttle]", "intercepts pointer events", "[laptop-1366-no-throttle] PASSED"),
+    ("missing-alt", "alt_text", "laptop-1366", "no-throttle", "[laptop-1366-no-throttle]",
+     "images without alt text", None),
+    ("heavy-hero", "budget", "laptop-1366", "slow-4g,no-throttle", "[laptop-1366-slow-4g]",
+     "the budget is 8 s", "[laptop-1366-no-throttle] PASSED"),
+    ("slow-price", "test_checkout_journey", "laptop-1366", "slow-4g,no-throttle",
+     "[laptop-1366-slow-4g]", "Price unavailable", "[laptop-1366-no-throttle] PASSED"),
+    ("header-colour", "brand", "laptop-1366", "no-throttle", "[laptop-1366-no-throttle]",
+     "rgb(193, 18, 31)", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("defect", "select", "devices", "networks", "failing", "reason", "passing"),
+    DEFECTS,
+    ids=[d[0] for d in DEFECTS],
+)
+def test_each_defect_is_caught_by_its_own_example(
+    defect: str, select: str, devices: str, networks: str, failing: str, reason: str,
+    passing: str | None,
+) -> None:  # fmt: skip
+    done = demo("--defects", defect, "--devices", devices, "--networks", networks,
+                "--", "-k", select, "-p", "no:randomly")  # fmt: skip
+    out = done.stdout
+    assert done.returncode == 1, out[-3000:] + done.stderr[-2000:]
+    failed = [line for line in out.splitlines() if line.startswith("FAILED ")]
+    assert len(failed) == 1 and failing in failed[0], failed
+    assert reason in out, out[-3000:]
+    if passing:
+        assert passing in out
+    assert "deliberate defects" in out
