@@ -54,6 +54,11 @@ def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) 
     for name in ("devices.toml", "networks.toml", "sets.toml"):
         assert f"cxcheck/profiles/{name}" in names
     assert "cxcheck/py.typed" in names
+    # The demo works from a wheel too: the storefront and the examples ship inside it.
+    assert "cxshop/app.py" in names
+    assert "cxshop/static/app.css" in names
+    assert "cxcheck/examples/pytest.ini" in names
+    assert "cxcheck/examples/test_checkout.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[pytest11]" in text and "cxcheck = cxcheck.plugin" in text
