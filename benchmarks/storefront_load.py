@@ -29,13 +29,15 @@ ROOT = HERE.parent
 def load(url: str, users: int, seconds: int) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "run"
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(HERE / "storefront_locustfile.py"),
              "--headless", "--users", str(users), "--spawn-rate", str(users),
              "--run-time", f"{seconds}s", "--host", url.rstrip("/"), "--csv", str(prefix),
              "--only-summary", "--loglevel", "WARNING"],
-            check=True, timeout=seconds + 120, stdout=subprocess.DEVNULL,
+            timeout=seconds + 120, capture_output=True, text=True,
         )  # fmt: skip
+        if done.returncode != 0:
+            sys.exit(f"locust failed ({done.returncode}):\n{done.stderr[-3000:]}")
         with open(f"{prefix}_stats.csv", newline="") as f:
             rows = {row["Name"]: row for row in csv.DictReader(f)}
     return rows["/api/products"]
