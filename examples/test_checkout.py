@@ -5,41 +5,52 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from cxcheck import Journey
 
-def test_checkout_journey(cx_page: Page) -> None:
-    page = cx_page
-    page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+# Budgets are per network: generous on slow-4g, tighter where the network is fast. "*" is the
+# fallback for any network without its own entry.
+PAGE_BUDGET = {"slow-4g": "15s", "*": "5s"}
 
-    # Search for a product and open it.
-    page.get_by_label("Search").fill("jacket")
-    page.get_by_label("Search").press("Enter")
-    expect(page.locator("#result-count")).to_contain_text("1 product")
-    page.locator(".product-card a").first.click()
 
-    # The price comes from the price API; without it nobody can buy.
-    expect(page.locator("#price")).to_have_text(re.compile(r"£\d+\.\d\d"), timeout=15_000)
-    page.locator("#size").select_option("M")
-    page.locator("#add-to-basket").click(timeout=10_000)
+def test_checkout_journey(cx_journey: Journey) -> None:
+    page = cx_journey.page
+    with cx_journey.step("open home", budget=PAGE_BUDGET):
+        page.goto("/")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    # Basket, then checkout.
-    expect(page.locator(".basket-line")).to_have_count(1)
-    expect(page.locator("#checkout")).to_be_visible()
-    page.locator("#checkout").click()
-    page.get_by_label("Name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Address").fill("12 Analytical Row, London")
-    page.get_by_label("Postcode").fill("N1 9GU")
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.locator("#place-order").click()
+    with cx_journey.step("search for a jacket", budget=PAGE_BUDGET):
+        page.get_by_label("Search").fill("jacket")
+        page.get_by_label("Search").press("Enter")
+        expect(page.locator("#result-count")).to_contain_text("1 product")
 
-    # Confirmation with an order number, then live tracking: the customer wants to know when.
-    expect(page.locator("#order-number")).to_have_text(re.compile(r"CX-\d{6}"))
-    page.locator("#track-order").click()
-    status = page.locator("#order-status")
-    first = status.text_content()
-    expect(status).not_to_have_text(first or "", timeout=20_000)  # updates without a reload
-    expect(page.locator("#eta")).to_contain_text(re.compile(r"(today|tomorrow) between"))
+    with cx_journey.step("open the product", budget=PAGE_BUDGET):
+        page.locator(".product-card a").first.click()
+        # The price comes from the price API; without it nobody can buy.
+        expect(page.locator("#price")).to_have_text(re.compile(r"£\d+\.\d\d"), timeout=15_000)
+
+    with cx_journey.step("add to basket", budget=PAGE_BUDGET):
+        page.locator("#size").select_option("M")
+        page.locator("#add-to-basket").click(timeout=10_000)
+        expect(page.locator(".basket-line")).to_have_count(1)
+
+    with cx_journey.step("check out", budget=PAGE_BUDGET):
+        expect(page.locator("#checkout")).to_be_visible()
+        page.locator("#checkout").click()
+        page.get_by_label("Name").fill("Ada Lovelace")
+        page.get_by_label("Email").fill("ada@example.com")
+        page.get_by_label("Address").fill("12 Analytical Row, London")
+        page.get_by_label("Postcode").fill("N1 9GU")
+        page.get_by_label("Card number").fill("4242 4242 4242 4242")
+        page.locator("#place-order").click()
+        expect(page.locator("#order-number")).to_have_text(re.compile(r"CX-\d{6}"))
+
+    # Live tracking: the customer wants to know when it is happening.
+    with cx_journey.step("track the order"):
+        page.locator("#track-order").click()
+        status = page.locator("#order-status")
+        first = status.text_content()
+        expect(status).not_to_have_text(first or "", timeout=20_000)  # updates without a reload
+        expect(page.locator("#eta")).to_contain_text(re.compile(r"(today|tomorrow) between"))
 
 
 def test_checkout_form_rejects_bad_input(cx_page: Page) -> None:

@@ -13,6 +13,7 @@ from cxcheck.errors import (
     ThrottlingUnsupportedError,
     UnknownProfileError,
 )
+from cxcheck.journey import Journey, JourneyStepError, StepRecord
 from cxcheck.matrix import Cell
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
 
@@ -26,9 +27,12 @@ __all__ = [
     "CxError",
     "CxWarning",
     "DeviceProfile",
+    "Journey",
+    "JourneyStepError",
     "NetworkProfile",
     "ProfileError",
     "Size",
+    "StepRecord",
     "ThrottlingUnsupportedError",
     "UnknownProfileError",
     "__version__",

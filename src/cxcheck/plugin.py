@@ -35,6 +35,8 @@ from cxcheck.throttle import Throttle
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
+    from cxcheck.journey import Journey
+
 # Option destinations; tests import these rather than spelling the strings again.
 OPT_DEVICES = "cx_devices"
 OPT_NETWORKS = "cx_networks"
@@ -46,6 +48,7 @@ OPT_BROWSER_PATH = "cx_browser_path"
 OPT_ENDPOINT = "cx_browser_endpoint"
 OPT_HEADED = "cx_headed"
 OPT_SLOWMO = "cx_slowmo"
+OPT_ARTIFACTS = "cx_artifacts"
 
 CELL_FIXTURE = "_cx_cell"
 
@@ -61,6 +64,7 @@ class CxState:
     ini_networks: tuple[str, ...]
     browser: BrowserSettings
     base_url: str | None
+    artifacts: Path = Path("cx-artifacts")
     server_spec: ServerSpec | None = None
     server: AppServer | None = None
     browser_line: str | None = None
@@ -177,6 +181,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=0.0,
         help="pause this many ms after each browser action (local debugging)",
     )
+    group.addoption(
+        "--cx-artifacts",
+        dest=OPT_ARTIFACTS,
+        metavar="DIR",
+        help="where journeys write evidence, one folder per test id (ini cx_artifacts; "
+        "default cx-artifacts)",
+    )
     parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
     parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
     parser.addini(
@@ -188,6 +199,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("cx_base_url", "base URL of the app under test")
     parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
     parser.addini("cx_browser_path", "browser executable to launch")
+    parser.addini("cx_artifacts", "folder for journey evidence", default="cx-artifacts")
     parser.addini(
         "cx_server_command",
         "command that starts the app under test on {port} "
@@ -312,6 +324,8 @@ def pytest_configure(config: pytest.Config) -> None:
         browser=_settings(config),
         base_url=_base_url(config),
         server_spec=_server_spec(config),
+        artifacts=config.invocation_params.dir
+        / (config.getoption(OPT_ARTIFACTS) or config.getini("cx_artifacts") or "cx-artifacts"),
     )
     worker_input = getattr(config, "workerinput", None)
     if worker_input is not None and worker_input.get("cx_base_url"):
@@ -519,3 +533,39 @@ def cx_context(
 def cx_page(cx_context: BrowserContext) -> Page:
     """A page in this test's device × network context; ``goto("/")`` is relative to the base URL."""
     return cx_context.new_page()
+
+
+@pytest.fixture
+def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Path:
+    """This test item's evidence folder (under --cx-artifacts), emptied when the test starts."""
+    import shutil
+
+    from cxcheck.journey import slug
+
+    folder = pytestconfig.stash[STATE_KEY].artifacts / slug(request.node.nodeid)
+    # Only this test's own folder: a fresh run of a test never shows an older run's evidence.
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+@pytest.fixture
+def cx_journey(
+    cx_page: Page,
+    cx_device: DeviceProfile,
+    cx_network: NetworkProfile,
+    cx_base_url: str | None,
+    cx_artifacts: Path,
+) -> Iterator[Journey]:
+    """A customer journey on ``cx_page``: ``with cx_journey.step("search", budget="2s"): ...``.
+
+    Each step is timed and records requests, bytes, failed requests, console and page errors and
+    a screenshot; ``steps.json`` and the screenshots land in ``cx_artifacts``.
+    """
+    from cxcheck.journey import Journey
+
+    journey = Journey(cx_page, cx_device, cx_network, cx_artifacts, base_url=cx_base_url)
+    try:
+        yield journey
+    finally:
+        if journey.steps:
+            journey.write()

@@ -1,0 +1,150 @@
+"""Python journeys: steps, budgets per network, failing on page errors and failed requests,
+evidence per test id (also under xdist)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from cxcheck.errors import CxError
+from cxcheck.journey import budget_for, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("3s", 3.0), ("250ms", 0.25), ("1.5m", 90.0), (2, 2.0), (" 4 s ", 4.0)]
+)
+def test_durations(text: str | int, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("bad", ["fast", "-1s", "0s", "2h", True, "3 seconds"])
+def test_bad_durations_are_explained(bad: Any) -> None:
+    with pytest.raises(CxError, match=r"budget: .* (is not a duration|is out of range)"):
+        parse_duration(bad)
+
+
+def test_budget_per_network_with_fallback() -> None:
+    budget = {"3g": "8s", "*": "2s"}
+    assert budget_for(budget, "3g") == 8.0
+    assert budget_for(budget, "slow-4g") == 2.0
+    assert budget_for({"3g": "8s"}, "slow-4g") is None
+    assert budget_for(None, "3g") is None
+
+
+BUDGET_TEST = """
+import pytest
+
+@pytest.mark.cx(devices="desktop-1080p", networks=["3g", "no-throttle"])
+def test_open(cx_journey):
+    with cx_journey.step("open page", budget={"*": "1.5s"}):
+        cx_journey.page.goto("/index.html")
+    with cx_journey.step("generous", budget={"3g": "30s", "*": "2s"}):
+        cx_journey.page.goto("/popup.html")
+"""
+
+
+def test_a_budget_breach_fails_only_on_the_slow_network(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile(BUDGET_TEST)
+    result = run_pytest("-v")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_open[[]desktop-1080p-3g[]] FAILED*",
+            "*step 'open page' took * s on desktop-1080p / 3g; its budget is 1.5 s",
+            "*cxcheck: evidence for step 1 ('open page') in *desktop-1080p-3g*",
+        ]
+    )
+    folder = next(pytester.path.glob("cx-artifacts/*desktop-1080p-3g*"))
+    steps = json.loads((folder / "steps.json").read_text())
+    assert steps["network"] == "3g"
+    first = steps["steps"][0]
+    assert first["status"] == "failed" and first["duration_s"] > 1.5
+    assert first["requests"] >= 1 and first["bytes"] > 0
+    assert (folder / first["screenshot"]).is_file()
+
+
+def test_page_errors_and_failed_api_calls_fail_their_step(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile("""
+        def test_page_error(cx_journey):
+            cx_journey.page.goto("/journey.html")
+            with cx_journey.step("add to basket"):
+                cx_journey.page.click("#throw")
+                cx_journey.page.wait_for_timeout(300)
+
+        def test_failed_api(cx_journey):
+            cx_journey.page.goto("/journey.html")
+            with cx_journey.step("load prices"):
+                cx_journey.page.click("#fail-api")
+                cx_journey.page.wait_for_selector("#out:has-text('500')")
+
+        def test_navigating_away_aborts_without_failing(cx_journey):
+            with cx_journey.step("leave before the image arrives") as step:
+                cx_journey.page.goto("/aborts.html", wait_until="domcontentloaded")
+                cx_journey.page.goto("/index.html")
+            assert [r.reason for r in step.failed_requests] == ["net::ERR_ABORTED"]
+
+        def test_console_error_is_recorded_not_failed(cx_journey):
+            cx_journey.page.goto("/journey.html")
+            with cx_journey.step("browse") as step:
+                cx_journey.page.click("#console")
+                cx_journey.page.wait_for_timeout(300)
+            assert step.console_errors == ["analytics blocked"]
+    """)
+    result = run_pytest("-v")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*step 'add to basket' on desktop-1080p / no-throttle: the page threw an uncaught "
+            "error: basket total is NaN",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*step 'load prices' on desktop-1080p / no-throttle: 1 request(s) to the app failed, "
+            "first GET http://127.0.0.1:*/status?code=500 (HTTP 500)",
+        ]
+    )
+
+
+def test_a_failing_step_body_keeps_its_error_and_points_at_the_evidence(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile("""
+        def test_x(cx_journey):
+            with cx_journey.step("open"):
+                cx_journey.page.goto("/index.html")
+            with cx_journey.step("find the button"):
+                cx_journey.page.click("#no-such-button", timeout=500)
+    """)
+    result = run_pytest("-v", "--cx-artifacts", "evidence")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*TimeoutError*", "*cxcheck: evidence for step 2 ('find the button') in *evidence*"]
+    )
+    folder = next(pytester.path.glob("evidence/*"))
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["step-01-open.png", "step-02-find-the-button.png", "steps.json"]
+    steps = json.loads((folder / "steps.json").read_text())["steps"]
+    assert [s["status"] for s in steps] == ["passed", "failed"]
+    assert "TimeoutError" in steps[1]["error"]
+
+
+def test_evidence_per_test_id_under_xdist(pytester: pytest.Pytester, run_pytest: Any) -> None:
+    pytester.makepyfile("""
+        import pytest
+        @pytest.mark.cx(devices=["iphone-13", "pixel-7", "ipad-mini", "laptop-1366"])
+        def test_x(cx_journey):
+            with cx_journey.step("open"):
+                cx_journey.page.goto("/index.html")
+    """)
+    run_pytest("-n", "2").assert_outcomes(passed=4)
+    folders = list(pytester.path.glob("cx-artifacts/*"))
+    assert len(folders) == 4
+    for folder in folders:
+        assert (folder / "steps.json").is_file() and (folder / "step-01-open.png").is_file()
