@@ -148,3 +148,37 @@ def test_evidence_per_test_id_under_xdist(pytester: pytest.Pytester, run_pytest:
     assert len(folders) == 4
     for folder in folders:
         assert (folder / "steps.json").is_file() and (folder / "step-01-open.png").is_file()
+
+
+def test_vitals_see_a_layout_shift_and_its_absence(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile("""
+        import pytest
+        from cxcheck import JourneyStepError
+
+        def test_shift(cx_journey):
+            with cx_journey.step("open a page that shifts"):
+                cx_journey.page.goto("/shift.html")
+                cx_journey.page.wait_for_selector("#late")
+            vitals = cx_journey.expect_vitals(lcp="10s", fcp="10s", ttfb="5s", cls=1.0)
+            assert vitals.cls > 0.05
+            assert 0 < vitals.fcp <= vitals.lcp
+            with pytest.raises(JourneyStepError, match=r"CLS 0\\.\\d+ is over 0\\.01"):
+                cx_journey.expect_vitals(cls=0.01)
+
+        def test_stable(cx_journey):
+            with cx_journey.step("open a stable page") as step:
+                cx_journey.page.goto("/stable.html")
+            cx_journey.page.click("#go")
+            vitals = cx_journey.expect_vitals(cls=0, lcp="10s")
+            assert vitals.cls == 0
+            assert step.vitals is not None and step.vitals.ttfb is not None
+
+        def test_bad_metric(cx_journey):
+            cx_journey.page.goto("/stable.html")
+            cx_journey.expect_vitals(lpc="2s")
+    """)
+    result = run_pytest("-v")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*expect_vitals: unknown metric 'lpc'; use ttfb, fcp, lcp, cls*"])

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxcheck.errors import CxError
 from cxcheck.profiles import DeviceProfile, NetworkProfile
+from cxcheck.vitals import INIT_SCRIPT, READ_SCRIPT, Vitals, check
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page, Request, Response
@@ -97,6 +98,7 @@ class StepRecord:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     screenshot: str | None = None
+    vitals: Vitals | None = None
     status: str = "passed"
     error: str | None = None
 
@@ -133,6 +135,7 @@ class Journey:
         self.screenshots = screenshots
         self.steps: list[StepRecord] = []
         self._current: StepRecord | None = None
+        page.context.add_init_script(INIT_SCRIPT)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_finished)
         page.on("requestfailed", self._on_failed)
@@ -209,6 +212,7 @@ class Journey:
         finally:
             record.duration_s = time.monotonic() - started
             self._current = None
+        record.vitals = self._read_vitals()
         problem = self._problem(record) if failure is None else None
         if failure is not None or problem:
             record.status = "failed"
@@ -243,6 +247,31 @@ class Journey:
                 f"its budget is {record.budget_s:g} s"
             )
         return None
+
+    def _read_vitals(self) -> Vitals | None:
+        try:
+            return Vitals.from_page(self.page.evaluate(READ_SCRIPT))
+        except Exception:
+            return None  # mid-navigation or closed: the next step reads them
+
+    def vitals(self) -> Vitals:
+        """The Web Vitals of the page's current navigation, measured now."""
+        return Vitals.from_page(self.page.evaluate(READ_SCRIPT))
+
+    def expect_vitals(self, **limits: float | int | str) -> Vitals:
+        """Fail unless the current navigation's vitals are within limits, e.g.
+        ``expect_vitals(lcp="4s", cls=0.1, ttfb="800ms", fcp="2s", inp="200ms")``."""
+        __tracebackhide__ = True
+        # LCP and CLS settle after load; a short wait lets the last entries arrive.
+        self.page.wait_for_timeout(250)
+        measured = self.vitals()
+        problems = check(measured, limits)
+        if problems:
+            raise JourneyStepError(
+                f"Web Vitals of {measured.url} on {self.device.name} / {self.network.name}: "
+                + "; ".join(problems)
+            )
+        return measured
 
     def _where(self, record: StepRecord) -> str:
         return f"cxcheck: evidence for step {record.index} ({record.name!r}) in {self.artifacts}"
