@@ -239,6 +239,7 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         "--cx-browser-endpoint",
         "--cx-headed",
         "--cx-slowmo",
+        "--cx-artifacts",
     ]
     result = pytester.runpytest_subprocess("--help")
     for option in options:
@@ -254,6 +255,8 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         "cx_base_url",
         "cx_context_options",
         "cx_catalogue",
+        "cx_journey",
+        "cx_artifacts",
     ):
         fixtures.stdout.fnmatch_lines([f"{name}*", "    [A-Z]*"], consecutive=True)
     markers = pytester.runpytest_subprocess("--markers")
