@@ -182,3 +182,34 @@ def test_vitals_see_a_layout_shift_and_its_absence(
     result = run_pytest("-v")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*expect_vitals: unknown metric 'lpc'; use ttfb, fcp, lcp, cls*"])
+
+
+def test_trace_is_kept_on_failure_only_and_the_report_points_at_the_evidence(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile("""
+        def test_passes(cx_page):
+            cx_page.goto("/index.html")
+
+        def test_fails(cx_page):
+            cx_page.goto("/index.html")
+            assert cx_page.title() == "another title"
+    """)
+    result = run_pytest("-v")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*cxcheck evidence*",
+            "evidence in *test_fails*: trace.zip",
+            "open the trace with: playwright show-trace *test_fails*trace.zip",
+        ]
+    )
+    traces = list(pytester.path.glob("cx-artifacts/*/trace.zip"))
+    assert [t.parent.name.endswith("test_fails-desktop-1080p-no-throttle") for t in traces] == [
+        True
+    ]
+    assert traces[0].stat().st_size > 1000
+    run_pytest("--cx-trace", "on").assert_outcomes(passed=1, failed=1)
+    assert len(list(pytester.path.glob("cx-artifacts/*/trace.zip"))) == 2
+    run_pytest("--cx-trace", "off").assert_outcomes(passed=1, failed=1)
+    assert list(pytester.path.glob("cx-artifacts/*/trace.zip")) == []

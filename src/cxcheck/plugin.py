@@ -18,6 +18,7 @@ import pytest
 
 from cxcheck.browser import ENGINES, BrowserSettings, check_base_url, context_options, env_settings
 from cxcheck.errors import CxError
+from cxcheck.evidence import TRACE_FILE, TRACE_MODES, describe, keeps_trace, records_trace
 from cxcheck.listing import render_catalogue
 from cxcheck.matrix import (
     DEFAULT_DEVICES,
@@ -49,6 +50,7 @@ OPT_ENDPOINT = "cx_browser_endpoint"
 OPT_HEADED = "cx_headed"
 OPT_SLOWMO = "cx_slowmo"
 OPT_ARTIFACTS = "cx_artifacts"
+OPT_TRACE = "cx_trace"
 
 CELL_FIXTURE = "_cx_cell"
 
@@ -65,6 +67,7 @@ class CxState:
     browser: BrowserSettings
     base_url: str | None
     artifacts: Path = Path("cx-artifacts")
+    trace: str = "retain-on-failure"
     server_spec: ServerSpec | None = None
     server: AppServer | None = None
     browser_line: str | None = None
@@ -72,6 +75,8 @@ class CxState:
 
 
 STATE_KEY = pytest.StashKey[CxState]()
+FAILED_KEY = pytest.StashKey[bool]()
+ARTIFACTS_KEY = pytest.StashKey[Path]()
 
 
 # --- option value types: validated while parsing ---
@@ -188,6 +193,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where journeys write evidence, one folder per test id (ini cx_artifacts; "
         "default cx-artifacts)",
     )
+    group.addoption(
+        "--cx-trace",
+        dest=OPT_TRACE,
+        choices=TRACE_MODES,
+        help="Playwright trace per test: off, on, or retain-on-failure (ini cx_trace; "
+        "default retain-on-failure)",
+    )
     parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
     parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
     parser.addini(
@@ -200,6 +212,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
     parser.addini("cx_browser_path", "browser executable to launch")
     parser.addini("cx_artifacts", "folder for journey evidence", default="cx-artifacts")
+    parser.addini("cx_trace", "off, on or retain-on-failure", default="retain-on-failure")
     parser.addini(
         "cx_server_command",
         "command that starts the app under test on {port} "
@@ -276,6 +289,16 @@ def _base_url(config: pytest.Config) -> str | None:
     return None
 
 
+def _trace_mode(config: pytest.Config) -> str:
+    mode = str(config.getoption(OPT_TRACE) or config.getini("cx_trace") or "retain-on-failure")
+    if mode not in TRACE_MODES:
+        raise pytest.UsageError(
+            f"cxcheck: ini cx_trace = {mode!r} is not a trace mode; use one of "
+            f"{', '.join(TRACE_MODES)}"
+        )
+    return mode
+
+
 def _server_spec(config: pytest.Config) -> ServerSpec | None:
     command = str(config.getini("cx_server_command") or "").strip()
     if not command:
@@ -324,6 +347,7 @@ def pytest_configure(config: pytest.Config) -> None:
         browser=_settings(config),
         base_url=_base_url(config),
         server_spec=_server_spec(config),
+        trace=_trace_mode(config),
         artifacts=config.invocation_params.dir
         / (config.getoption(OPT_ARTIFACTS) or config.getini("cx_artifacts") or "cx-artifacts"),
     )
@@ -413,6 +437,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if error:  # failed outside the except block, so no chained traceback is printed
         pytest.fail(error, pytrace=False)
     metafunc.parametrize(CELL_FIXTURE, cells, ids=[c.id for c in cells], indirect=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed:
+        item.stash[FAILED_KEY] = True
+        folder = item.stash.get(ARTIFACTS_KEY, None)
+        if folder is not None and report.when == "call":
+            trace = item.config.stash[STATE_KEY].trace
+            line = describe(folder, trace_coming=keeps_trace(trace, failed=True))
+            if line:
+                report.sections.append(("cxcheck evidence", line))
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -519,14 +557,32 @@ def cx_context(
     cx_context_options: dict[str, Any],
     cx_device: DeviceProfile,
     cx_network: NetworkProfile,
+    cx_artifacts: Path,
+    pytestconfig: pytest.Config,
+    request: pytest.FixtureRequest,
 ) -> Iterator[BrowserContext]:
-    """A fresh browser context emulating the device, with the network throttled on every page."""
+    """A fresh browser context emulating the device, with the network throttled on every page.
+
+    With --cx-trace on (or retain-on-failure, the default, when the test fails) the Playwright
+    trace of the context lands in the test's evidence folder as trace.zip.
+    """
+    mode = pytestconfig.stash[STATE_KEY].trace
     context = cx_browser.new_context(**cx_context_options)
     Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
+    if records_trace(mode):
+        context.tracing.start(screenshots=True, snapshots=True, sources=False)
     try:
         yield context
     finally:
-        context.close()
+        try:
+            if records_trace(mode):
+                if keeps_trace(mode, request.node.stash.get(FAILED_KEY, False)):
+                    cx_artifacts.mkdir(parents=True, exist_ok=True)
+                    context.tracing.stop(path=str(cx_artifacts / TRACE_FILE))
+                else:
+                    context.tracing.stop()
+        finally:
+            context.close()
 
 
 @pytest.fixture
@@ -545,6 +601,7 @@ def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) ->
     folder = pytestconfig.stash[STATE_KEY].artifacts / slug(request.node.nodeid)
     # Only this test's own folder: a fresh run of a test never shows an older run's evidence.
     shutil.rmtree(folder, ignore_errors=True)
+    request.node.stash[ARTIFACTS_KEY] = folder
     return folder
 
 
