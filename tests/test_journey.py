@@ -195,7 +195,7 @@ def test_trace_is_kept_on_failure_only_and_the_report_points_at_the_evidence(
             cx_page.goto("/index.html")
             assert cx_page.title() == "another title"
     """)
-    result = run_pytest("-v")
+    result = run_pytest("-v", "--cx-trace", "retain-on-failure")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [

@@ -67,7 +67,7 @@ class CxState:
     browser: BrowserSettings
     base_url: str | None
     artifacts: Path = Path("cx-artifacts")
-    trace: str = "retain-on-failure"
+    trace: str = "off"
     server_spec: ServerSpec | None = None
     server: AppServer | None = None
     browser_line: str | None = None
@@ -197,8 +197,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cx-trace",
         dest=OPT_TRACE,
         choices=TRACE_MODES,
-        help="Playwright trace per test: off, on, or retain-on-failure (ini cx_trace; "
-        "default retain-on-failure)",
+        help="Playwright trace per test: off (default; tracing costs time), on, or "
+        "retain-on-failure (ini cx_trace)",
     )
     parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
     parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
@@ -212,7 +212,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
     parser.addini("cx_browser_path", "browser executable to launch")
     parser.addini("cx_artifacts", "folder for journey evidence", default="cx-artifacts")
-    parser.addini("cx_trace", "off, on or retain-on-failure", default="retain-on-failure")
+    parser.addini("cx_trace", "off (default), on or retain-on-failure", default="off")
     parser.addini(
         "cx_server_command",
         "command that starts the app under test on {port} "
@@ -290,7 +290,7 @@ def _base_url(config: pytest.Config) -> str | None:
 
 
 def _trace_mode(config: pytest.Config) -> str:
-    mode = str(config.getoption(OPT_TRACE) or config.getini("cx_trace") or "retain-on-failure")
+    mode = str(config.getoption(OPT_TRACE) or config.getini("cx_trace") or "off")
     if mode not in TRACE_MODES:
         raise pytest.UsageError(
             f"cxcheck: ini cx_trace = {mode!r} is not a trace mode; use one of "
@@ -563,8 +563,8 @@ def cx_context(
 ) -> Iterator[BrowserContext]:
     """A fresh browser context emulating the device, with the network throttled on every page.
 
-    With --cx-trace on (or retain-on-failure, the default, when the test fails) the Playwright
-    trace of the context lands in the test's evidence folder as trace.zip.
+    With --cx-trace on (or retain-on-failure, when the test fails) the Playwright trace of the
+    context lands in the test's evidence folder as trace.zip.
     """
     mode = pytestconfig.stash[STATE_KEY].trace
     context = cx_browser.new_context(**cx_context_options)
