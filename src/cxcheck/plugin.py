@@ -76,6 +76,7 @@ class CxState:
 
 STATE_KEY = pytest.StashKey[CxState]()
 FAILED_KEY = pytest.StashKey[bool]()
+CELL_KEY = pytest.StashKey[Cell]()
 ARTIFACTS_KEY = pytest.StashKey[Path]()
 
 
@@ -439,6 +440,45 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize(CELL_FIXTURE, cells, ids=[c.id for c in cells], indirect=True)
 
 
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    from cxcheck.declarative import SUFFIX
+
+    if file_path.name.endswith(SUFFIX):
+        return JourneyFile.from_parent(parent, path=file_path)
+    return None
+
+
+class JourneyFile(pytest.File):
+    """A ``*.journey.yaml`` file: one test item per device × network cell."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from cxcheck.declarative import as_test, load
+        from cxcheck.matrix import Choice
+
+        state = self.config.stash[STATE_KEY]
+        try:
+            spec = load(self.path)
+            axes = []
+            for cli, own, ini, default, option in (
+                (state.cli_devices, spec.devices, state.ini_devices, DEFAULT_DEVICES, "devices"),
+                (state.cli_networks, spec.networks, state.ini_networks, DEFAULT_NETWORKS,
+                 "networks"),
+            ):  # fmt: skip
+                chosen = choose(cli, None, ini, default, option)
+                if own and not cli:
+                    chosen = Choice(own, f"{self.path.name} {option}")
+                axes.append(chosen)
+            cells = build_cells(state.catalogue, axes[0], axes[1], state.browser.engine)
+        except CxError as exc:
+            raise self.CollectError(f"cxcheck: {exc}") from None
+        name = spec.name.replace(" ", "-")
+        test = as_test(spec)
+        for cell in cells:
+            item = pytest.Function.from_parent(self, name=f"{name}[{cell.id}]", callobj=test)
+            item.stash[CELL_KEY] = cell
+            yield item
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
@@ -472,7 +512,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 @pytest.fixture
 def _cx_cell(request: pytest.FixtureRequest) -> Cell:
     """The device × network cell of this test item (set by parametrization)."""
-    cell = getattr(request, "param", None)
+    cell = getattr(request, "param", None) or request.node.stash.get(CELL_KEY, None)
     if not isinstance(cell, Cell):
         pytest.fail(
             "cxcheck fixtures must be named as test arguments (def test_x(cx_page): ...) so "

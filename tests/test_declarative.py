@@ -1,0 +1,115 @@
+"""Declarative journeys (*.journey.yaml): collection, running, errors with line numbers, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from cxcheck.declarative import SCHEMA_FILE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOOD = """\
+name: open pages
+start: /index.html
+devices: [iphone-13, desktop-1080p]
+networks: [3g, no-throttle]
+steps:
+  - name: open the popup page
+    budget: {3g: 30s, "*": 5s}
+    actions:
+      - goto: /popup.html
+      - expect_visible: h1
+      - expect_text: {selector: h1, text: popup}
+      - expect_url: /popup.html
+  - name: back home
+    budget: 1.5s
+    actions:
+      - click: text=nowhere
+"""
+
+
+def test_a_journey_file_runs_once_per_cell_with_steps_budgets_and_evidence(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.path.joinpath("pages.journey.yaml").write_text(
+        GOOD.replace("      - click: text=nowhere\n", "      - goto: /index.html\n")
+    )
+    result = run_pytest("-v")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines([
+        "pages.journey.yaml::open-pages[[]iphone-13-3g[]] FAILED*",
+        "pages.journey.yaml::open-pages[[]iphone-13-no-throttle[]] PASSED*",
+        "pages.journey.yaml::open-pages[[]desktop-1080p-no-throttle[]] PASSED*",
+    ])  # fmt: skip
+    # The 2 s latency of 3g breaks the 1.5 s budget of "back home", and only there.
+    result.stdout.fnmatch_lines(
+        ["*step 'back home' took * s on iphone-13 / 3g; its budget is 1.5 s"]
+    )
+    steps = json.loads(next(pytester.path.glob("cx-artifacts/*iphone-13-no-throttle*/steps.json"))
+                       .read_text())["steps"]  # fmt: skip
+    assert [s["name"] for s in steps] == ["open the popup page", "back home"]
+
+
+def test_a_failing_action_names_its_line(pytester: pytest.Pytester, run_pytest: Any) -> None:
+    pytester.path.joinpath("pages.journey.yaml").write_text(
+        GOOD.replace("devices: [iphone-13, desktop-1080p]", "devices: desktop-1080p")
+        .replace("networks: [3g, no-throttle]", "networks: no-throttle")
+        .replace("click: text=nowhere", "expect_visible: '#nowhere'")
+    )
+    result = run_pytest("-v", "-o", "timeout=120")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*cxcheck: in pages.journey.yaml:16: expect_visible*#nowhere*"])
+
+
+BAD = [
+    ("name: x\nsteps:\n  - name: a\n    actions:\n      - clik: '#go'\n",
+     "bad.journey.yaml:5: unknown action 'clik'. Did you mean `click`?"),
+    ("name: x\nsteps:\n  - name: a\n    actions:\n      - fill: '#q'\n",
+     "bad.journey.yaml:5: fill needs selector, value; expected form: fill: {selector:"),
+    ("name: x\nsteps:\n  - name: a\n    actions:\n      - press: {selector: '#q'}\n",
+     "bad.journey.yaml:5: press is missing key; expected form: press:"),
+    ("name: x\nsteps: [\n", "bad.journey.yaml:3: not valid YAML"),
+    ("name: x\nstep:\n  - name: a\n", "bad.journey.yaml:2: unknown key 'step' in a journey. "
+                                       "Did you mean `steps`?"),
+    ("name: x\nsteps:\n  - name: a\n    budget: soon\n    actions:\n      - goto: /\n",
+     "bad.journey.yaml:4: budget: 'soon' is not a duration"),
+    ("name: x\nsteps:\n  - name: a\n", "bad.journey.yaml:3: each step needs `name` and `actions`"),
+    ("", "bad.journey.yaml: the file is empty"),
+    ("name: x\ndevices: [iphone13]\nsteps:\n  - name: a\n    actions:\n      - goto: /\n",
+     "unknown device 'iphone13' (in bad.journey.yaml devices). Did you mean `iphone-13`"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), BAD, ids=[str(i) for i in range(len(BAD))])
+def test_malformed_files_name_the_file_line_and_expected_form(
+    pytester: pytest.Pytester, text: str, message: str
+) -> None:
+    pytester.path.joinpath("bad.journey.yaml").write_text(text)
+    result = pytester.runpytest_subprocess("--collect-only")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert message in result.stdout.str(), result.stdout.str()
+    assert "Traceback" not in result.stdout.str()
+
+
+def _schema() -> Any:
+    return json.loads(SCHEMA_FILE.read_text())
+
+
+def test_the_published_schema_accepts_the_examples() -> None:
+    jsonschema.Draft202012Validator.check_schema(_schema())
+    for path in [*ROOT.glob("examples/*.journey.yaml"), ROOT / "tests" / "test_declarative.py"]:
+        if path.suffix == ".yaml":
+            jsonschema.validate(yaml.safe_load(path.read_text()), _schema())
+    jsonschema.validate(yaml.safe_load(GOOD), _schema())
+
+
+@pytest.mark.parametrize("text", [bad for bad, _ in BAD[:3] + BAD[4:7]])
+def test_the_published_schema_rejects_what_the_loader_rejects(text: str) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(text), _schema())
