@@ -21,8 +21,10 @@ def demo(*args: str) -> subprocess.CompletedProcess[str]:
 def test_examples_pass_on_the_default_matrix_without_defects() -> None:
     done = demo("--", "-p", "no:randomly")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "failed" not in done.stdout.splitlines()[-1]
     assert "cxcheck app: " in done.stdout  # the storefront was started for the run
+    # The closing summary: every item, its result and its slowest step.
+    assert "checkout-journey" in done.stdout and "slowest step" in done.stdout
+    assert ", 0 failed" in done.stdout
 
 
 # (defect, -k expression, devices, networks, the item that must fail, words of its failure,
@@ -46,6 +48,13 @@ DEFECTS = [
 ]  # fmt: skip
 
 
+CAUGHT_BY_STEP = {
+    "hidden-checkout": "5 ('check out')",
+    "cookie-covers-basket": "4 ('add to basket')",
+    "slow-price": "3 ('open the product')",
+}
+
+
 @pytest.mark.parametrize(
     ("defect", "select", "devices", "networks", "failing", "reason", "passing"),
     DEFECTS,
@@ -64,4 +73,7 @@ def test_each_defect_is_caught_by_its_own_example(
     assert reason in out, out[-3000:]
     if passing:
         assert passing in out
+    step = CAUGHT_BY_STEP.get(defect)
+    if step:  # journeys say which step caught it
+        assert f"cxcheck: evidence for step {step}" in out, out[-3000:]
     assert "deliberate defects" in out
