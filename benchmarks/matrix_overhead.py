@@ -20,15 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import median, page_server
-from cxcheck.browser import CHROMIUM_ARGS, BrowserSettings, context_options, find_browser
-from cxcheck.profiles import load_catalogue
+from _common import BARE_PRELUDE, bare_env, median, page_server, timed_pytest
 
 DEVICES = [
     "iphone-13",
@@ -58,79 +54,31 @@ def test_journey(cx_page):
         cx_page.goto(path)
 """
 
-BARE_TEST = """
-import json, os
-import pytest
-from playwright.sync_api import sync_playwright
-
-CELLS = json.loads(os.environ["BENCH_CELLS"])
-BASE_URL = os.environ["BENCH_BASE_URL"]
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ["BENCH_EXE"] or None,
-                              args=json.loads(os.environ["BENCH_ARGS"]))
-        yield b
-        b.close()
-
+BARE_TEST = (
+    BARE_PRELUDE
+    + """
 @pytest.mark.parametrize("cell", CELLS, ids=[c["id"] for c in CELLS])
 def test_journey(browser, cell):
-    context = browser.new_context(base_url=BASE_URL, **cell["options"])
-    try:
-        page = context.new_page()
-        if cell["cpu"] > 1:
-            cdp = context.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": cell["cpu"]})
+    with bare_page(browser, cell) as page:
         for path in json.loads(os.environ.get("BENCH_PATHS", DEFAULT_PATHS)):
             page.goto(path)
-    finally:
-        context.close()
 """.replace("DEFAULT_PATHS", repr(json.dumps(PATHS)))
+)
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    took = time.perf_counter() - started
-    if done.returncode != 0 or "12 passed" not in done.stdout:
-        sys.exit(f"benchmark run failed: {' '.join(args)}\n{done.stdout}\n{done.stderr}")
-    return took
+    return timed_pytest(args, cwd, env, passed=12)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     repeats = parser.parse_args().repeats
-    catalogue = load_catalogue()
-    devices = catalogue.resolve_devices(DEVICES)
-    network = catalogue.networks["no-throttle"]
-    cells = [
-        {
-            "id": f"{d.name}-no-throttle",
-            "cpu": d.cpu_slowdown,
-            "options": context_options(d, network, None),
-        }
-        for d in devices
-    ]
-    exe = find_browser(BrowserSettings(), None).executable or ""
     with page_server() as url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "test_cx.py").write_text(CX_TEST)
         (folder / "test_bare.py").write_text(BARE_TEST)
-        env = {
-            **os.environ,
-            "BENCH_CELLS": json.dumps(cells),
-            "BENCH_BASE_URL": url,
-            "BENCH_EXE": exe,
-            "BENCH_ARGS": json.dumps(list(CHROMIUM_ARGS)),
-        }
+        env, exe = bare_env(DEVICES, url)
         cx_args = ["test_cx.py", "--cx-base-url", url]
         if exe:
             cx_args += ["--cx-browser-path", exe]

@@ -129,7 +129,7 @@ def test_a_failing_step_body_keeps_its_error_and_points_at_the_evidence(
     )
     folder = next(pytester.path.glob("evidence/*"))
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["step-01-open.png", "step-02-find-the-button.png", "steps.json"]
+    assert names == ["step-01-open.jpg", "step-02-find-the-button.jpg", "steps.json"]
     steps = json.loads((folder / "steps.json").read_text())["steps"]
     assert [s["status"] for s in steps] == ["passed", "failed"]
     assert "TimeoutError" in steps[1]["error"]
@@ -147,7 +147,7 @@ def test_evidence_per_test_id_under_xdist(pytester: pytest.Pytester, run_pytest:
     folders = list(pytester.path.glob("cx-artifacts/*"))
     assert len(folders) == 4
     for folder in folders:
-        assert (folder / "steps.json").is_file() and (folder / "step-01-open.png").is_file()
+        assert (folder / "steps.json").is_file() and (folder / "step-01-open.jpg").is_file()
 
 
 def test_vitals_see_a_layout_shift_and_its_absence(

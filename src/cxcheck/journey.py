@@ -137,7 +137,6 @@ class Journey:
         self._current: StepRecord | None = None
         page.context.add_init_script(INIT_SCRIPT)
         page.on("request", self._on_request)
-        page.on("requestfinished", self._on_finished)
         page.on("requestfailed", self._on_failed)
         page.on("response", self._on_response)
         page.on("console", self._on_console)
@@ -148,16 +147,6 @@ class Journey:
     def _on_request(self, request: Request) -> None:
         if self._current is not None:
             self._current.requests += 1
-
-    def _on_finished(self, request: Request) -> None:
-        step = self._current
-        if step is None:
-            return
-        try:
-            sizes = request.sizes()
-        except Exception:
-            return  # the page went away: its bytes no longer matter to this step
-        step.bytes += int(sizes["responseBodySize"]) + int(sizes["responseHeadersSize"])
 
     def _on_failed(self, request: Request) -> None:
         if self._current is not None:
@@ -172,7 +161,14 @@ class Journey:
             )
 
     def _on_response(self, response: Response) -> None:
-        if self._current is not None and response.status >= 400:
+        if self._current is None:
+            return
+        # Content-Length comes with the response event; asking the browser for exact transfer
+        # sizes would cost a round trip per request (chunked responses count 0 here).
+        length = response.headers.get("content-length", "")
+        if length.isdigit():
+            self._current.bytes += int(length)
+        if response.status >= 400:
             self._current.failed_requests.append(
                 FailedRequest(
                     response.url,
@@ -279,10 +275,14 @@ class Journey:
     def _screenshot(self, record: StepRecord) -> None:
         if not self.screenshots:
             return
-        path = self.artifacts / f"step-{record.index:02d}-{slug(record.name)}.png"
+        path = self.artifacts / f"step-{record.index:02d}-{slug(record.name)}.jpg"
         try:
             self.artifacts.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(path), timeout=10_000)
+            # CSS-pixel JPEGs: enough for a filmstrip, and several times cheaper than full
+            # device-pixel PNGs on DPR-3 phones.
+            self.page.screenshot(
+                path=str(path), type="jpeg", quality=70, scale="css", timeout=10_000
+            )
         except Exception:
             return  # a closed or crashed page: the step's own error says why
         record.screenshot = path.name
