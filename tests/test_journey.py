@@ -213,3 +213,21 @@ def test_trace_is_kept_on_failure_only_and_the_report_points_at_the_evidence(
     assert len(list(pytester.path.glob("cx-artifacts/*/trace.zip"))) == 2
     run_pytest("--cx-trace", "off").assert_outcomes(passed=1, failed=1)
     assert list(pytester.path.glob("cx-artifacts/*/trace.zip")) == []
+
+
+def test_failing_on_page_errors_and_requests_can_be_switched_off(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makeini(
+        "[pytest]\ncx_fail_on_page_errors = false\ncx_fail_on_failed_requests = false\n"
+    )
+    pytester.makepyfile("""
+        def test_tolerant(cx_journey):
+            cx_journey.page.goto("/journey.html")
+            with cx_journey.step("noisy page") as step:
+                cx_journey.page.click("#throw")
+                cx_journey.page.click("#fail-api")
+                cx_journey.page.wait_for_selector("#out:has-text('500')")
+            assert step.page_errors and step.failed_requests  # still recorded as evidence
+    """)
+    run_pytest().assert_outcomes(passed=1)

@@ -215,6 +215,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("cx_artifacts", "folder for journey evidence", default="cx-artifacts")
     parser.addini("cx_trace", "off (default), on or retain-on-failure", default="off")
     parser.addini(
+        "cx_fail_on_page_errors",
+        "an uncaught page error fails the journey step",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "cx_fail_on_failed_requests",
+        "a failed request to the app's own origin fails the journey step",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
         "cx_server_command",
         "command that starts the app under test on {port} "
         "({python} is this interpreter); cxcheck starts it once per run",
@@ -652,6 +664,7 @@ def cx_journey(
     cx_network: NetworkProfile,
     cx_base_url: str | None,
     cx_artifacts: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Journey]:
     """A customer journey on ``cx_page``: ``with cx_journey.step("search", budget="2s"): ...``.
 
@@ -660,7 +673,16 @@ def cx_journey(
     """
     from cxcheck.journey import Journey
 
-    journey = Journey(cx_page, cx_device, cx_network, cx_artifacts, base_url=cx_base_url)
+    config = request.config
+    journey = Journey(
+        cx_page,
+        cx_device,
+        cx_network,
+        cx_artifacts,
+        base_url=cx_base_url,
+        fail_on_page_errors=bool(config.getini("cx_fail_on_page_errors")),
+        fail_on_failed_requests=bool(config.getini("cx_fail_on_failed_requests")),
+    )
     try:
         yield journey
     finally:
