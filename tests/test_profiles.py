@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from cxcheck.errors import ProfileError, UnknownProfileError
 from cxcheck.profiles import (
+    DEVICE_FIELDS,
+    NETWORK_FIELDS,
     builtin_profiles_dir,
     load_catalogue,
     load_catalogue_text,
@@ -231,29 +233,7 @@ values = st.recursive(
     ),
     max_leaves=8,
 )
-field_names = st.sampled_from(
-    [
-        "label",
-        "class",
-        "viewport",
-        "screen",
-        "pixel_ratio",
-        "user_agent",
-        "mobile",
-        "touch",
-        "cpu_slowdown",
-        "color_scheme",
-        "reduced_motion",
-        "locale",
-        "extends",
-        "latency_ms",
-        "down_kbps",
-        "up_kbps",
-        "offline",
-        "source",
-        "width",
-    ]
-)
+field_names = st.sampled_from(sorted({*DEVICE_FIELDS, *NETWORK_FIELDS, "width"}))
 sizes = st.fixed_dictionaries({"width": st.integers(-10, 9000), "height": st.integers(-10, 9000)})
 profile_bodies = st.dictionaries(
     field_names, values | sizes | st.sampled_from(["iphone-13", "x"]), max_size=6
