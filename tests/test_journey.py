@@ -64,7 +64,7 @@ def test_a_budget_breach_fails_only_on_the_slow_network(
     first = steps["steps"][0]
     assert first["status"] == "failed" and first["duration_s"] > 1.5
     assert first["requests"] >= 1 and first["bytes"] > 0
-    assert (folder / first["screenshot"]).is_file()
+    assert (folder / first["screenshot"]).read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
 def test_page_errors_and_failed_api_calls_fail_their_step(
