@@ -20,23 +20,12 @@ from _common import browser, median, page_server
 from cxcheck.listing import table
 from cxcheck.profiles import NetworkProfile, load_catalogue
 from cxcheck.throttle import Throttle, needs_cdp
+from pageserver import DOWNLOAD_JS as DOWNLOAD
+from pageserver import UPLOAD_JS as UPLOAD
 
 TARGET = 0.10
 SMALL = 1_000
 LARGE_SECONDS = 3.0
-
-DOWNLOAD = """async (n) => {
-  const t = performance.now();
-  const r = await fetch('/bytes?n=' + n);
-  await r.arrayBuffer();
-  return (performance.now() - t) / 1000;
-}"""
-UPLOAD = """async (n) => {
-  const t = performance.now();
-  const r = await fetch('/upload', {method: 'POST', body: new Uint8Array(n)});
-  await r.json();
-  return (performance.now() - t) / 1000;
-}"""
 
 
 def _timings(page: Any, script: str, size: int, repeats: int) -> float:

@@ -13,20 +13,9 @@ from typing import Any
 import pytest
 
 from cxcheck import DeviceProfile, NetworkProfile
+from pageserver import DOWNLOAD_JS as DOWNLOAD
+from pageserver import UPLOAD_JS as UPLOAD
 
-DOWNLOAD = """async (n) => {
-  const t = performance.now();
-  const r = await fetch('/bytes?n=' + n);
-  await r.arrayBuffer();
-  return (performance.now() - t) / 1000;
-}"""
-UPLOAD = """async (n) => {
-  const t = performance.now();
-  const r = await fetch('/upload', {method: 'POST', body: new Uint8Array(n)});
-  const body = await r.json();
-  if (body.received !== n) throw new Error('upload truncated');
-  return (performance.now() - t) / 1000;
-}"""
 BUSY = """() => {
   const t = performance.now();
   let x = 0;

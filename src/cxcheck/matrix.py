@@ -90,12 +90,17 @@ def choose(
     ini: tuple[str, ...],
     default: tuple[str, ...],
     option: str,
+    marker_where: str | None = None,
 ) -> Choice:
-    """Apply the precedence CLI > marker > ini > default."""
+    """Apply the precedence CLI > marker > ini > default.
+
+    ``marker_where`` names the marker level in errors when it is not a ``cx`` marker (a journey
+    file's own ``devices:``, say).
+    """
     if cli:
         return Choice(cli, f"--cx-{option}")
     if marker:
-        return Choice(marker, f"@pytest.mark.cx({option}=...)")
+        return Choice(marker, marker_where or f"@pytest.mark.cx({option}=...)")
     if ini:
         return Choice(ini, f"ini cx_{option}")
     return Choice(default, f"the default cx_{option}")

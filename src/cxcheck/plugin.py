@@ -465,22 +465,27 @@ class JourneyFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         from cxcheck.declarative import as_test, load
-        from cxcheck.matrix import Choice
 
         state = self.config.stash[STATE_KEY]
         try:
             spec = load(self.path)
-            axes = []
-            for cli, own, ini, default, option in (
-                (state.cli_devices, spec.devices, state.ini_devices, DEFAULT_DEVICES, "devices"),
-                (state.cli_networks, spec.networks, state.ini_networks, DEFAULT_NETWORKS,
-                 "networks"),
-            ):  # fmt: skip
-                chosen = choose(cli, None, ini, default, option)
-                if own and not cli:
-                    chosen = Choice(own, f"{self.path.name} {option}")
-                axes.append(chosen)
-            cells = build_cells(state.catalogue, axes[0], axes[1], state.browser.engine)
+            devices = choose(
+                state.cli_devices,
+                spec.devices,
+                state.ini_devices,
+                DEFAULT_DEVICES,
+                "devices",
+                f"{self.path.name} devices",
+            )
+            networks = choose(
+                state.cli_networks,
+                spec.networks,
+                state.ini_networks,
+                DEFAULT_NETWORKS,
+                "networks",
+                f"{self.path.name} networks",
+            )
+            cells = build_cells(state.catalogue, devices, networks, state.browser.engine)
         except CxError as exc:
             raise self.CollectError(f"cxcheck: {exc}") from None
         name = spec.name.replace(" ", "-")
