@@ -141,6 +141,10 @@ def test_base_url_option_wins_over_the_server_command(
     [
         ("cx_server_command = python -m myapp", "*no {port} placeholder*"),
         ("cx_server_command = x {port}\ncx_server_timeout = soon", "*cx_server_timeout = 'soon'*"),
+        (
+            "cx_server_command = x {port}\ncx_server_ready_path = healthz",
+            "*cx_server_ready_path = 'healthz' must be a path starting with /*",
+        ),
         ("cx_server_command = x {port}\ncx_server_env =\n    NOEQUALS", "*'NOEQUALS' is not KEY=*"),
     ],
 )

@@ -77,3 +77,10 @@ def test_each_defect_is_caught_by_its_own_example(
     if step:  # journeys say which step caught it
         assert f"cxcheck: evidence for step {step}" in out, out[-3000:]
     assert "deliberate defects" in out
+
+
+def test_an_unknown_defect_name_stops_the_demo_with_a_suggestion() -> None:
+    done = demo("--defects", "hiden-checkout")
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "the app exited with code 2 before it was ready" in done.stderr
+    assert "unknown defect 'hiden-checkout' (did you mean 'hidden-checkout'?)" in done.stderr

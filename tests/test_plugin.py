@@ -365,6 +365,7 @@ def test_unreachable_endpoint_is_a_clear_error(pytester: pytest.Pytester, run_py
         ("cx_base_url = localhost", "*ini cx_base_url: 'localhost' is not an http(s) URL*"),
         ("cx_devices = phones, iphone14x", "*unknown device 'iphone14x' (in ini cx_devices)*"),
         ("cx_profiles = nowhere.toml", "*nowhere.toml: no such profile file*"),
+        ("cx_trace = always", "*ini cx_trace = 'always' is not a trace mode*"),
     ],
 )
 def test_bad_ini_values_are_usage_errors(pytester: pytest.Pytester, ini: str, message: str) -> None:
@@ -386,3 +387,57 @@ def test_slowmo_slows_every_action(pytester: pytest.Pytester, run_pytest: Any) -
             assert time.monotonic() - started >= 0.85
     """)
     run_pytest("--cx-slowmo", "300").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["--cx-browser-path", "/no/such/chrome"],
+            {},
+            "*browser given by --cx-browser-path / CXCHECK_BROWSER is not an executable file: "
+            "/no/such/chrome*",
+        ),
+        ([], {"CXCHECK_BROWSER": "/no/such/chrome"}, "*not an executable file: /no/such/chrome*"),
+    ],
+)
+def test_an_explicit_browser_that_does_not_exist_is_named(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    pages_url: str,
+    args: list[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    pytester.makepyfile("def test_x(cx_page):\n    pass\n")
+    result = pytester.runpytest_subprocess("--cx-base-url", pages_url, *args)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([message])
+
+
+def test_launch_and_connect_together_is_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = pytester.runpytest_subprocess(
+        "--cx-browser-path", "/usr/bin/chromium", "--cx-browser-endpoint", "http://127.0.0.1:9222"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*give either a browser to launch*or one to connect to*"])
+    monkeypatch.setenv("CXCHECK_BROWSER_ENDPOINT", "chrome")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*CXCHECK_BROWSER_ENDPOINT: 'chrome' is not a browser endpoint*"])
+
+
+def test_catalogue_fixture_holds_user_profiles(pytester: pytest.Pytester) -> None:
+    pytester.path.joinpath("mine.toml").write_text(
+        "[devices.kiosk]\nviewport = { width = 1080, height = 1920 }\n"
+    )
+    pytester.makepyfile("""
+        def test_x(cx_catalogue):
+            assert cx_catalogue.devices["kiosk"].viewport.height == 1920
+            assert "iphone-13" in cx_catalogue.devices
+    """)
+    pytester.runpytest_subprocess("--cx-profiles", "mine.toml").assert_outcomes(passed=1)
