@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cxcheck.errors import CxError
-from cxcheck.journey import budget_for, parse_duration
+from cxcheck.durations import budget_for, parse_duration
 
 
 @pytest.mark.parametrize(

@@ -240,11 +240,14 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         "--cx-headed",
         "--cx-slowmo",
         "--cx-artifacts",
+        "--cx-json",
+        "--cx-report",
     ]
     result = pytester.runpytest_subprocess("--help")
     for option in options:
         result.stdout.fnmatch_lines([f"*{option}*"])
-    result.stdout.fnmatch_lines(["*cx_devices*", "*cx_profiles*", "*cx_base_url*"])
+    result.stdout.fnmatch_lines(["*cx_devices*", "*cx_profiles*", "*cx_base_url*",
+                                 "*cx_ignore_requests*", "*cx_ignore_console*"])  # fmt: skip
     fixtures = pytester.runpytest_subprocess("--fixtures")
     for name in (
         "cx_page",
@@ -260,7 +263,7 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
     ):
         fixtures.stdout.fnmatch_lines([f"{name}*", "    [A-Z]*"], consecutive=True)
     markers = pytester.runpytest_subprocess("--markers")
-    markers.stdout.fnmatch_lines(["@pytest.mark.cx(devices=..., networks=...): run this test*"])
+    markers.stdout.fnmatch_lines(["@pytest.mark.cx(devices=..., networks=..., ignore_*): run this*"])
 
 
 def test_base_url_that_does_not_answer_is_a_clear_error(pytester: pytest.Pytester) -> None:

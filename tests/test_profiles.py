@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import textwrap
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxcheck import profiles
 from cxcheck.errors import ProfileError, UnknownProfileError
 from cxcheck.profiles import (
     DEVICE_FIELDS,
@@ -118,6 +123,126 @@ def test_playwright_registry_devices_resolve_by_slug() -> None:
     device = load_catalogue().resolve_devices(["pixel-4a-5g"])[0]
     assert device.label == "Pixel 4a (5G)"
     assert device.mobile and device.touch and device.origin == "playwright"
+
+
+@pytest.fixture
+def fresh_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No registry in memory or on disk, and any child process fails the test."""
+
+    def no_child_process(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("a child process was started to read the device registry")
+
+    monkeypatch.setattr(profiles, "_REGISTRY", None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr("cxcheck.profiles.subprocess.run", no_child_process)
+    monkeypatch.setattr("cxcheck.profiles.subprocess.Popen", no_child_process)
+    return tmp_path / "cache"
+
+
+def test_registry_is_read_from_the_package_without_a_child_process(fresh_registry: Path) -> None:
+    device = load_catalogue().resolve_devices(["galaxy-s8"])[0]
+    assert (device.label, device.origin) == ("Galaxy S8", "playwright")
+    assert device.viewport.width == 360 and device.mobile and device.touch
+    assert device.user_agent and "Android" in device.user_agent
+    assert list(fresh_registry.glob("cxcheck/playwright-devices-*.json"))  # cached for next time
+
+
+def test_unknown_device_suggests_quickly_without_a_child_process(fresh_registry: Path) -> None:
+    cat = load_catalogue()
+    started = time.monotonic()
+    with pytest.raises(UnknownProfileError, match="Did you mean `iphone-13`"):
+        cat.resolve_devices(["iphone13"])
+    # Not close to a catalogue name, so the suggestion comes from Playwright's registry.
+    with pytest.raises(UnknownProfileError, match="`blackberry-z30`"):
+        cat.resolve_devices(["blackberry-z3"])
+    assert time.monotonic() - started < 10  # starting the driver would not fail, only stall
+
+
+def _fake_package(root: Path, relative: str, text: str) -> Path:
+    path = root.joinpath("driver", "package", "lib", *relative.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return root
+
+
+BUNDLE = """
+// packages/isomorphic/deviceDescriptorsSource.json
+var deviceDescriptorsSource_default;
+    deviceDescriptorsSource_default = {
+      "Phone {1}, \\"quoted\\"": {
+        userAgent: "Mozilla/5.0 (x: y, z) }",
+        viewport: {
+          width: 360,
+          height: 640,
+        },
+        deviceScaleFactor: 2.5,
+        isMobile: true,
+        hasTouch: true,
+        defaultBrowserType: "chromium",
+      },
+    };
+var other = { notDevices: 1 };
+"""
+
+
+def test_bundle_literal_becomes_python_named_descriptors(
+    fresh_registry: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    package = _fake_package(tmp_path / "playwright", "coreBundle.js", BUNDLE)
+    monkeypatch.setattr(profiles, "_playwright_package_dir", lambda: package)
+    assert profiles._descriptors_from_package() == {
+        'Phone {1}, "quoted"': {
+            "user_agent": "Mozilla/5.0 (x: y, z) }",
+            "viewport": {"width": 360, "height": 640},
+            "device_scale_factor": 2.5,
+            "is_mobile": True,
+            "has_touch": True,
+            "default_browser_type": "chromium",
+        }
+    }
+
+
+def test_older_playwright_json_file_is_read_first(
+    fresh_registry: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    descriptor = {"userAgent": "UA", "viewport": {"width": 400, "height": 800}, "isMobile": True}
+    source = json.dumps({"Old Phone": descriptor})
+    package = _fake_package(tmp_path / "pw", "server/deviceDescriptorsSource.json", source)
+    _fake_package(package, "coreBundle.js", BUNDLE.replace("Phone", "Bundled"))
+    monkeypatch.setattr(profiles, "_playwright_package_dir", lambda: package)
+    device = profiles.playwright_device("old-phone")
+    assert device is not None and device.viewport.height == 800 and device.mobile
+    assert profiles.playwright_device("bundled-1-quoted") is None
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "{a: 'single-quoted'}",
+        "{a: `template`}",
+        "{a: {b: 1}",  # never closes
+    ],
+)
+def test_js_literals_that_are_not_plain_data_are_refused(literal: str) -> None:
+    assert profiles._js_object_to_json(literal, 0) is None
+
+
+def test_unreadable_package_falls_back_to_the_driver(
+    fresh_registry: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    package = _fake_package(tmp_path / "pw", "coreBundle.js", "var x = {};")
+    monkeypatch.setattr(profiles, "_playwright_package_dir", lambda: package)
+    python_names = {"user_agent": "UA", "viewport": {"width": 500, "height": 900}}
+    calls: list[list[str]] = []
+
+    def driver(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 0, json.dumps({"Driver Phone": python_names}))
+
+    monkeypatch.setattr("cxcheck.profiles.subprocess.run", driver)
+    device = profiles.playwright_device("driver-phone")
+    assert device is not None and device.viewport.width == 500
+    assert len(calls) == 1
 
 
 def test_user_file_adds_overrides_and_extends(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ from cxcheck.errors import (
     ThrottlingUnsupportedError,
     UnknownProfileError,
 )
-from cxcheck.journey import Journey, JourneyStepError, StepRecord
+from cxcheck.checks import CheckFailed, add_finding
+from cxcheck.journey import Journey, JourneyStepError
+from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
 from cxcheck.matrix import Cell
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
 
@@ -22,19 +24,24 @@ __version__ = "0.1.0"
 __all__ = [
     "BaseUrlError",
     "BrowserNotFoundError",
+    "CheckFailed",
     "Catalogue",
     "Cell",
     "CxError",
     "CxWarning",
     "DeviceProfile",
+    "Finding",
+    "ItemResult",
     "Journey",
     "JourneyStepError",
     "NetworkProfile",
     "ProfileError",
+    "RunResults",
     "Size",
     "StepRecord",
     "ThrottlingUnsupportedError",
     "UnknownProfileError",
     "__version__",
+    "add_finding",
     "load_catalogue",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from cxcheck.errors import CxError
 from cxcheck.listing import render_catalogue
@@ -41,6 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--devices", metavar="NAMES", help="devices instead of the default three")
     demo.add_argument("--networks", metavar="NAMES", help="networks instead of the default two")
     demo.add_argument(
+        "--report",
+        metavar="DIR",
+        default="cx-report",
+        help="where the HTML report and results.json go (default cx-report)",
+    )
+    demo.add_argument(
         "pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --"
     )
     commands.add_parser(
@@ -53,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         extra = [a for a in args.pytest_args if a != "--"]
         try:
-            return run_demo(args.defects, args.devices, args.networks, extra)
+            return run_demo(args.defects, args.devices, args.networks, extra,
+                            report=Path(args.report))  # fmt: skip
         except CxError as exc:
             print(f"cxcheck: error: {exc}", file=sys.stderr)
             return 2

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from cxcheck.durations import Budget, budget_for
 from cxcheck.errors import CxError, suggest
-from cxcheck.journey import Budget, budget_for
 
 if TYPE_CHECKING:
     from cxcheck.journey import Journey

@@ -8,19 +8,15 @@ run) over the default device × network matrix, so a newcomer sees cxcheck prove
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
 import sys
-import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from cxcheck.errors import CxError
-from cxcheck.journey import slug
-from cxcheck.listing import table
+from cxcheck.results import RunResults
+from cxcheck.summary import grid
 
 DEMO_DEPENDENCIES = ("cxshop", "starlette", "uvicorn", "PIL")
 
@@ -47,73 +43,29 @@ def pytest_args(
     devices: str | None,
     networks: str | None,
     extra: Sequence[str],
-    junit: Path | None = None,
+    results: Path | None = None,
     artifacts: Path | None = None,
+    report: Path | None = None,
 ) -> list[str]:
     """The pytest command line of the demo."""
     folder = examples_dir()
     args = [sys.executable, "-m", "pytest", str(folder), "--rootdir", str(folder), "-v",
-            "--tb=short", "-rfE"]  # fmt: skip
+            "--tb=short", "-rfE", "-o", "cx_terminal_grid=false"]  # fmt: skip
     if defects:
         args += ["-o", f"cx_server_env=CXSHOP_DEFECTS={defects}"]
     if devices:
         args += ["--cx-devices", devices]
     if networks:
         args += ["--cx-networks", networks]
-    if junit:
-        args += [f"--junitxml={junit}"]
+    # Paths as one token each: pytest takes a separate path argument into account when it looks
+    # for the ini file, and would then find the one above examples/ instead of examples/pytest.ini.
+    if results:
+        args += [f"--cx-json={results}"]
     if artifacts:
-        # One token: pytest takes a separate path argument into account when it looks for the
-        # ini file, and would then find the one above examples/ instead of examples/pytest.ini.
         args += [f"--cx-artifacts={artifacts}"]
+    if report:
+        args += [f"--cx-report={report}"]
     return [*args, *extra]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One example test item as the summary shows it."""
-
-    test: str
-    cell: str
-    result: str
-    slowest: str
-
-
-def outcomes(junit: Path, artifacts: Path) -> list[Outcome]:
-    """Each test item's result (from pytest's JUnit XML) and slowest step (from its steps.json)."""
-    rows = []
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        name = case.get("name", "")
-        test, _, cell = name.partition("[")
-        result = "passed"
-        if case.find("failure") is not None or case.find("error") is not None:
-            result = "FAILED"
-        elif case.find("skipped") is not None:
-            result = "skipped"
-        # Evidence folders are named after node ids, which JUnit XML splits up: match the tail.
-        tail = "-" + slug(name)
-        folders = (
-            [f for f in artifacts.iterdir() if f.name.endswith(tail)]
-            if (artifacts.is_dir())
-            else []
-        )
-        steps_file = folders[0] / "steps.json" if len(folders) == 1 else None
-        slowest = "-"
-        if steps_file is not None and steps_file.is_file():
-            steps = json.loads(steps_file.read_text(encoding="utf-8"))["steps"]
-            if steps:
-                top = max(steps, key=lambda s: s["duration_s"])
-                slowest = f"{top['name']} ({top['duration_s']:.1f} s)"
-        rows.append(Outcome(test, cell.rstrip("]"), result, slowest))
-    return rows
-
-
-def summary(rows: Sequence[Outcome]) -> str:
-    """The demo's closing table: test × cell, result, slowest step."""
-    failed = sum(r.result == "FAILED" for r in rows)
-    body = table(["test", "device-network", "result", "slowest step"],
-                 [[r.test, r.cell, r.result, r.slowest] for r in rows])  # fmt: skip
-    return f"{body}\n{len(rows) - failed} passed, {failed} failed"
 
 
 def run_demo(
@@ -122,19 +74,24 @@ def run_demo(
     networks: str | None = None,
     extra: Sequence[str] = (),
     artifacts: Path = Path("cx-artifacts"),
+    report: Path = Path("cx-report"),
 ) -> int:
     """Run the demo; returns pytest's exit code."""
     check_dependencies()
-    with tempfile.TemporaryDirectory() as tmp:
-        junit = Path(tmp) / "junit.xml"
-        args = pytest_args(defects, devices, networks, extra, junit, artifacts.resolve())
-        print("cxcheck demo: " + " ".join(args[1:]), flush=True)
-        if defects:
-            print(f"cxcheck demo: storefront defects switched on: {defects} (expect failures)")
-        code = subprocess.call(args)
-        if junit.is_file():
-            print("\n" + summary(outcomes(junit, artifacts.resolve())))
-            print(f"evidence (screenshots, steps.json, traces of failures): {artifacts.resolve()}")
+    results = report.resolve() / "results.json"
+    results.unlink(missing_ok=True)  # never summarise an older run
+    args = pytest_args(defects, devices, networks, extra, results, artifacts.resolve(),
+                       report.resolve())  # fmt: skip
+    print("cxcheck demo: " + " ".join(args[1:]), flush=True)
+    if defects:
+        print(f"cxcheck demo: storefront defects switched on: {defects} (expect failures)")
+    code = subprocess.call(args)
+    if results.is_file():
+        # The summary comes from the results the plugin wrote, as every report does.
+        print("\n" + grid(RunResults.read_json(results)))
+        print(f"\nreport: {report.resolve() / 'index.html'} (open it in a browser)")
+        print(f"results: {results}")
+        print(f"evidence (screenshots, steps.json, traces of failures): {artifacts.resolve()}")
     if defects and code == 1:
         print("cxcheck demo: the failures above are the storefront's deliberate defects.")
     return code

@@ -1,114 +1,65 @@
 """Journeys: a customer's flow as named steps, each timed, budgeted and recorded as evidence.
 
 A step records its wall time, the requests and bytes it caused, failed requests, console errors,
-uncaught page errors and a screenshot at its end. A step fails when its body raises, when it runs
-over its budget, when the page throws, or when a same-origin request fails (a journey that
-"passes" with a broken API call is a false pass). Results are plain data (:class:`StepRecord`),
-written as ``steps.json`` beside the screenshots so that reports can read them later.
+uncaught page errors and a screenshot at its end. What it saw becomes *findings*
+(:class:`cxcheck.results.Finding`): a budget breach, a page error and a failed same-origin request
+are errors (a journey that "passes" with a broken API call is a false pass); console errors,
+cross-origin failures and cancelled requests are warnings and info; anything matching the team's
+ignore patterns is kept as *ignored*. Checks add their own findings through
+:func:`cxcheck.add_finding`. Error findings fail the step. Results are plain data
+(:class:`StepRecord`), also written as ``steps.json`` beside the screenshots.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import fnmatch
+import hashlib
 import json
 import re
 import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.checks import add_finding, collecting, failure_message
+from cxcheck.durations import Budget, budget_for
 from cxcheck.errors import CxError
 from cxcheck.profiles import DeviceProfile, NetworkProfile
+from cxcheck.results import FailedRequest, Finding, StepRecord
 from cxcheck.vitals import INIT_SCRIPT, READ_SCRIPT, Vitals, check
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, ConsoleMessage, Page, Request, Response
 
-Budget = float | int | str | Mapping[str, float | int | str] | None
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
-# The browser cancelled the request itself (the user navigated on, a newer fetch replaced it):
-# recorded as evidence, but not the app's failure.
-ABORTED = ("net::ERR_ABORTED", "NS_BINDING_ABORTED", "cancelled")
+__all__ = ["FailedRequest", "Journey", "JourneyStepError", "StepRecord", "slug"]
 
 
 class JourneyStepError(AssertionError):
-    """A step failed: over budget, a page error, a failed request, or its body raised."""
-
-
-def parse_duration(value: float | int | str, where: str = "budget") -> float:
-    """``"3s"``, ``"250ms"``, ``"1.5m"`` or a number of seconds → seconds."""
-    if isinstance(value, bool):
-        raise CxError(f'{where}: {value!r} is not a duration; write e.g. "3s" or "250ms"')
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise CxError(f'{where}: {value!r} is not a duration; write e.g. "3s" or "250ms"')
-        number, unit = float(match.group(1)), match.group(2) or "s"
-        seconds = number / 1000 if unit == "ms" else number * 60 if unit == "m" else number
-    if not 0 < seconds <= 3600:
-        raise CxError(f"{where}: {value!r} is out of range: more than 0 and at most 1 hour")
-    return seconds
-
-
-def budget_for(budget: Budget, network: str, where: str = "budget") -> float | None:
-    """The budget in seconds that applies on ``network``; a mapping may fall back on ``"*"``."""
-    if budget is None:
-        return None
-    if isinstance(budget, Mapping):
-        if network in budget:
-            return parse_duration(budget[network], f"{where}[{network!r}]")
-        if "*" in budget:
-            return parse_duration(budget["*"], f"{where}['*']")
-        return None
-    return parse_duration(budget, where)
-
-
-@dataclass
-class FailedRequest:
-    """A request that got an HTTP error status or no response at all."""
-
-    url: str
-    method: str
-    status: int | None
-    reason: str
-    same_origin: bool
-
-    @property
-    def aborted(self) -> bool:
-        """Cancelled by the browser rather than failed by the server or the network."""
-        return self.status is None and self.reason in ABORTED
-
-
-@dataclass
-class StepRecord:
-    """What one step did, as plain data."""
-
-    index: int
-    name: str
-    budget_s: float | None
-    duration_s: float = 0.0
-    requests: int = 0
-    bytes: int = 0
-    failed_requests: list[FailedRequest] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    screenshot: str | None = None
-    vitals: Vitals | None = None
-    status: str = "passed"
-    error: str | None = None
+    """A step failed: over budget, a page error, a failed request, or an error finding."""
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a step name or test id."""
+    """A file-name-safe form of a step name or test id, unique for distinct long ids."""
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "step"
-    # Long test ids keep their end: the device-network cell is what tells folders apart.
-    return cleaned if len(cleaned) <= 120 else cleaned[:40] + "--" + cleaned[-78:]
+    if len(cleaned) <= 120:
+        return cleaned
+    # Long test ids keep their end (the device-network cell tells folders apart) and a hash of
+    # the whole id, so two ids that share their head and tail never share a folder.
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return f"{cleaned[:40]}--{digest}--{cleaned[-66:]}"
+
+
+def matches(text: str, patterns: Sequence[str]) -> str | None:
+    """The first glob pattern (``*learn.json``) that matches ``text``, or None."""
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(text, pattern):
+            return pattern
+    return None
 
 
 class Journey:
@@ -125,6 +76,8 @@ class Journey:
         fail_on_page_errors: bool = True,
         fail_on_failed_requests: bool = True,
         screenshots: bool = True,
+        ignore_requests: Sequence[str] = (),
+        ignore_console: Sequence[str] = (),
     ) -> None:
         self.page = page
         self.device = device
@@ -134,6 +87,8 @@ class Journey:
         self.fail_on_page_errors = fail_on_page_errors
         self.fail_on_failed_requests = fail_on_failed_requests
         self.screenshots = screenshots
+        self.ignore_requests = tuple(ignore_requests)
+        self.ignore_console = tuple(ignore_console)
         self.steps: list[StepRecord] = []
         self._current: StepRecord | None = None
         self._cdp: CDPSession | None = None
@@ -204,17 +159,26 @@ class Journey:
         started = time.monotonic()
         failure: BaseException | None = None
         try:
-            yield record
+            with collecting(record.findings):
+                yield record
         except BaseException as exc:
             failure = exc
         finally:
             record.duration_s = time.monotonic() - started
             self._current = None
         record.vitals = self._read_vitals()
-        problem = self._problem(record) if failure is None else None
+        if failure is not None and not isinstance(failure, JourneyStepError | KeyboardInterrupt):
+            first_line = (str(failure).strip().splitlines() or [""])[0]
+            record.findings.insert(
+                0,
+                Finding("assertion", f"{type(failure).__name__}: {first_line}",
+                        check=type(failure).__name__),
+            )  # fmt: skip
+        record.findings.extend(self._observed(record))
+        problem = failure_message(record.findings)
         if failure is not None or problem:
             record.status = "failed"
-            record.error = problem or f"{type(failure).__name__}: {failure}"
+            record.error = f"{type(failure).__name__}: {failure}" if failure else problem
         self._screenshot(record)
         if failure is not None:
             if isinstance(failure, Exception):
@@ -223,28 +187,77 @@ class Journey:
         if problem:
             raise JourneyStepError(f"{problem}\n{self._where(record)}")
 
-    def _problem(self, record: StepRecord) -> str | None:
+    def _observed(self, record: StepRecord) -> list[Finding]:
+        """What the step's listeners saw, as findings: errors first, in the order they matter."""
         cell = f"on {self.device.name} / {self.network.name}"
-        if self.fail_on_page_errors and record.page_errors:
-            return (
-                f"step {record.name!r} {cell}: the page threw an uncaught error: "
-                f"{record.page_errors[0]}"
-            )
-        if self.fail_on_failed_requests:
-            bad = [r for r in record.failed_requests if r.same_origin and not r.aborted]
-            if bad:
-                first = bad[0]
-                what = f"HTTP {first.status}" if first.status else first.reason
-                return (
-                    f"step {record.name!r} {cell}: {len(bad)} request(s) to the app failed, "
-                    f"first {first.method} {first.url} ({what})"
+        out: list[Finding] = []
+        for text in record.page_errors:
+            out.append(
+                Finding(
+                    "page-error",
+                    f"step {record.name!r} {cell}: the page threw an uncaught error: {text}",
+                    "error" if self.fail_on_page_errors else "warning",
+                    check="uncaught-error",
+                    data={"error": text},
                 )
-        if record.budget_s is not None and record.duration_s > record.budget_s:
-            return (
-                f"step {record.name!r} took {record.duration_s:.2f} s {cell}; "
-                f"its budget is {record.budget_s:g} s"
             )
-        return None
+        bad = [r for r in record.failed_requests if r.same_origin and not r.aborted]
+        for request in record.failed_requests:
+            what = f"HTTP {request.status}" if request.status else request.reason
+            severity = "error" if request in bad and self.fail_on_failed_requests else "warning"
+            if request.aborted:
+                severity = "info"
+            pattern = matches(request.url, self.ignore_requests)
+            if pattern:
+                severity = "ignored"
+            if severity == "error":
+                count = sum(1 for r in bad if not matches(r.url, self.ignore_requests))
+                message = (
+                    f"step {record.name!r} {cell}: {count} request(s) to the app failed, "
+                    f"first {request.method} {request.url} ({what})"
+                )
+            else:
+                message = f"{request.method} {request.url} failed ({what})"
+                if pattern:
+                    message += f"; ignored by pattern {pattern!r}"
+            out.append(
+                Finding(
+                    "failed-request",
+                    message,
+                    severity,
+                    check="same-origin" if request.same_origin else "cross-origin",
+                    target=request.url,
+                    data={
+                        "method": request.method,
+                        "status": request.status,
+                        "reason": request.reason,
+                    },
+                )
+            )
+        for text in record.console_errors:
+            pattern = matches(text, self.ignore_console)
+            out.append(
+                Finding(
+                    "console",
+                    f"console error: {text}"
+                    + (f"; ignored by pattern {pattern!r}" if pattern else ""),
+                    "ignored" if pattern else "warning",
+                    check="console-error",
+                    data={"text": text},
+                )
+            )
+        if record.budget_s is not None and record.duration_s > record.budget_s:
+            out.append(
+                Finding(
+                    "budget",
+                    f"step {record.name!r} took {record.duration_s:.2f} s {cell}; "
+                    f"its budget is {record.budget_s:g} s",
+                    check="step-budget",
+                    data={"duration_s": round(record.duration_s, 3), "budget_s": record.budget_s},
+                )
+            )
+        # Errors first so the step's message names the problem that matters most.
+        return sorted(out, key=lambda f: not f.failing)
 
     def _read_vitals(self) -> Vitals | None:
         try:
@@ -265,10 +278,14 @@ class Journey:
         measured = self.vitals()
         problems = check(measured, limits)
         if problems:
-            raise JourneyStepError(
+            message = (
                 f"Web Vitals of {measured.url} on {self.device.name} / {self.network.name}: "
                 + "; ".join(problems)
             )
+            with contextlib.suppress(CxError):  # outside a cxcheck test: the error says it all
+                add_finding("vitals", message, check="web-vitals", target=measured.url,
+                            measured=asdict(measured), limits=dict(limits))  # fmt: skip
+            raise JourneyStepError(message)
         return measured
 
     def _where(self, record: StepRecord) -> str:

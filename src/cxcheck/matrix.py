@@ -16,7 +16,8 @@ from cxcheck.throttle import check_engine
 
 DEFAULT_DEVICES = ("desktop-1080p",)
 DEFAULT_NETWORKS = ("no-throttle",)
-MARKER_KEYS = ("devices", "networks")
+MARKER_KEYS = ("devices", "networks", "ignore_requests", "ignore_console")
+AXES = ("devices", "networks")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,16 @@ class Cell:
     @property
     def id(self) -> str:
         return f"{self.device.name}-{self.network.name}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The names chosen for every test of the run: on the command line and in the ini file."""
+
+    cli_devices: tuple[str, ...] = ()
+    cli_networks: tuple[str, ...] = ()
+    ini_devices: tuple[str, ...] = ()
+    ini_networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,10 +80,10 @@ def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tu
             did = f" Did you mean `{hint[0]}`?" if hint else ""
             raise CxError(
                 f"@pytest.mark.cx got unknown argument '{key}'.{did} "
-                f"It takes {' and '.join(MARKER_KEYS)}."
+                f"It takes {', '.join(MARKER_KEYS)}."
             )
     out: dict[str, tuple[str, ...]] = {}
-    for key in MARKER_KEYS:
+    for key in AXES:
         if key in kwargs:
             try:
                 names = split_names(kwargs[key], spaces=False)
@@ -114,3 +125,27 @@ def build_cells(
     network_profiles = catalogue.resolve_networks(networks.names, networks.where)
     check_engine(engine, device_profiles, network_profiles)
     return [Cell(d, n) for d in device_profiles for n in network_profiles]
+
+
+def cells_for(
+    catalogue: Catalogue,
+    selection: Selection,
+    devices: tuple[str, ...] | None,
+    networks: tuple[str, ...] | None,
+    engine: str = "chromium",
+    where: str | None = None,
+) -> list[Cell]:
+    """The cells of one test: its own names (a ``cx`` marker's, or a journey file's ``devices:``
+    and ``networks:``) between the command line and the ini file in precedence.
+
+    ``where`` names the test's own level in errors (``checkout.journey.yaml``); by default it is
+    the ``cx`` marker.
+    """
+    return build_cells(
+        catalogue,
+        choose(selection.cli_devices, devices, selection.ini_devices, DEFAULT_DEVICES, "devices",
+               f"{where} devices" if where else None),
+        choose(selection.cli_networks, networks, selection.ini_networks, DEFAULT_NETWORKS,
+               "networks", f"{where} networks" if where else None),
+        engine,
+    )  # fmt: skip

@@ -1,14 +1,21 @@
-"""The pytest plugin: options, the ``cx`` marker, matrix parametrization and browser fixtures.
+"""The pytest plugin: options, the ``cx`` marker, matrix parametrization, fixtures, results.
 
 Thin on purpose: hooks and fixtures read pytest's configuration and call plain modules
-(:mod:`cxcheck.profiles`, :mod:`cxcheck.matrix`, :mod:`cxcheck.browser`, :mod:`cxcheck.throttle`).
+(:mod:`cxcheck.settings`, :mod:`cxcheck.matrix`, :mod:`cxcheck.browser`, :mod:`cxcheck.throttle`,
+:mod:`cxcheck.recording`, :mod:`cxcheck.results`, :mod:`cxcheck.summary`, :mod:`cxcheck.report`).
 Playwright is imported inside fixtures only, so ``pytest --help`` stays fast.
+
+Results: each test item that uses a cxcheck fixture gets an :class:`~cxcheck.results.ItemResult`,
+made on the process that ran it and carried on its teardown report (``report.cx_result``), which
+pytest-xdist already ships to the controller; the controller merges them (reruns become *flaky*)
+and writes the JSON, the HTML report and the terminal grid.
 """
 
 from __future__ import annotations
 
-import argparse
-import urllib.parse
+import base64
+import shutil
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,21 +23,40 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxcheck.browser import ENGINES, BrowserSettings, check_base_url, context_options, env_settings
+from cxcheck.browser import ENGINES, check_base_url, context_options
+from cxcheck.checks import CheckFailed, collecting, failure_message
 from cxcheck.errors import CxError
 from cxcheck.evidence import TRACE_FILE, TRACE_MODES, describe, keeps_trace, records_trace
 from cxcheck.listing import render_catalogue
-from cxcheck.matrix import (
-    DEFAULT_DEVICES,
-    DEFAULT_NETWORKS,
-    Cell,
-    build_cells,
-    choose,
-    marker_names,
-    split_names,
-)
+from cxcheck.matrix import DEFAULT_DEVICES, DEFAULT_NETWORKS, Cell, cells_for, marker_names
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, load_catalogue
-from cxcheck.server import AppServer, ServerSpec, parse_env, validate_command
+from cxcheck.recording import Collector, ItemRecorder, exception_message, junit_properties
+from cxcheck.results import RunResults, attempt_folder
+from cxcheck.server import AppServer
+from cxcheck.settings import (
+    OPT_ARTIFACTS,
+    OPT_BASE_URL,
+    OPT_BROWSER,
+    OPT_BROWSER_PATH,
+    OPT_DEVICES,
+    OPT_ENDPOINT,
+    OPT_HEADED,
+    OPT_JSON,
+    OPT_LIST,
+    OPT_NETWORKS,
+    OPT_PROFILES,
+    OPT_REPORT,
+    OPT_SLOWMO,
+    OPT_TRACE,
+    Settings,
+    endpoint,
+    http_url,
+    milliseconds,
+    output_path,
+    patterns,
+    profile_files,
+    read_settings,
+)
 from cxcheck.throttle import Throttle
 
 if TYPE_CHECKING:
@@ -38,19 +64,22 @@ if TYPE_CHECKING:
 
     from cxcheck.journey import Journey
 
-# Option destinations; tests import these rather than spelling the strings again.
-OPT_DEVICES = "cx_devices"
-OPT_NETWORKS = "cx_networks"
-OPT_PROFILES = "cx_profiles"
-OPT_LIST = "cx_list_profiles"
-OPT_BASE_URL = "cx_base_url"
-OPT_BROWSER = "cx_browser"
-OPT_BROWSER_PATH = "cx_browser_path"
-OPT_ENDPOINT = "cx_browser_endpoint"
-OPT_HEADED = "cx_headed"
-OPT_SLOWMO = "cx_slowmo"
-OPT_ARTIFACTS = "cx_artifacts"
-OPT_TRACE = "cx_trace"
+__all__ = [
+    "OPT_ARTIFACTS",
+    "OPT_BASE_URL",
+    "OPT_BROWSER",
+    "OPT_BROWSER_PATH",
+    "OPT_DEVICES",
+    "OPT_ENDPOINT",
+    "OPT_HEADED",
+    "OPT_JSON",
+    "OPT_LIST",
+    "OPT_NETWORKS",
+    "OPT_PROFILES",
+    "OPT_REPORT",
+    "OPT_SLOWMO",
+    "OPT_TRACE",
+]
 
 CELL_FIXTURE = "_cx_cell"
 
@@ -59,59 +88,26 @@ CELL_FIXTURE = "_cx_cell"
 class CxState:
     """What cxcheck knows for the session, kept in ``config.stash``."""
 
+    settings: Settings
     catalogue: Catalogue
-    cli_devices: tuple[str, ...]
-    cli_networks: tuple[str, ...]
-    ini_devices: tuple[str, ...]
-    ini_networks: tuple[str, ...]
-    browser: BrowserSettings
     base_url: str | None
-    artifacts: Path = Path("cx-artifacts")
-    trace: str = "off"
-    server_spec: ServerSpec | None = None
     server: AppServer | None = None
     browser_line: str | None = None
     checked_urls: set[str] = field(default_factory=set)
+    collector: Collector | None = None
+    """Only on the process that writes the outputs: the controller, or the only process."""
+    run: RunResults | None = None
+    written: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
 
 STATE_KEY = pytest.StashKey[CxState]()
 FAILED_KEY = pytest.StashKey[bool]()
 CELL_KEY = pytest.StashKey[Cell]()
 ARTIFACTS_KEY = pytest.StashKey[Path]()
-
-
-# --- option value types: validated while parsing ---
-
-
-def _milliseconds(value: str) -> float:
-    try:
-        ms = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a number of milliseconds (e.g. 250)"
-        ) from None
-    if not 0 <= ms <= 60_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range: 0 to 60000 ms")
-    return ms
-
-
-def _http_url(value: str) -> str:
-    parsed = urllib.parse.urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not an http(s) URL; give one like http://127.0.0.1:8000"
-        )
-    return value.rstrip("/") + "/" if parsed.path in ("", "/") else value
-
-
-def _endpoint(value: str) -> str:
-    parsed = urllib.parse.urlparse(value)
-    if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a browser endpoint; give a CDP URL like http://127.0.0.1:9222 "
-            "or a Playwright server URL like ws://127.0.0.1:3000/"
-        )
-    return value
+RECORDER_KEY = pytest.StashKey[ItemRecorder]()
+ATTEMPT_KEY = pytest.StashKey[int]()
+JOURNEY_KEY = pytest.StashKey["Journey"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -149,7 +145,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cx-base-url",
         dest=OPT_BASE_URL,
         metavar="URL",
-        type=_http_url,
+        type=http_url,
         help="the app under test; relative page.goto('/') resolves against it (ini cx_base_url)",
     )
     group.addoption(
@@ -169,7 +165,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cx-browser-endpoint",
         dest=OPT_ENDPOINT,
         metavar="URL",
-        type=_endpoint,
+        type=endpoint,
         help="connect to a running browser instead of launching one (env "
         "CXCHECK_BROWSER_ENDPOINT): CDP http://host:port or Playwright ws://host:port/",
     )
@@ -183,7 +179,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cx-slowmo",
         dest=OPT_SLOWMO,
         metavar="MS",
-        type=_milliseconds,
+        type=milliseconds,
         default=0.0,
         help="pause this many ms after each browser action (local debugging)",
     )
@@ -200,6 +196,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=TRACE_MODES,
         help="Playwright trace per test: off (default; tracing costs time), on, or "
         "retain-on-failure (ini cx_trace)",
+    )
+    group.addoption(
+        "--cx-json",
+        dest=OPT_JSON,
+        metavar="PATH",
+        type=output_path,
+        help="write every cxcheck result as JSON to PATH (schema: cxcheck/results.schema.json) "
+        "(ini cx_json)",
+    )
+    group.addoption(
+        "--cx-report",
+        dest=OPT_REPORT,
+        metavar="DIR",
+        type=output_path,
+        help="write the HTML report to DIR/index.html, self-contained (ini cx_report)",
     )
     parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
     parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
@@ -227,6 +238,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=True,
     )
     parser.addini(
+        "cx_ignore_requests",
+        "URL glob patterns (one per line) of failed requests to record as ignored, not fail on",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
+        "cx_ignore_console",
+        "glob patterns (one per line) of console errors to record as ignored",
+        type="linelist",
+        default=[],
+    )
+    parser.addini("cx_json", "write every cxcheck result as JSON to this path")
+    parser.addini(
+        "cx_terminal_grid",
+        "print the device × network grid of results at the end of the run",
+        type="bool",
+        default=True,
+    )
+    parser.addini("cx_report", "write the HTML report into this folder")
+    parser.addini(
         "cx_server_command",
         "command that starts the app under test on {port} "
         "({python} is this interpreter); cxcheck starts it once per run",
@@ -241,17 +272,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _profile_files(config: pytest.Config) -> list[Path]:
-    ini_files: list[Path] = list(config.getini("cx_profiles"))
-    cli_files = [Path(p) for p in config.getoption(OPT_PROFILES)]
-    return [*ini_files, *cli_files]
+def _usage(exc: CxError) -> pytest.UsageError:
+    return pytest.UsageError(f"cxcheck: {exc}")
 
 
 def _load(config: pytest.Config) -> Catalogue:
     try:
-        return load_catalogue(_profile_files(config))
+        return load_catalogue(profile_files(config.getoption, config.getini))
     except CxError as exc:
-        raise pytest.UsageError(f"cxcheck: {exc}") from None
+        raise _usage(exc) from None
 
 
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
@@ -261,168 +290,142 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     return None
 
 
-def _settings(config: pytest.Config) -> BrowserSettings:
-    env = env_settings()
-    engine = config.getoption(OPT_BROWSER) or config.getini("cx_browser") or "chromium"
-    if engine not in ENGINES:
-        raise pytest.UsageError(
-            f"cxcheck: ini cx_browser = {engine!r} is not an engine; "
-            f"use one of {', '.join(ENGINES)}"
-        )
-    executable = (
-        config.getoption(OPT_BROWSER_PATH) or env["executable"] or config.getini("cx_browser_path")
-    )
-    endpoint = config.getoption(OPT_ENDPOINT) or env["endpoint"]
-    if endpoint:
-        try:
-            endpoint = _endpoint(endpoint)
-        except argparse.ArgumentTypeError as exc:
-            raise pytest.UsageError(f"cxcheck: CXCHECK_BROWSER_ENDPOINT: {exc}") from None
-    if executable and endpoint:
-        raise pytest.UsageError(
-            "cxcheck: give either a browser to launch (--cx-browser-path / CXCHECK_BROWSER) or "
-            "one to connect to (--cx-browser-endpoint), not both"
-        )
-    return BrowserSettings(
-        engine=engine,
-        executable=executable or None,
-        endpoint=endpoint or None,
-        headed=bool(config.getoption(OPT_HEADED)),
-        slowmo_ms=float(config.getoption(OPT_SLOWMO)),
-    )
-
-
-def _base_url(config: pytest.Config) -> str | None:
-    url: str | None = config.getoption(OPT_BASE_URL) or config.getini("cx_base_url") or None
-    if url:
-        try:
-            return _http_url(url)
-        except argparse.ArgumentTypeError as exc:
-            raise pytest.UsageError(f"cxcheck: ini cx_base_url: {exc}") from None
-    return None
-
-
-def _trace_mode(config: pytest.Config) -> str:
-    mode = str(config.getoption(OPT_TRACE) or config.getini("cx_trace") or "off")
-    if mode not in TRACE_MODES:
-        raise pytest.UsageError(
-            f"cxcheck: ini cx_trace = {mode!r} is not a trace mode; use one of "
-            f"{', '.join(TRACE_MODES)}"
-        )
-    return mode
-
-
-def _server_spec(config: pytest.Config) -> ServerSpec | None:
-    command = str(config.getini("cx_server_command") or "").strip()
-    if not command:
-        return None
-    raw_timeout = str(config.getini("cx_server_timeout"))
-    try:
-        timeout = float(raw_timeout)
-    except ValueError:
-        timeout = -1.0
-    if not 0 < timeout <= 3600:
-        raise pytest.UsageError(
-            f"cxcheck: ini cx_server_timeout = {raw_timeout!r} must be a number of seconds "
-            "between 0 and 3600, e.g. 30"
-        )
-    ready_path = str(config.getini("cx_server_ready_path") or "/")
-    if not ready_path.startswith("/"):
-        raise pytest.UsageError(
-            f"cxcheck: ini cx_server_ready_path = {ready_path!r} must be a path starting with /"
-        )
-    try:
-        validate_command(command)
-        env = parse_env(config.getini("cx_server_env"), "ini cx_server_env")
-    except CxError as exc:
-        raise pytest.UsageError(f"cxcheck: {exc}") from None
-    cwd = config.inipath.parent if config.inipath else config.rootpath
-    return ServerSpec(command, ready_path, timeout, env, cwd)
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "cx(devices=..., networks=...): run this test on each device × network profile "
-        "(names or set names; see `cxcheck profiles`)",
+        "cx(devices=..., networks=..., ignore_requests=..., ignore_console=...): run this test "
+        "on each device × network profile (names or set names; see `cxcheck profiles`); "
+        "ignore_requests/ignore_console: glob patterns of failed requests and console errors "
+        "to record as ignored instead of failing",
     )
     catalogue = _load(config)
-    cli_devices = split_names(config.getoption(OPT_DEVICES))
-    cli_networks = split_names(config.getoption(OPT_NETWORKS))
-    ini_devices = split_names(config.getini("cx_devices"))
-    ini_networks = split_names(config.getini("cx_networks"))
-    state = CxState(
-        catalogue=catalogue,
-        cli_devices=cli_devices,
-        cli_networks=cli_networks,
-        ini_devices=ini_devices,
-        ini_networks=ini_networks,
-        browser=_settings(config),
-        base_url=_base_url(config),
-        server_spec=_server_spec(config),
-        trace=_trace_mode(config),
-        artifacts=config.invocation_params.dir
-        / (config.getoption(OPT_ARTIFACTS) or config.getini("cx_artifacts") or "cx-artifacts"),
-    )
+    ini_dir = config.inipath.parent if config.inipath else config.rootpath
+    try:
+        settings = read_settings(
+            config.getoption, config.getini, config.invocation_params.dir, ini_dir
+        )
+        # Names from the command line and ini apply to every test: check them once, up front.
+        sel = settings.selection
+        catalogue.resolve_devices(sel.cli_devices, "--cx-devices")
+        catalogue.resolve_devices(sel.ini_devices, "ini cx_devices")
+        catalogue.resolve_networks(sel.cli_networks, "--cx-networks")
+        catalogue.resolve_networks(sel.ini_networks, "ini cx_networks")
+    except CxError as exc:
+        raise _usage(exc) from None
+    state = CxState(settings=settings, catalogue=catalogue, base_url=settings.base_url)
     worker_input = getattr(config, "workerinput", None)
-    if worker_input is not None and worker_input.get("cx_base_url"):
-        # Under xdist the controller started the app once; workers share it.
-        state.base_url = worker_input["cx_base_url"]
-        state.server_spec = None
-    elif config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistHooks(state), "cxcheck-xdist")
-    # Names from the command line and ini apply to every test: check them once, up front.
-    for names, where, resolve in (
-        (cli_devices, "--cx-devices", catalogue.resolve_devices),
-        (ini_devices, "ini cx_devices", catalogue.resolve_devices),
-        (cli_networks, "--cx-networks", catalogue.resolve_networks),
-        (ini_networks, "ini cx_networks", catalogue.resolve_networks),
-    ):
-        try:
-            resolve(names, where)
-        except CxError as exc:
-            raise pytest.UsageError(f"cxcheck: {exc}") from None
+    if worker_input is not None:
+        if worker_input.get("cx_base_url"):
+            # Under xdist the controller started the app once; workers share it.
+            state.base_url = worker_input["cx_base_url"]
+            settings.server_spec = None
+    else:
+        state.collector = Collector()
+        config.pluginmanager.register(_ResultHooks(state.collector), "cxcheck-results")
+        if config.pluginmanager.hasplugin("xdist"):
+            config.pluginmanager.register(_XdistHooks(state), "cxcheck-xdist")
     config.stash[STATE_KEY] = state
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     state = config.stash.get(STATE_KEY, None)
-    if state is None or state.server_spec is None or state.base_url:
-        return  # no app to start, or --cx-base-url/cx_base_url points at a running one
-    if config.option.collectonly:
+    if state is None:
         return
-    server = AppServer(state.server_spec)
+    _watch_interrupts(config, state)
+    spec = state.settings.server_spec
+    if spec is None or state.base_url or config.option.collectonly:
+        return  # no app to start, or --cx-base-url/cx_base_url points at a running one
+    server = AppServer(spec)
     # Registered before starting, so that an interrupted start is cleaned up too.
     config.add_cleanup(server.stop)
     try:
         state.base_url = server.start()
     except CxError as exc:
-        raise pytest.UsageError(f"cxcheck: {exc}") from None
+        raise _usage(exc) from None
     state.server = server
     state.checked_urls.add(state.base_url)
 
 
+def _watch_interrupts(config: pytest.Config, state: CxState) -> None:
+    """Remember a Ctrl-C even when Playwright swallows the KeyboardInterrupt.
+
+    SIGINT reaches the whole process group: the browser and Playwright's driver die with it, and
+    the KeyboardInterrupt raised inside Playwright's event loop can surface as a "target closed"
+    error instead. Without this, pytest would run every remaining test against a dead browser.
+    """
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+    except ValueError:  # not the main thread
+        return
+    if not callable(previous):
+        return  # SIGINT ignored or default: nothing of ours to add
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        state.interrupted = True
+        previous(signum, frame)
+
+    try:
+        signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:
+        return
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous)
+
+    config.add_cleanup(restore)
+
+
 class _XdistHooks:
-    """Hooks that exist only when pytest-xdist is installed."""
+    """Hooks that exist only when pytest-xdist is installed (on the controller)."""
 
     def __init__(self, state: CxState) -> None:
         self.state = state
+        self.seen_collection = False
 
     def pytest_configure_node(self, node: Any) -> None:
         if self.state.base_url:
             node.workerinput["cx_base_url"] = self.state.base_url
+
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        # Every worker collects the same items; the controller has only their ids.
+        if self.seen_collection or self.state.collector is None:
+            return
+        self.seen_collection = True
+        cells = _cell_ids(self.state.catalogue)
+        self.state.collector.expect(i for i in ids if _looks_like_cx(i, cells))
+
+
+def _cell_ids(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
+    return {f"{d}-{n}": (d, n) for d in catalogue.devices for n in catalogue.networks}
+
+
+def _looks_like_cx(nodeid: str, cells: dict[str, tuple[str, str]]) -> bool:
+    """Whether an id (all the controller sees under xdist) names a cxcheck cell."""
+    if not nodeid.endswith("]") or "[" not in nodeid:
+        return False
+    parts = nodeid[nodeid.rindex("[") + 1 : -1]
+    return any(
+        parts == c or parts.startswith(c + "-") or parts.endswith("-" + c) or f"-{c}-" in parts
+        for c in cells
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     state = config.stash.get(STATE_KEY, None)
     if state is None:
         return None
-    devices = ",".join(state.cli_devices or state.ini_devices or DEFAULT_DEVICES)
-    networks = ",".join(state.cli_networks or state.ini_networks or DEFAULT_NETWORKS)
+    sel = state.settings.selection
+    devices = ",".join(sel.cli_devices or sel.ini_devices or DEFAULT_DEVICES)
+    networks = ",".join(sel.cli_networks or sel.ini_networks or DEFAULT_NETWORKS)
     return (
-        f"cxcheck: engine {state.browser.engine}, base URL {state.base_url or '(none)'}, "
-        f"matrix devices={devices} networks={networks} (unless a test's cx marker says otherwise)"
+        f"cxcheck: engine {state.settings.browser.engine}, base URL {state.base_url or '(none)'}"
+        f", matrix devices={devices} networks={networks} (unless a test's cx marker says "
+        "otherwise)"
     )
 
 
@@ -433,17 +436,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     try:
         marker = metafunc.definition.get_closest_marker("cx")
         chosen = marker_names(marker.args, marker.kwargs) if marker else {}
-        devices = choose(
-            state.cli_devices, chosen.get("devices"), state.ini_devices, DEFAULT_DEVICES, "devices"
-        )
-        networks = choose(
-            state.cli_networks,
+        cells = cells_for(
+            state.catalogue,
+            state.settings.selection,
+            chosen.get("devices"),
             chosen.get("networks"),
-            state.ini_networks,
-            DEFAULT_NETWORKS,
-            "networks",
+            state.settings.browser.engine,
         )
-        cells = build_cells(state.catalogue, devices, networks, state.browser.engine)
         error = None
     except CxError as exc:
         error = f"cxcheck: {metafunc.definition.nodeid}: {exc}"
@@ -469,23 +468,14 @@ class JourneyFile(pytest.File):
         state = self.config.stash[STATE_KEY]
         try:
             spec = load(self.path)
-            devices = choose(
-                state.cli_devices,
+            cells = cells_for(
+                state.catalogue,
+                state.settings.selection,
                 spec.devices,
-                state.ini_devices,
-                DEFAULT_DEVICES,
-                "devices",
-                f"{self.path.name} devices",
-            )
-            networks = choose(
-                state.cli_networks,
                 spec.networks,
-                state.ini_networks,
-                DEFAULT_NETWORKS,
-                "networks",
-                f"{self.path.name} networks",
+                state.settings.browser.engine,
+                where=self.path.name,
             )
-            cells = build_cells(state.catalogue, devices, networks, state.browser.engine)
         except CxError as exc:
             raise self.CollectError(f"cxcheck: {exc}") from None
         name = spec.name.replace(" ", "-")
@@ -496,31 +486,186 @@ class JourneyFile(pytest.File):
             yield item
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is not None and state.collector is not None:
+        state.collector.expect(i.nodeid for i in session.items if _is_cx(i))
+
+
+# --- results: one per cxcheck test item, made where it runs ---
+
+
+def _is_cx(item: pytest.Item) -> bool:
+    return CELL_FIXTURE in getattr(item, "fixturenames", ())
+
+
+def _param_text(value: object) -> str:
+    if value is None or isinstance(value, str | int | float | bool):
+        return str(value)
+    return type(value).__name__
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = item.config.stash.get(STATE_KEY, None)
+    if state is None:
+        return
+    if state.interrupted:
+        raise KeyboardInterrupt  # Ctrl-C was pressed: no more tests against a dead browser
+    if not _is_cx(item):
+        return
+    callspec = getattr(item, "callspec", None)
+    params = dict(callspec.params) if callspec is not None else {}
+    cell = params.pop(CELL_FIXTURE, None) or item.stash.get(CELL_KEY, None)
+    item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
+    item.stash[RECORDER_KEY] = ItemRecorder(
+        nodeid=item.nodeid,
+        file=item.nodeid.split("::", 1)[0],
+        test=getattr(item, "originalname", item.name.partition("[")[0]),
+        cell=cell if isinstance(cell, Cell) else None,
+        engine=state.settings.browser.engine,
+        params={k: _param_text(v) for k, v in params.items()},
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None:
+        return (yield)
+    with collecting(recorder.findings):
+        result = yield
+    # Findings a check added outside any journey step decide the test, as a step's decide it.
+    problem = failure_message(recorder.findings)
+    if problem:
+        raise CheckFailed(problem)
+    return result
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
+    state = item.config.stash.get(STATE_KEY, None)
+    if state is None:
+        return report
     if report.failed:
         item.stash[FAILED_KEY] = True
         folder = item.stash.get(ARTIFACTS_KEY, None)
         if folder is not None and report.when == "call":
-            trace = item.config.stash[STATE_KEY].trace
-            line = describe(folder, trace_coming=keeps_trace(trace, failed=True))
+            line = describe(folder, trace_coming=keeps_trace(state.settings.trace, failed=True))
             if line:
                 report.sections.append(("cxcheck evidence", line))
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None:
+        return report
+    message = None
+    if call.excinfo is not None:
+        message = exception_message(call.excinfo.typename, str(call.excinfo.value))
+        if state.interrupted or call.excinfo.errisinstance(KeyboardInterrupt):
+            state.interrupted = True
+    recorder.phase(
+        report.when,
+        report.outcome,
+        message,
+        report.longreprtext if report.failed else None,
+        getattr(report, "wasxfail", None),
+    )
+    if report.when == "call" and report.failed:
+        _html_extra(item, report)
+    if report.when == "teardown":
+        journey = item.stash.get(JOURNEY_KEY, None)
+        result = recorder.finish(
+            journey.steps if journey is not None else [],
+            item.stash.get(ARTIFACTS_KEY, None),
+            state.browser_line,
+        )
+        report.cx_result = result.to_dict()
+        report.user_properties.extend(junit_properties(result, item.stash.get(ATTEMPT_KEY, 1)))
     return report
+
+
+def _html_extra(item: pytest.Item, report: pytest.TestReport) -> None:
+    """pytest-html, when installed, shows the failing step's screenshot."""
+    journey = item.stash.get(JOURNEY_KEY, None)
+    if journey is None or not item.config.pluginmanager.hasplugin("html"):
+        return
+    failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]
+    if not failed:
+        return
+    try:
+        from pytest_html import extras
+
+        data = (journey.artifacts / str(failed[-1].screenshot)).read_bytes()
+    except (ImportError, OSError):
+        return
+    image = extras.image(base64.b64encode(data).decode("ascii"), f"step {failed[-1].name!r}",
+                         mime_type="image/jpeg", extension="jpg")  # fmt: skip
+    report.extras = [*getattr(report, "extras", []), image]  # type: ignore[attr-defined]
+
+
+class _ResultHooks:
+    """Gathers every process's results on the process that writes the outputs."""
+
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, "cx_result", None)
+        if data is not None:
+            self.collector.add(data)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is None or state.collector is None:
+        return
+    from cxcheck import __version__
+
+    run = RunResults(base_url=state.base_url, cxcheck_version=__version__)
+    state.collector.cells = _cell_ids(state.catalogue)
+    state.collector.run(run)
+    run.exit_status = int(exitstatus)
+    run.interrupted = state.interrupted or int(exitstatus) == pytest.ExitCode.INTERRUPTED
+    run.finished_at = _now()
+    state.run = run
+    if not run.results:
+        return
+    settings = state.settings
+    if settings.json_path is not None:
+        state.written.append(f"JSON results: {run.write_json(settings.json_path)}")
+    if settings.report_dir is not None:
+        from cxcheck.report import write_report
+
+        state.written.append(f"HTML report: {write_report(run, settings.report_dir)}")
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
     if state is None:
         return
+    from cxcheck.summary import grid
+
+    run = state.run
+    if run is not None and run.results and config.getini("cx_terminal_grid"):
+        terminalreporter.section("cxcheck matrix", sep="-")
+        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        terminalreporter.write_line(grid(run, width=width))
     if state.server is not None:
         terminalreporter.write_line(
             f"cxcheck app: {state.server.command_line} at {state.server.url} "
             f"(ready in {state.server.started_s:.1f} s, stopped at the end)"
         )
-    if state.browser_line:
-        terminalreporter.write_line(f"cxcheck browser: {state.browser_line}")
+    browser = state.browser_line or (run.browser if run is not None else None)
+    if browser:
+        terminalreporter.write_line(f"cxcheck browser: {browser}")
+    for line in state.written:
+        terminalreporter.write_line(f"cxcheck {line}")
 
 
 # --- fixtures ---
@@ -585,7 +730,7 @@ def cx_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     pw = sync_playwright().start()
     error = None
     try:
-        browser, state.browser_line = launch(pw, state.browser)
+        browser, state.browser_line = launch(pw, state.settings.browser)
     except CxError as exc:
         error = f"cxcheck: {exc}"
     if error:
@@ -623,11 +768,15 @@ def cx_context(
     With --cx-trace on (or retain-on-failure, when the test fails) the Playwright trace of the
     context lands in the test's evidence folder as trace.zip.
     """
-    mode = pytestconfig.stash[STATE_KEY].trace
+    mode = pytestconfig.stash[STATE_KEY].settings.trace
     context = cx_browser.new_context(**cx_context_options)
-    Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
-    if records_trace(mode):
-        context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    try:
+        Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
+        if records_trace(mode):
+            context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    except BaseException:
+        context.close()  # the test never gets it: close it here, or the browser keeps it
+        raise
     try:
         yield context
     finally:
@@ -650,14 +799,24 @@ def cx_page(cx_context: BrowserContext) -> Page:
 
 @pytest.fixture
 def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Path:
-    """This test item's evidence folder (under --cx-artifacts), emptied when the test starts."""
-    import shutil
+    """This test item's evidence folder (under --cx-artifacts), emptied when the test starts.
 
+    When pytest-rerunfailures runs a test again, the failed attempt's folder is kept beside it
+    as ``<folder>~attempt1`` (the report links it).
+    """
     from cxcheck.journey import slug
 
-    folder = pytestconfig.stash[STATE_KEY].artifacts / slug(request.node.nodeid)
-    # Only this test's own folder: a fresh run of a test never shows an older run's evidence.
-    shutil.rmtree(folder, ignore_errors=True)
+    folder = pytestconfig.stash[STATE_KEY].settings.artifacts / slug(request.node.nodeid)
+    attempt = request.node.stash.get(ATTEMPT_KEY, 1)
+    if attempt > 1 and folder.is_dir():
+        kept = attempt_folder(folder, attempt - 1)
+        shutil.rmtree(kept, ignore_errors=True)
+        folder.rename(kept)
+    elif attempt <= 1:
+        # Only this test's own folders: a fresh run never shows an older run's evidence.
+        shutil.rmtree(folder, ignore_errors=True)
+        for old in folder.parent.glob(f"{folder.name}~attempt*"):
+            shutil.rmtree(old, ignore_errors=True)
     request.node.stash[ARTIFACTS_KEY] = folder
     return folder
 
@@ -674,20 +833,38 @@ def cx_journey(
     """A customer journey on ``cx_page``: ``with cx_journey.step("search", budget="2s"): ...``.
 
     Each step is timed and records requests, bytes, failed requests, console and page errors and
-    a screenshot; ``steps.json`` and the screenshots land in ``cx_artifacts``.
+    a screenshot; ``steps.json`` and the screenshots land in ``cx_artifacts``. What a step sees
+    becomes findings (see ``cxcheck.add_finding``); ini ``cx_ignore_requests`` /
+    ``cx_ignore_console`` and the ``cx`` marker's ``ignore_requests`` / ``ignore_console`` glob
+    patterns record matching failures as ignored instead of failing the step.
     """
     from cxcheck.journey import Journey
 
-    config = request.config
+    settings = request.config.stash[STATE_KEY].settings
+    marker = request.node.get_closest_marker("cx")
+    kwargs = marker.kwargs if marker else {}
+    try:
+        ignore_requests = patterns(
+            kwargs.get("ignore_requests"), "@pytest.mark.cx(ignore_requests)"
+        )
+        ignore_console = patterns(kwargs.get("ignore_console"), "@pytest.mark.cx(ignore_console)")
+        error = None
+    except CxError as exc:
+        error = f"cxcheck: {exc}"
+    if error:
+        pytest.fail(error, pytrace=False)
     journey = Journey(
         cx_page,
         cx_device,
         cx_network,
         cx_artifacts,
         base_url=cx_base_url,
-        fail_on_page_errors=bool(config.getini("cx_fail_on_page_errors")),
-        fail_on_failed_requests=bool(config.getini("cx_fail_on_failed_requests")),
+        fail_on_page_errors=settings.fail_on_page_errors,
+        fail_on_failed_requests=settings.fail_on_failed_requests,
+        ignore_requests=(*settings.ignore_requests, *ignore_requests),
+        ignore_console=(*settings.ignore_console, *ignore_console),
     )
+    request.node.stash[JOURNEY_KEY] = journey
     try:
         yield journey
     finally:

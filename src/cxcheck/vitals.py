@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cxcheck.durations import parse_duration
 from cxcheck.errors import CxError
 
 INIT_SCRIPT = r"""
@@ -78,8 +79,6 @@ LIMIT_KEYS = ("ttfb", "fcp", "lcp", "cls", "inp")
 
 def check(vitals: Vitals, limits: Mapping[str, Any]) -> list[str]:
     """The limits ``vitals`` break, as sentences; durations like ``"4s"``, CLS as a number."""
-    from cxcheck.journey import parse_duration
-
     problems = []
     for key, limit in limits.items():
         if key not in LIMIT_KEYS:

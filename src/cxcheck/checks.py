@@ -1,0 +1,95 @@
+"""The one seam for checks: :func:`add_finding` attaches a finding to what is running now.
+
+Inside a journey step (``with cx_journey.step(...)``) a finding goes to that step; anywhere else
+in a cxcheck test it goes to the test. Error-severity findings fail the step when it ends (or the
+test when its body returns); warnings and info are only reported. Accessibility, layout, visual
+and load checks, and the checks you write yourself, all report through this call::
+
+    from cxcheck import add_finding
+
+    def check_no_lorem_ipsum(page):
+        if "lorem ipsum" in page.content().lower():
+            add_finding("check", "placeholder text on the page", check="no-lorem", target=page.url)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from cxcheck.errors import CxError
+from cxcheck.results import KINDS, SEVERITIES, Finding
+
+
+class CheckFailed(AssertionError):
+    """A test (outside any journey step) ended with error-severity findings."""
+
+
+_local = threading.local()
+
+
+def _stack() -> list[list[Finding]]:
+    stack: list[list[Finding]] | None = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+@contextmanager
+def collecting(into: list[Finding]) -> Iterator[list[Finding]]:
+    """Send findings added while the block runs to ``into`` (innermost block wins)."""
+    stack = _stack()
+    stack.append(into)
+    try:
+        yield into
+    finally:
+        # By identity: two lists of findings that are equal (both empty) are still different.
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is into:
+                del stack[i]
+                break
+
+
+def add_finding(
+    kind: str,
+    message: str,
+    *,
+    severity: str = "error",
+    check: str | None = None,
+    target: str | None = None,
+    **data: Any,
+) -> Finding:
+    """Record a finding on the current journey step, or on the current test.
+
+    ``kind`` is one of :data:`cxcheck.results.KINDS` (use ``"check"`` for your own checks),
+    ``severity`` one of ``error`` (fails the step or test), ``warning``, ``info``, ``ignored``;
+    ``check`` is the rule id, ``target`` a selector or URL, and keyword arguments are the numbers
+    behind it (JSON-serialisable). Returns the finding.
+    """
+    if kind not in KINDS:
+        raise CxError(f"add_finding: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    if severity not in SEVERITIES:
+        raise CxError(
+            f"add_finding: unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}"
+        )
+    stack = _stack()
+    if not stack:
+        raise CxError(
+            "add_finding was called outside a cxcheck test: call it from a test that uses a "
+            "cxcheck fixture (cx_page, cx_journey, ...), or from a check such a test calls"
+        )
+    finding = Finding(kind, message, severity, check, target, dict(data))
+    stack[-1].append(finding)
+    return finding
+
+
+def failure_message(findings: list[Finding], where: str = "") -> str | None:
+    """The message a step or test fails with, or None when no finding is an error."""
+    failing = [f for f in findings if f.failing]
+    if not failing:
+        return None
+    head = failing[0].message
+    more = len(failing) - 1
+    return head + (f" (and {more} more finding{'s' if more > 1 else ''}{where})" if more else "")

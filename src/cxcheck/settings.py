@@ -1,0 +1,221 @@
+"""Reading and validating cxcheck's options and ini values, without pytest in the way.
+
+The plugin registers the options (all ``--cx-*``, ini ``cx_*``) and hands this module two
+lookups: ``option(dest)`` for the command line and ``ini(name)`` for the ini file. Every value is
+checked here once, at start-up; a bad one raises :class:`cxcheck.errors.CxError` naming the
+option and the fix, which the plugin turns into a ``pytest.UsageError``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxcheck.browser import ENGINES, BrowserSettings, env_settings
+from cxcheck.errors import CxError
+from cxcheck.evidence import TRACE_MODES
+from cxcheck.matrix import Selection, split_names
+from cxcheck.server import ServerSpec, parse_env, validate_command
+
+Lookup = Callable[[str], Any]
+
+# Option destinations; tests import these rather than spelling the strings again.
+OPT_DEVICES = "cx_devices"
+OPT_NETWORKS = "cx_networks"
+OPT_PROFILES = "cx_profiles"
+OPT_LIST = "cx_list_profiles"
+OPT_BASE_URL = "cx_base_url"
+OPT_BROWSER = "cx_browser"
+OPT_BROWSER_PATH = "cx_browser_path"
+OPT_ENDPOINT = "cx_browser_endpoint"
+OPT_HEADED = "cx_headed"
+OPT_SLOWMO = "cx_slowmo"
+OPT_ARTIFACTS = "cx_artifacts"
+OPT_TRACE = "cx_trace"
+OPT_JSON = "cx_json"
+OPT_REPORT = "cx_report"
+
+
+# --- option value types: validated while parsing ---
+
+
+def milliseconds(value: str) -> float:
+    try:
+        ms = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of milliseconds (e.g. 250)"
+        ) from None
+    if not 0 <= ms <= 60_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: 0 to 60000 ms")
+    return ms
+
+
+def http_url(value: str) -> str:
+    parsed = urllib.parse.urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an http(s) URL; give one like http://127.0.0.1:8000"
+        )
+    return value.rstrip("/") + "/" if parsed.path in ("", "/") else value
+
+
+def endpoint(value: str) -> str:
+    parsed = urllib.parse.urlparse(value)
+    if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a browser endpoint; give a CDP URL like http://127.0.0.1:9222 "
+            "or a Playwright server URL like ws://127.0.0.1:3000/"
+        )
+    return value
+
+
+def output_path(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("give a path, e.g. cx-results.json or cx-report")
+    return value
+
+
+@dataclass
+class Settings:
+    """Everything cxcheck reads from the command line and the ini file, validated."""
+
+    selection: Selection
+    profile_files: list[Path]
+    browser: BrowserSettings
+    base_url: str | None
+    artifacts: Path
+    trace: str
+    server_spec: ServerSpec | None
+    json_path: Path | None
+    report_dir: Path | None
+    fail_on_page_errors: bool = True
+    fail_on_failed_requests: bool = True
+    ignore_requests: tuple[str, ...] = field(default_factory=tuple)
+    ignore_console: tuple[str, ...] = field(default_factory=tuple)
+
+
+def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
+    """All settings; ``option``/``ini`` look values up by destination/ini name."""
+    return Settings(
+        selection=Selection(
+            cli_devices=split_names(option(OPT_DEVICES)),
+            cli_networks=split_names(option(OPT_NETWORKS)),
+            ini_devices=split_names(ini("cx_devices")),
+            ini_networks=split_names(ini("cx_networks")),
+        ),
+        profile_files=profile_files(option, ini),
+        browser=browser_settings(option, ini),
+        base_url=base_url(option, ini),
+        artifacts=invocation_dir / (option(OPT_ARTIFACTS) or ini("cx_artifacts") or "cx-artifacts"),
+        trace=trace_mode(option, ini),
+        server_spec=server_spec(ini, ini_dir),
+        json_path=_output(option(OPT_JSON), ini("cx_json"), invocation_dir, ini_dir),
+        report_dir=_output(option(OPT_REPORT), ini("cx_report"), invocation_dir, ini_dir),
+        fail_on_page_errors=bool(ini("cx_fail_on_page_errors")),
+        fail_on_failed_requests=bool(ini("cx_fail_on_failed_requests")),
+        ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
+        ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
+    )
+
+
+def profile_files(option: Lookup, ini: Lookup) -> list[Path]:
+    ini_files: list[Path] = list(ini("cx_profiles"))
+    cli_files = [Path(p) for p in option(OPT_PROFILES)]
+    return [*ini_files, *cli_files]
+
+
+def _output(cli: str | None, ini_value: str | None, invocation: Path, ini_dir: Path) -> Path | None:
+    # A command-line path is relative to where pytest was started; an ini path to the ini file.
+    if cli:
+        return invocation / cli
+    if ini_value and str(ini_value).strip():
+        return ini_dir / str(ini_value).strip()
+    return None
+
+
+def patterns(value: Sequence[str] | str | None, where: str) -> tuple[str, ...]:
+    """Glob patterns, one per line (ini) or a list (marker); blank lines dropped."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else list(value)
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise CxError(f"{where}: {item!r} is not a pattern; give text like '*/learn.json'")
+        if item.strip():
+            out.append(item.strip())
+    return tuple(out)
+
+
+def browser_settings(option: Lookup, ini: Lookup) -> BrowserSettings:
+    env = env_settings()
+    engine = option(OPT_BROWSER) or ini("cx_browser") or "chromium"
+    if engine not in ENGINES:
+        raise CxError(
+            f"ini cx_browser = {engine!r} is not an engine; use one of {', '.join(ENGINES)}"
+        )
+    executable = option(OPT_BROWSER_PATH) or env["executable"] or ini("cx_browser_path")
+    url = option(OPT_ENDPOINT) or env["endpoint"]
+    if url:
+        try:
+            url = endpoint(url)
+        except argparse.ArgumentTypeError as exc:
+            raise CxError(f"CXCHECK_BROWSER_ENDPOINT: {exc}") from None
+    if executable and url:
+        raise CxError(
+            "give either a browser to launch (--cx-browser-path / CXCHECK_BROWSER) or "
+            "one to connect to (--cx-browser-endpoint), not both"
+        )
+    return BrowserSettings(
+        engine=engine,
+        executable=executable or None,
+        endpoint=url or None,
+        headed=bool(option(OPT_HEADED)),
+        slowmo_ms=float(option(OPT_SLOWMO)),
+    )
+
+
+def base_url(option: Lookup, ini: Lookup) -> str | None:
+    url: str | None = option(OPT_BASE_URL) or ini("cx_base_url") or None
+    if url:
+        try:
+            return http_url(url)
+        except argparse.ArgumentTypeError as exc:
+            raise CxError(f"ini cx_base_url: {exc}") from None
+    return None
+
+
+def trace_mode(option: Lookup, ini: Lookup) -> str:
+    mode = str(option(OPT_TRACE) or ini("cx_trace") or "off")
+    if mode not in TRACE_MODES:
+        raise CxError(
+            f"ini cx_trace = {mode!r} is not a trace mode; use one of {', '.join(TRACE_MODES)}"
+        )
+    return mode
+
+
+def server_spec(ini: Lookup, cwd: Path) -> ServerSpec | None:
+    command = str(ini("cx_server_command") or "").strip()
+    if not command:
+        return None
+    raw_timeout = str(ini("cx_server_timeout"))
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        timeout = -1.0
+    if not 0 < timeout <= 3600:
+        raise CxError(
+            f"ini cx_server_timeout = {raw_timeout!r} must be a number of seconds "
+            "between 0 and 3600, e.g. 30"
+        )
+    ready_path = str(ini("cx_server_ready_path") or "/")
+    if not ready_path.startswith("/"):
+        raise CxError(f"ini cx_server_ready_path = {ready_path!r} must be a path starting with /")
+    validate_command(command)
+    env = parse_env(ini("cx_server_env"), "ini cx_server_env")
+    return ServerSpec(command, ready_path, timeout, env, cwd)
