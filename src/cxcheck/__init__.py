@@ -4,6 +4,7 @@ A pytest plugin (registered through the ``pytest11`` entry point as ``cxcheck.pl
 package re-exports the plain, typed data model so users can annotate fixtures with it.
 """
 
+from cxcheck.checks import CheckFailed, add_finding
 from cxcheck.errors import (
     BaseUrlError,
     BrowserNotFoundError,
@@ -13,20 +14,19 @@ from cxcheck.errors import (
     ThrottlingUnsupportedError,
     UnknownProfileError,
 )
-from cxcheck.checks import CheckFailed, add_finding
 from cxcheck.journey import Journey, JourneyStepError
-from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
 from cxcheck.matrix import Cell
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
+from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BaseUrlError",
     "BrowserNotFoundError",
-    "CheckFailed",
     "Catalogue",
     "Cell",
+    "CheckFailed",
     "CxError",
     "CxWarning",
     "DeviceProfile",

@@ -132,6 +132,10 @@ def launch(pw: Playwright, settings: BrowserSettings) -> tuple[Browser, str]:
             headless=not settings.headed,
             slow_mo=settings.slowmo_ms or None,
             args=args,
+            # Ctrl-C reaches the whole process group. Left to itself, Playwright's driver would
+            # close the browser on SIGINT while pytest is still unwinding, and every later
+            # test (or teardown) would meet a dead browser. pytest closes it instead.
+            handle_sigint=False,
         )
     except Exception as exc:
         raise BrowserNotFoundError(

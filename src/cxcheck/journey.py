@@ -26,9 +26,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxcheck.checks import add_finding, collecting, failure_message
+from cxcheck.checks import collecting, failure_message
 from cxcheck.durations import Budget, budget_for
-from cxcheck.errors import CxError
 from cxcheck.profiles import DeviceProfile, NetworkProfile
 from cxcheck.results import FailedRequest, Finding, StepRecord
 from cxcheck.vitals import INIT_SCRIPT, READ_SCRIPT, Vitals, check
@@ -40,7 +39,28 @@ __all__ = ["FailedRequest", "Journey", "JourneyStepError", "StepRecord", "slug"]
 
 
 class JourneyStepError(AssertionError):
-    """A step failed: over budget, a page error, a failed request, or an error finding."""
+    """A step failed: over budget, a page error, a failed request, or an error finding.
+
+    ``findings``: what an assertion such as ``expect_vitals`` found; they are recorded where the
+    error ends up (its step, or the test), so a caught error records nothing.
+    """
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
+
+
+def findings_of(failure: BaseException) -> list[Finding]:
+    """The findings a failure stands for, once: the first caller to ask records them."""
+    if getattr(failure, "cx_recorded", False) or isinstance(failure, KeyboardInterrupt):
+        return []
+    with contextlib.suppress(AttributeError, TypeError):
+        failure.cx_recorded = True  # type: ignore[attr-defined]
+    if isinstance(failure, JourneyStepError):
+        return list(failure.findings)
+    first_line = (str(failure).strip().splitlines() or [""])[0]
+    name = type(failure).__name__
+    return [Finding("assertion", f"{name}: {first_line}" if first_line else name, check=name)]
 
 
 def slug(text: str) -> str:
@@ -167,13 +187,8 @@ class Journey:
             record.duration_s = time.monotonic() - started
             self._current = None
         record.vitals = self._read_vitals()
-        if failure is not None and not isinstance(failure, JourneyStepError | KeyboardInterrupt):
-            first_line = (str(failure).strip().splitlines() or [""])[0]
-            record.findings.insert(
-                0,
-                Finding("assertion", f"{type(failure).__name__}: {first_line}",
-                        check=type(failure).__name__),
-            )  # fmt: skip
+        if failure is not None:
+            record.findings[0:0] = findings_of(failure)
         record.findings.extend(self._observed(record))
         problem = failure_message(record.findings)
         if failure is not None or problem:
@@ -282,10 +297,10 @@ class Journey:
                 f"Web Vitals of {measured.url} on {self.device.name} / {self.network.name}: "
                 + "; ".join(problems)
             )
-            with contextlib.suppress(CxError):  # outside a cxcheck test: the error says it all
-                add_finding("vitals", message, check="web-vitals", target=measured.url,
-                            measured=asdict(measured), limits=dict(limits))  # fmt: skip
-            raise JourneyStepError(message)
+            numbers = {"measured": asdict(measured), "limits": dict(limits)}
+            finding = Finding("vitals", message, check="web-vitals", target=measured.url,
+                              data=numbers)  # fmt: skip
+            raise JourneyStepError(message, [finding])
         return measured
 
     def _where(self, record: StepRecord) -> str:

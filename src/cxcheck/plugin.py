@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -561,6 +561,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     message = None
     if call.excinfo is not None:
         message = exception_message(call.excinfo.typename, str(call.excinfo.value))
+        if report.when == "call" and report.failed:
+            from cxcheck.journey import findings_of
+
+            # A failure raised outside any journey step is a finding of the test.
+            recorder.findings.extend(findings_of(call.excinfo.value))
         if state.interrupted or call.excinfo.errisinstance(KeyboardInterrupt):
             state.interrupted = True
     recorder.phase(
@@ -720,7 +725,7 @@ def cx_base_url(pytestconfig: pytest.Config) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def cx_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
+def cx_browser(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Iterator[Browser]:
     """The browser shared by this worker's tests: launched once, or connected to an endpoint."""
     from playwright.sync_api import sync_playwright
 
@@ -736,13 +741,33 @@ def cx_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     if error:
         pw.stop()
         pytest.fail(error, pytrace=False)
+    closing = False
+
+    def on_disconnected(_: Browser) -> None:
+        # A crashed or killed browser: stop the run rather than fail every test that is left.
+        if not closing:
+            request.session.shouldstop = "cxcheck: the browser closed unexpectedly"
+
+    browser.on("disconnected", on_disconnected)
     try:
         yield browser
     finally:
+        closing = True
         try:
-            browser.close()
+            _close_quietly(browser.close, browser, state)
         finally:
             pw.stop()
+
+
+def _close_quietly(close: Callable[[], None], browser: Browser, state: CxState) -> None:
+    """Close something of the browser's; after Ctrl-C or a crash, a dead browser is no error."""
+    from playwright.sync_api import Error
+
+    try:
+        close()
+    except Error:
+        if not (state.interrupted or not browser.is_connected()):
+            raise
 
 
 @pytest.fixture
@@ -777,18 +802,20 @@ def cx_context(
     except BaseException:
         context.close()  # the test never gets it: close it here, or the browser keeps it
         raise
+    state = pytestconfig.stash[STATE_KEY]
     try:
         yield context
     finally:
         try:
-            if records_trace(mode):
+            if records_trace(mode) and not state.interrupted:
                 if keeps_trace(mode, request.node.stash.get(FAILED_KEY, False)):
                     cx_artifacts.mkdir(parents=True, exist_ok=True)
-                    context.tracing.stop(path=str(cx_artifacts / TRACE_FILE))
+                    path = str(cx_artifacts / TRACE_FILE)
+                    _close_quietly(lambda: context.tracing.stop(path=path), cx_browser, state)
                 else:
-                    context.tracing.stop()
+                    _close_quietly(context.tracing.stop, cx_browser, state)
         finally:
-            context.close()
+            _close_quietly(context.close, cx_browser, state)
 
 
 @pytest.fixture

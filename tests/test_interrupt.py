@@ -1,0 +1,90 @@
+"""Ctrl-C is not 44 failures: a real SIGINT to the whole process group (what a terminal sends)
+stops the run promptly with pytest's own ending, marks what did not run as not run, still writes
+the results, and leaves no browser behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from test_cleanup import wait_for_no_leftovers
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
+
+MANY_TESTS = """
+import pathlib
+import pytest
+
+@pytest.mark.parametrize("n", range(24))
+def test_page(cx_journey, n):
+    with cx_journey.step("open"):
+        cx_journey.page.goto("/index.html")
+    if n == 2:
+        pathlib.Path("started").write_text("yes")
+    cx_journey.page.wait_for_timeout(700)
+"""
+
+
+def _default_sigint() -> None:
+    # A shell started in the background ignores SIGINT; a terminal's foreground job does not.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_ctrl_c_stops_the_run_and_keeps_the_results(
+    pytester: pytest.Pytester, pages_url: str, workers: list[str]
+) -> None:
+    pytester.makepyfile(test_many=MANY_TESTS)
+    token = uuid.uuid4().hex
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--cx-base-url", pages_url, "-p", "no:cacheprovider",
+         "--cx-json", "results.json", "--cx-report", "report", *workers],
+        cwd=pytester.path,
+        env={**os.environ, "CXCHECK_LEAK_TOKEN": token},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (pytester.path / "started").exists():
+        assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+        assert time.monotonic() < deadline, "the tests never started"
+        time.sleep(0.1)
+    interrupted_at = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)  # the whole group: pytest, workers, driver, browser
+    output = proc.communicate(timeout=90)[0].decode()
+    stopped_in = time.monotonic() - interrupted_at
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, output[-4000:]
+    assert "KeyboardInterrupt" in output
+    for wrong in ("TargetClosedError", "INTERNALERROR", "errors during test teardown"):
+        assert wrong not in output, output[-4000:]
+    assert stopped_in < 30, f"took {stopped_in:.1f} s to stop"
+    data = json.loads((pytester.path / "results.json").read_text())
+    assert data["interrupted"] is True and data["exit_status"] == 2
+    counts = data["counts"]
+    assert counts["failed"] == 0 and counts["error"] == 0, counts
+    assert counts["passed"] >= 2 and counts["not-run"] >= 1, counts
+    assert counts["passed"] + counts["not-run"] == 24, counts
+    assert (pytester.path / "report" / "index.html").is_file()
+    assert "(interrupted)" in output
+    assert wait_for_no_leftovers(token) == []
+
+
+def test_the_results_file_of_an_interrupted_run_names_every_item(tmp_path: Path) -> None:
+    # The not-run items keep their ids, so a reader knows exactly what was not checked.
+    from cxcheck.recording import Collector
+    from cxcheck.results import RunResults
+
+    collector = Collector()
+    collector.expect([f"t.py::test_page[{n}-desktop-1080p-no-throttle]" for n in range(3)])
+    run = collector.run(RunResults(interrupted=True))
+    assert {r.outcome for r in run.results} == {"not-run"}
+    assert run.write_json(tmp_path / "r.json").is_file()
