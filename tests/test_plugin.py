@@ -263,7 +263,9 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
     ):
         fixtures.stdout.fnmatch_lines([f"{name}*", "    [A-Z]*"], consecutive=True)
     markers = pytester.runpytest_subprocess("--markers")
-    markers.stdout.fnmatch_lines(["@pytest.mark.cx(devices=..., networks=..., ignore_*): run this*"])
+    markers.stdout.fnmatch_lines(
+        ["@pytest.mark.cx(devices=..., networks=..., ignore_*): run this*"]
+    )
 
 
 def test_base_url_that_does_not_answer_is_a_clear_error(pytester: pytest.Pytester) -> None:
