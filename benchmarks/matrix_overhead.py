@@ -2,7 +2,9 @@
 
 Both sides are pytest runs in fresh processes, timed wall to wall, alternating, median of N:
 
-- cxcheck: ``@pytest.mark.cx(devices=<12 devices>, networks="no-throttle")``, three navigations;
+- cxcheck: ``@pytest.mark.cx(devices=<12 devices>, networks="no-throttle")``, three navigations,
+  with results recorded for every item and written as JSON and as the HTML report
+  (``--cx-json``, ``--cx-report``): the whole cost of the results model is on this side;
 - bare: the same three navigations with Playwright's sync API, one browser per session, a new
   context per test with the same emulation (viewport, screen, DPR, UA, touch, mobile) and the same
   CPU throttling through CDP, cxcheck disabled (``-p no:cxcheck``).
@@ -79,7 +81,8 @@ def main() -> int:
         (folder / "test_cx.py").write_text(CX_TEST)
         (folder / "test_bare.py").write_text(BARE_TEST)
         env, exe = bare_env(DEVICES, url)
-        cx_args = ["test_cx.py", "--cx-base-url", url]
+        cx_args = ["test_cx.py", "--cx-base-url", url, "--cx-json", "results.json",
+                   "--cx-report", "report"]  # fmt: skip
         if exe:
             cx_args += ["--cx-browser-path", exe]
         bare_args = ["test_bare.py", "-p", "no:cxcheck"]
@@ -102,7 +105,7 @@ def main() -> int:
     cx, bare, n2, app0, app2 = (median(times[k]) for k in ("cx", "bare", "n2", "app0", "app2"))
     print(f"12 cells x 3 navigations, median of {repeats} runs each, wall time per pytest run")
     print(f"  bare Playwright (one browser, new context per test): {bare:6.2f} s")
-    print(f"  cxcheck (cx_page, -n 0):                             {cx:6.2f} s")
+    print(f"  cxcheck (cx_page, -n 0, results + JSON + report):    {cx:6.2f} s")
     print(f"  cxcheck (cx_page, -n 2):                             {n2:6.2f} s")
     print(f"  cxcheck, app-like pages (250 ms server), -n 0:       {app0:6.2f} s")
     print(f"  cxcheck, app-like pages (250 ms server), -n 2:       {app2:6.2f} s")

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+
 from test_cleanup import wait_for_no_leftovers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from cxcheck.errors import CxError
 from cxcheck.durations import budget_for, parse_duration
+from cxcheck.errors import CxError
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
     # JUnit: device, network, outcome and step times as properties.
     cases = {c.get("name"): c for c in ET.parse(pytester.path / "junit.xml").iter("testcase")}
     props = {
-        p.get("name"): p.get("value")
+        p.get("name"): p.get("value", "")
         for p in cases["test_budget[desktop-1080p-no-throttle]"].iter("property")
     }
     assert props["cx_device"] == "desktop-1080p" and props["cx_network"] == "no-throttle"
@@ -272,8 +272,8 @@ def test_items_that_never_reported_are_not_run() -> None:
 
 
 def test_results_survive_a_json_round_trip() -> None:
-    run = RunResults(results=[item("t.py::a[iphone-13-3g]", "flaky",
-                                   attempts=[item("t.py::a[iphone-13-3g]", "failed")])])  # fmt: skip
+    earlier = item("t.py::a[iphone-13-3g]", "failed")
+    run = RunResults(results=[item("t.py::a[iphone-13-3g]", "flaky", attempts=[earlier])])
     again = RunResults.from_dict(json.loads(json.dumps(run.to_dict())))
     assert again.to_dict() == run.to_dict()
     jsonschema.validate(run.to_dict(), schema())

@@ -1,0 +1,915 @@
+"""The HTML report: one self-contained page of a run's :class:`~cxcheck.results.RunResults`.
+
+``write_report(run, folder)`` writes ``folder/index.html`` and copies the evidence it shows
+(step screenshots, trace.zip and the other files of each result) into ``folder/files/``, so the
+folder can be uploaded as a CI artifact and opened anywhere from disk: every link is relative,
+nothing is loaded from the network.
+
+The page is a matrix (test × device × network, worst first) whose cells link to one collapsed
+panel per result with its message, steps against budgets, screenshots, Web Vitals, findings,
+per-step failures, machine load, trace and earlier attempts. The panels are server-rendered
+``<details>`` elements, so the page works without JavaScript; a small inline script adds the
+filters. Everything that came from a page or a test is HTML-escaped, no URL from the data ever
+becomes a link, and a Content-Security-Policy allows only the page's own script and style (by
+hash) and images from its own folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import html
+import json
+import os
+import shutil
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+from cxcheck.results import (
+    OUTCOMES,
+    SEVERITIES,
+    Finding,
+    ItemResult,
+    RunResults,
+    StepRecord,
+    worst_first,
+)
+
+__all__ = ["FILES_DIR", "REPORT_FILE", "write_report"]
+
+REPORT_FILE = "index.html"
+FILES_DIR = "files"
+NO_CELL = "—"
+
+ICONS = {"failed": "✕", "error": "!", "flaky": "↻", "not-run": "–", "skipped": "»", "passed": "✓"}
+SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info", "ignored": "Ignored"}
+EXIT_STATUS = {
+    0: "all passed",
+    1: "tests failed",
+    2: "interrupted",
+    3: "internal error",
+    4: "usage error",
+    5: "no tests collected",
+}
+# Web Vitals "good" and "poor" thresholds (web.dev); between them "needs improvement".
+VITALS = (("ttfb", 800, 1800), ("fcp", 1800, 3000), ("lcp", 2500, 4000), ("cls", 0.1, 0.25),
+          ("inp", 200, 500))  # fmt: skip
+# Longer error reports are cut in the page (the JSON results keep them whole).
+MAX_ERROR_CHARS = 20_000
+MAX_DATA_CHARS = 400
+INLINE_PANELS = 200
+"""Results (worst first) whose panels are written into the page's markup, so they open without
+JavaScript too. Later panels are built when opened from HTML kept, gzipped, in a data block:
+2,000 panels of markup take a browser seconds to parse, and even as plain JSON (with every < and
+> escaped) they would be 15 MB, where gzip makes them about 1 MB of base64."""
+BAD = ' class="bad"'
+
+
+def write_report(run: RunResults, folder: Path) -> Path:
+    """Write the report of ``run`` as ``folder/index.html`` with its evidence; returns its path.
+
+    ``folder/files/`` is the report's own: it is emptied first, so a report never shows
+    evidence of an older run.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    files_root = folder / FILES_DIR
+    shutil.rmtree(files_root, ignore_errors=True)
+    page = _Page(run, files_root).render()
+    path = folder / REPORT_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    # "replace": a lone surrogate in a page's text must not cost the whole report.
+    tmp.write_bytes(page.encode("utf-8", "replace"))
+    tmp.replace(path)  # a reader never sees half a page
+    return path
+
+
+# -- assets and policy -------------------------------------------------------------------------
+
+
+@cache
+def _assets() -> tuple[str, str]:
+    folder = resources.files("cxcheck").joinpath("report_assets")
+    css = folder.joinpath("report.css").read_text(encoding="utf-8")
+    js = folder.joinpath("report.js").read_text(encoding="utf-8")
+    return css, js
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy() -> str:
+    """The page's policy: its own script and style by hash, images from its folder, nothing else.
+
+    Hashes rather than 'unsafe-inline' mean that even an injected <script>, <style> or on*=
+    handler attribute would not run.
+    """
+    css, js = _assets()
+    return (
+        f"default-src 'none'; img-src 'self' data:; style-src {_sha256(css)}; "
+        f"script-src {_sha256(js)}; base-uri 'none'; form-action 'none'"
+    )
+
+
+# -- small formatting helpers ------------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _ocls(outcome: str) -> str:
+    return f"o-{outcome}" if outcome in ICONS else "o-other"
+
+
+def _icon(outcome: str) -> str:
+    return f'<span class="ic" aria-hidden="true">{ICONS.get(outcome, "?")}</span>'
+
+
+def _secs(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def _budget(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().split("\n", 1)[0]
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _rank(outcome: str) -> int:
+    return OUTCOMES.index(outcome) if outcome in OUTCOMES else len(OUTCOMES)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# -- evidence ----------------------------------------------------------------------------------
+
+
+def _safe_relative(name: str) -> PurePosixPath | None:
+    """A file name from the results as a path that stays inside its evidence folder, or None."""
+    if not name or "\\" in name or "\x00" in name:
+        return None
+    path = PurePosixPath(name)
+    if path.is_absolute() or not path.parts or ".." in path.parts:
+        return None
+    return path
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    try:
+        os.link(src, dest)  # free and instant on the same file system
+    except FileExistsError:
+        return
+    except OSError:
+        shutil.copy2(src, dest)
+
+
+def _copy_evidence(result: ItemResult, files_root: Path, key: str) -> dict[str, str]:
+    """Copy a result's evidence to ``files/<key>/``: its names mapped to their relative URLs.
+
+    Names that are missing on disk (or would leave the evidence folder) are left out, so the
+    page never shows a broken image or link.
+    """
+    if not result.evidence_dir:
+        return {}
+    source = Path(result.evidence_dir)
+    names = [s.screenshot for s in result.steps if s.screenshot]
+    names += result.evidence
+    if result.trace:
+        names.append(result.trace)
+    urls: dict[str, str] = {}
+    made: set[Path] = set()
+    for name in dict.fromkeys(names):
+        rel = _safe_relative(name)
+        if rel is None:
+            continue
+        src = source.joinpath(*rel.parts)
+        dest = files_root.joinpath(key, *rel.parts)
+        try:
+            if not src.is_file():
+                continue
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            _link_or_copy(src, dest)
+        except OSError:
+            continue
+        urls[name] = f"{FILES_DIR}/{key}/{urllib.parse.quote(rel.as_posix())}"
+    return urls
+
+
+# -- the model of the page ---------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One result as the page shows it."""
+
+    result: ItemResult
+    key: str
+    """Short hash of the node id: the panel's anchor (``#i-<key>``) and the evidence folder."""
+    device: str
+    network: str
+    column: int
+    urls: dict[str, str]
+    attempts: list[tuple[ItemResult, dict[str, str]]] = field(default_factory=list)
+
+
+@dataclass
+class _Column:
+    device: str
+    network: str
+    group: int
+    """Index of its device group; -1 for a column that has no device/network split."""
+    label: str
+
+
+def _keys(results: Sequence[ItemResult]) -> list[str]:
+    taken: set[str] = set()
+    keys = []
+    for r in results:
+        digest = hashlib.sha1(r.nodeid.encode("utf-8", "replace")).hexdigest()[:10]
+        key, n = digest, 2
+        while key in taken:  # the same node id twice in one run: still two panels
+            key, n = f"{digest}-{n}", n + 1
+        taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def _axes(results: Sequence[ItemResult]) -> list[tuple[str, str] | None]:
+    """Each result's (device, network), also for *not run* items that only know their cell."""
+    known: dict[str, tuple[str, str]] = {}
+    devices: dict[str, None] = {}
+    networks: set[str] = set()
+    for r in results:
+        if r.cell and r.device and r.network:
+            known.setdefault(r.cell, (r.device, r.network))
+            devices.setdefault(r.device)
+            networks.add(r.network)
+    by_length = sorted(devices, key=len, reverse=True)
+
+    def axes(r: ItemResult) -> tuple[str, str] | None:
+        if r.cell is None:
+            return None
+        if r.device and r.network:
+            return r.device, r.network
+        if r.cell in known:
+            return known[r.cell]
+        for device in by_length:  # device names have dashes too: try the known ones
+            rest = r.cell.removeprefix(device + "-")
+            if rest != r.cell and rest in networks:
+                return device, rest
+        return r.cell, ""
+
+    return [axes(r) for r in results]
+
+
+class _Page:
+    """The page of one run: columns, the entries worst first (evidence copied), the markup."""
+
+    def __init__(self, run: RunResults, files_root: Path) -> None:
+        self.run = run
+        results = worst_first(run.results)
+        axes = _axes(results)
+        self.columns: list[_Column] = []
+        index: dict[tuple[str, str] | None, int] = {}
+        first_seen = _axes(run.results)  # columns in the run's order, rows worst first
+        ordered_groups: dict[str, dict[str, None]] = {}
+        for ax in first_seen:
+            if ax is not None:
+                ordered_groups.setdefault(ax[0], {}).setdefault(ax[1])
+        for g, (device, networks) in enumerate(ordered_groups.items()):
+            for network in networks:
+                index[(device, network)] = len(self.columns)
+                split = network != ""
+                self.columns.append(
+                    _Column(device, network, g if split else -1, network if split else device)
+                )
+        if any(ax is None for ax in axes):
+            index[None] = len(self.columns)
+            self.columns.append(_Column("", "", -1, NO_CELL))
+        self.entries: list[_Entry] = []
+        for r, key, ax in zip(results, _keys(results), axes, strict=True):
+            entry = _Entry(
+                result=r,
+                key=key,
+                device=ax[0] if ax and ax[1] else "",
+                network=ax[1] if ax else "",
+                column=index[ax],
+                urls=_copy_evidence(r, files_root, key),
+            )
+            for n, attempt in enumerate(r.attempts, start=1):
+                entry.attempts.append(
+                    (attempt, _copy_evidence(attempt, files_root, f"{key}-attempt-{n}"))
+                )
+            self.entries.append(entry)
+
+    # -- whole page --
+
+    def render(self) -> str:
+        css, js = _assets()
+        run = self.run
+        counts = run.counts()
+        worst = next((o for o in counts if counts[o]), "passed")
+        title = f"cxcheck · {self._verdict(counts)}"
+        return "".join(
+            [
+                '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+                '<meta http-equiv="Content-Security-Policy" content="',
+                content_security_policy(),
+                '">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+                '<meta name="referrer" content="no-referrer">\n',
+                f"<title>{_e(title)}</title>\n",
+                f'<link rel="icon" href="{_favicon(worst)}">\n',
+                f"<style>{css}</style>\n<script>{js}</script>\n</head>\n<body>\n",
+                self._header(counts),
+                '<main class="wrap">\n',
+                self._toolbar(counts),
+                self._matrix(),
+                self._list(),
+                "</main>\n",
+                '<a class="totop" href="#matrix">Matrix ↑</a>\n',
+                '<footer class="wrap">',
+                _e(f"cxcheck {run.cxcheck_version}".strip()),
+                " · this page is self-contained: it loads nothing from the network.</footer>\n",
+                "</body>\n</html>\n",
+            ]
+        )
+
+    def _verdict(self, counts: dict[str, int]) -> str:
+        total = sum(counts.values())
+        bad = counts.get("failed", 0) + counts.get("error", 0)
+        if not total:
+            return "no results"
+        if bad:
+            parts = []
+            if counts.get("failed"):
+                parts.append(f"{counts['failed']} failed")
+            if counts.get("error"):
+                parts.append(_plural(counts["error"], "error"))
+            return f"{' · '.join(parts)} of {total}"
+        if counts.get("not-run"):
+            return f"{counts['not-run']} of {total} not run"
+        if counts.get("flaky"):
+            return f"{total - counts.get('skipped', 0)} passed · {counts['flaky']} flaky"
+        if counts.get("passed"):
+            skipped = f" · {counts['skipped']} skipped" if counts.get("skipped") else ""
+            return f"all {counts['passed']} passed{skipped}"
+        return f"{total} skipped"
+
+    def _header(self, counts: dict[str, int]) -> str:
+        run = self.run
+        worst = next((o for o in counts if counts[o]), "passed")
+        meta: list[tuple[str, str]] = []
+        if run.finished_at is not None and run.started_at:
+            meta.append(("Duration", _secs(max(0.0, run.finished_at - run.started_at))))
+        if run.exit_status is not None:
+            text = EXIT_STATUS.get(run.exit_status, "")
+            meta.append(("Exit status", f"{run.exit_status}" + (f" · {text}" if text else "")))
+        if run.browser:
+            meta.append(("Browser", run.browser))
+        if run.base_url:
+            meta.append(("Base URL", run.base_url))  # text only: no URL from the data is a link
+        if run.started_at:
+            meta.append(("Started", _when(run.started_at)))
+        dl = "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in meta)
+        total = sum(counts.values())
+        cnt = "".join(
+            f'<span class="cnt {_ocls(o)}{"" if n else " zero"}"><b>{n}</b>{_e(o)}</span>'
+            for o, n in counts.items()
+        )
+        banner = ""
+        if run.interrupted:
+            banner = (
+                '<div class="banner" role="alert"><div class="wrap"><b>Interrupted.</b> The run '
+                "stopped before every test ran: tests shown as <i>not run</i> never reported, "
+                "and the counts are incomplete.</div></div>\n"
+            )
+        return (
+            f'<header class="top"><div class="wrap">'
+            f'<div><p class="brand">cxcheck report</p>'
+            f'<h1 class="verdict {_ocls(worst)}">{_e(self._verdict(counts))}</h1></div>'
+            f'<dl class="meta">{dl}</dl>'
+            f'<div class="counts">{_distribution(counts, total)}{cnt}</div>'
+            f"</div></header>\n{banner}"
+        )
+
+    def _toolbar(self, counts: dict[str, int]) -> str:
+        chips = "".join(
+            f'<label class="chip {_ocls(o)}"><input type="checkbox" value="{_e(o)}" checked>'
+            f"{_icon(o)}{_e(o)} <b>{n}</b></label>"
+            for o, n in counts.items()
+            if n
+        )
+        selects = []
+        devices = list(dict.fromkeys(e.device for e in self.entries if e.device))
+        networks = list(dict.fromkeys(e.network for e in self.entries if e.network))
+        for ident, label, values in (("f-d", "devices", devices), ("f-n", "networks", networks)):
+            if len(values) > 1:
+                options = "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in values)
+                selects.append(
+                    f'<select id="{ident}" aria-label="{label}">'
+                    f'<option value="">All {label}</option>{options}</select>'
+                )
+        return (
+            '<div class="bar" role="search">'
+            f'<div class="chips" id="f-o" role="group" aria-label="outcomes">{chips}</div>'
+            + "".join(selects)
+            + '<input type="search" id="f-q" placeholder="Filter: test id, message, finding…" '
+            'aria-label="filter by text" autocomplete="off">'
+            f'<span id="f-count">{len(self.entries)} results</span>'
+            '<button type="button" id="f-reset" hidden>Reset</button></div>\n'
+        )
+
+    # -- matrix --
+
+    def _matrix(self) -> str:
+        if not self.entries:
+            return (
+                '<section class="sec" id="matrix"><p class="empty">No cxcheck results in this run.'
+                "</p></section>\n"
+            )
+        engines = {e.result.engine for e in self.entries if e.result.engine}
+        rows: dict[tuple[str, str], dict[int, _Entry]] = {}
+        for e in self.entries:
+            label = e.result.row
+            if len(engines) > 1 and e.result.engine:
+                label = f"{label} · {e.result.engine}"
+            n = 1
+            while True:  # two results on one cell of one row (same name elsewhere): a new row
+                row = rows.setdefault((e.result.file, label if n == 1 else f"{label} ({n})"), {})
+                if e.column not in row:
+                    row[e.column] = e
+                    break
+                n += 1
+        by_file: dict[str, list[tuple[tuple[int, float], str, dict[int, _Entry]]]] = {}
+        for (file, label), cells in rows.items():
+            order = (
+                min(_rank(c.result.outcome) for c in cells.values()),
+                -max(c.result.duration_s for c in cells.values()),
+            )
+            by_file.setdefault(file, []).append((order, label, cells))
+        for file_rows in by_file.values():
+            file_rows.sort(key=lambda x: x[0])
+        files = sorted(by_file.items(), key=lambda kv: kv[1][0][0])
+
+        width = len(self.columns) + 1
+        out = [
+            '<section class="sec" id="matrix"><div class="sechead"><h2>Matrix</h2>',
+            _legend(),
+            '</div><div class="mxbox"><table id="mx"><thead>',
+            self._matrix_head(),
+            "</thead>",
+        ]
+        for file, file_rows in files:
+            out.append(
+                f'<tbody><tr class="fh"><th colspan="{width}"><span>{_e(file or "(no file)")}'
+                "</span></th></tr>"
+            )
+            for _, label, cells in file_rows:
+                out.append(
+                    f'<tr class="r"><th class="rl" scope="row" title="{_e(file)}">{_e(label)}</th>'
+                )
+                for i in range(len(self.columns)):
+                    entry = cells.get(i)
+                    out.append(_cell(entry) if entry else f'<td class="na" data-c="{i}"></td>')
+                out.append("</tr>")
+            out.append("</tbody>")
+        out.append("</table></div></section>\n")
+        return "".join(out)
+
+    def _matrix_head(self) -> str:
+        top = ['<tr><th class="rl" rowspan="2" scope="col">Test</th>']
+        sub = ["<tr>"]
+        seen: set[int] = set()
+        for i, col in enumerate(self.columns):
+            attrs = f'data-c="{i}" data-d="{_e(col.device)}" data-n="{_e(col.network)}"'
+            if col.group < 0:
+                top.append(f'<th rowspan="2" scope="col" {attrs}>{_e(col.label)}</th>')
+                continue
+            if col.group not in seen:
+                seen.add(col.group)
+                span = sum(1 for c in self.columns if c.group == col.group)
+                top.append(
+                    f'<th colspan="{span}" scope="colgroup" data-g="{col.group}">'
+                    f"{_e(col.device)}</th>"
+                )
+            sub.append(f'<th scope="col" data-g="{col.group}" {attrs}>{_e(col.label)}</th>')
+        if len(sub) == 1:
+            sub.append('<th hidden aria-hidden="true"></th>')  # keeps the two-row header valid
+        return "".join(top) + "</tr>" + "".join(sub) + "</tr>"
+
+    # -- result panels --
+
+    def _list(self) -> str:
+        if not self.entries:
+            return ""
+        out = [
+            '<section class="sec" id="results"><div class="sechead"><h2>Results</h2>'
+            '<span class="legend">worst first · click a matrix cell to open its result</span>'
+            "</div>"
+        ]
+        if len(self.entries) > INLINE_PANELS:
+            out.append(
+                f'<p class="lazy nojs">Without JavaScript only the first {INLINE_PANELS} '
+                "results show their steps, screenshots and findings.</p>"
+            )
+        out.append(f'<div class="list{" big" if len(self.entries) > INLINE_PANELS else ""}">')
+        bodies: dict[str, str] = {}
+        texts: dict[str, str] = {}
+        for i, e in enumerate(self.entries):
+            if i < INLINE_PANELS:
+                out.append(_panel(e, _panel_body(e)))
+            else:
+                out.append(_panel(e, None))
+                bodies[e.key] = _panel_body(e)
+                texts[e.key] = _search_text(e.result)
+        out.append("</div></section>\n")
+        if bodies:
+            out.append(_gzip_block("cx-bodies", bodies))
+            out.append(_json_block("cx-search", texts))
+        return "".join(out)
+
+
+def _favicon(outcome: str) -> str:
+    colours = {"failed": "c92a2a", "error": "a3195b", "flaky": "d9730d", "passed": "2b8a3e"}
+    colour = colours.get(outcome, "6b7280")
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
+        f"<circle cx='8' cy='8' r='7' fill='#{colour}'/></svg>"
+    )
+    return "data:image/svg+xml," + urllib.parse.quote(svg, safe=" ='/:")
+
+
+def _distribution(counts: dict[str, int], total: int) -> str:
+    if not total:
+        return ""
+    rects, x = [], 0.0
+    for outcome, n in counts.items():
+        if n:
+            w = 100.0 * n / total
+            rects.append(
+                f'<rect class="{_ocls(outcome)}" x="{x:.3f}" width="{w:.3f}" height="10"/>'
+            )
+            x += w
+    return (
+        '<svg class="dist" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+        f'aria-label="outcomes of {total} results">{"".join(rects)}</svg>'
+    )
+
+
+def _legend() -> str:
+    marks = "".join(f'<span class="lg {_ocls(o)}">{_icon(o)}{_e(o)}</span>' for o in OUTCOMES)
+    return (
+        f'<p class="legend">{marks}<span>cell: slowest step and its time '
+        "(▲ over its budget), or the test's duration</span></p>"
+    )
+
+
+def _cell(entry: _Entry) -> str:
+    r = entry.result
+    slow = r.slowest_step
+    over = False
+    sub = ""
+    if r.outcome == "not-run":
+        main = "not run"
+    elif r.outcome == "skipped" and slow is None:
+        main = "skipped"
+    elif slow is not None:
+        main, sub = _secs(slow.duration_s), slow.name
+        over = slow.budget_s is not None and slow.duration_s > slow.budget_s
+    else:
+        main = _secs(r.duration_s)
+    where = " · ".join(x for x in (entry.device, entry.network) if x) or NO_CELL
+    title = f"{r.outcome} · {where}"
+    if slow is not None:
+        budget = f" (budget {_budget(slow.budget_s)})" if slow.budget_s is not None else ""
+        title += f" · slowest step: {slow.name} {_secs(slow.duration_s)}{budget}"
+    if r.message:
+        title += f"\n{_first_line(r.message)[:200]}"
+    mark = '<span class="ob" title="over budget">▲</span>' if over else ""
+    name = f'<span class="sn">{_e(sub)}</span>' if sub else ""
+    return (
+        f'<td class="c {_ocls(r.outcome)}" data-c="{entry.column}">'
+        f'<a href="#i-{entry.key}" title="{_e(title)}">'
+        f'<span class="t">{_icon(r.outcome)}{_e(main)}{mark}</span>{name}</a></td>'
+    )
+
+
+def _json_block(ident: str, data: dict[str, str]) -> str:
+    """Data the script reads, in a non-executed <script>: ``</script>`` or ``<!--`` in the data
+    cannot end or change the block, as no <, > or & is left in the JSON text."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{ident}">{text}</script>\n'
+
+
+def _gzip_block(ident: str, data: dict[str, str]) -> str:
+    """Data as gzipped JSON in base64: nothing in it can end or change the <script> block."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    packed = gzip.compress(raw.encode("utf-8", "replace"), compresslevel=6, mtime=0)
+    text = base64.b64encode(packed).decode("ascii")
+    return f'<script type="application/gzip+json" id="{ident}">{text}</script>\n'
+
+
+def _search_text(r: ItemResult) -> str:
+    """What the text filter matches for a panel built on demand (node id, message, findings)."""
+    parts = [r.nodeid, r.message or ""]
+    parts += [x for f in r.all_findings for x in (f.message, f.target or "", f.check or "")]
+    parts += [_search_text(a) for a in r.attempts]
+    return "\n".join(p for p in parts if p)
+
+
+def _panel(entry: _Entry, body: str | None) -> str:
+    """A result's <details>; ``body`` None: filled from the JSON block when opened."""
+    r = entry.result
+    where = " · ".join(x for x in (entry.device, entry.network) if x) or (r.cell or "")
+    busy = '<span class="busy">machine busy</span>' if r.load is not None and r.load.busy else ""
+    message = _first_line(r.message)
+    file = f'<span class="fl">{_e(r.file)}</span> ' if r.file else ""
+    summary = (
+        f'<span class="pill {_ocls(r.outcome)}">{_icon(r.outcome)}{_e(r.outcome)}</span>'
+        f'<span class="nm">{file}{_e(r.row)}</span>'
+        + (f'<span class="cl">{_e(where)}</span>' if where else "")
+        + busy
+        + (f'<span class="du">{_secs(r.duration_s)}</span>' if r.outcome != "not-run" else "")
+        + (f'<span class="ms">{_e(message)}</span>' if message else "")
+    )
+    if body is None:
+        lazy = " data-lazy"
+        body = f'<p class="id"><code>{_e(r.nodeid)}</code></p>'
+    else:
+        lazy = ""
+    return (
+        f'<details class="it {_ocls(r.outcome)}" data-outcome="{_e(r.outcome)}" '
+        f'data-device="{_e(entry.device)}" data-network="{_e(entry.network)}">'
+        f"<summary>{summary}</summary>"
+        f'<div class="bd" id="i-{entry.key}"{lazy}>{body}</div></details>\n'
+    )
+
+
+def _panel_body(entry: _Entry) -> str:
+    out = [_body(entry.result, entry.urls)]
+    if entry.attempts:
+        out.append("<h3>Earlier attempts</h3>")
+        for n, (attempt, urls) in enumerate(entry.attempts, start=1):
+            first = _first_line(attempt.message)
+            out.append(
+                f'<details class="att {_ocls(attempt.outcome)}"><summary>'
+                f"Attempt {n} ({_e(attempt.outcome)}) · {_secs(attempt.duration_s)}"
+                + (f' — <span class="ms">{_e(first)}</span>' if first else "")
+                + f"</summary>{_body(attempt, urls)}</details>"
+            )
+    return "".join(out)
+
+
+def _body(r: ItemResult, urls: dict[str, str]) -> str:
+    meta = [f'<code class="q">{_e(r.nodeid)}</code>']
+    for label, value in (("engine", r.engine), ("browser", r.browser), ("worker", r.worker)):
+        if value:
+            meta.append(f"<span>{label} {_e(value)}</span>")
+    if r.started_at:
+        meta.append(f"<span>started {_e(_when(r.started_at))}</span>")
+    load = r.load
+    if load is not None and (load.before is not None or load.after is not None):
+        around = " → ".join(f"{x:.2f}" for x in (load.before, load.after) if x is not None)
+        meta.append(f"<span>load {_e(around)} on {_plural(load.cpus, 'CPU')}</span>")
+    out = [f'<p class="id">{"".join(meta)}</p>']
+    if load is not None and load.busy:
+        out.append(
+            '<p class="warnbox"><b>Machine busy:</b> the load average was above the number of '
+            "CPUs; slow times may be the machine rather than the app.</p>"
+        )
+    if r.message:
+        out.append(f'<pre class="msg q">{_e(r.message)}</pre>')
+    if r.error and r.error.strip() != (r.message or "").strip():
+        error = r.error
+        if len(error) > MAX_ERROR_CHARS:
+            error = (
+                error[:MAX_ERROR_CHARS] + f"\n… ({len(error) - MAX_ERROR_CHARS} more characters)"
+            )
+        out.append(
+            f'<details class="err"><summary>Full error</summary><pre>{_e(error)}</pre></details>'
+        )
+    if r.steps:
+        out.append(_steps(r.steps))
+        out.append(_shots(r.steps, urls))
+    out.append(_findings(r))
+    out.append(_trace(r, urls))
+    out.append(_other_files(r, urls))
+    return "".join(out)
+
+
+def _steps(steps: Sequence[StepRecord]) -> str:
+    scale = max(max(s.duration_s, s.budget_s or 0.0) for s in steps) or 1.0
+    has_budget = any(s.budget_s is not None for s in steps)
+    has_traffic = any(s.requests or s.bytes for s in steps)
+    has_vitals = any(s.vitals is not None for s in steps)
+    # Numbers are the table's default (right-aligned); only the text columns carry a class.
+    head = ['<th>#</th><th class="l">Step</th><th class="l">Time vs budget</th><th>Time</th>']
+    if has_budget:
+        head.append("<th>Budget</th>")
+    if has_traffic:
+        head.append("<th>Requests</th><th>KB</th>")
+    if has_vitals:
+        head.extend(f"<th>{name.upper()}</th>" for name, _, _ in VITALS)
+    width = 4 + has_budget + 2 * has_traffic + len(VITALS) * has_vitals
+    rows = []
+    for s in steps:
+        over = s.budget_s is not None and s.duration_s > s.budget_s
+        bad = over or s.status not in ("passed", "skipped")
+        cls = ' class="bad"' if bad else ""
+        cells = [
+            f'<td>{s.index}</td><td class="sn">{_e(s.name)}</td>',
+            f'<td class="bc">{_bar(s, scale)}</td>',
+            f'<td class="tm">{_secs(s.duration_s)}</td>',
+        ]
+        if has_budget:
+            cells.append(f"<td>{_budget(s.budget_s) if s.budget_s is not None else ''}</td>")
+        if has_traffic:
+            cells.append(f"<td>{s.requests}</td><td>{s.bytes / 1024:.0f}</td>")
+        if has_vitals:
+            cells.append(_vitals_cells(s))
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+        extra = _step_problems(s)
+        if extra:
+            rows.append(f'<tr><td></td><td class="x" colspan="{width - 1}">{extra}</td></tr>')
+    return (
+        f'<h3>Steps</h3><div class="tw"><table class="steps"><thead><tr>{"".join(head)}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _bar(step: StepRecord, scale: float) -> str:
+    # SVG geometry rather than style="width:…": the page's CSP allows no inline style attributes.
+    width = 100.0 * step.duration_s / scale
+    marker = ""
+    if step.budget_s is not None:
+        x = 100.0 * step.budget_s / scale
+        marker = f'<line x1="{x:.1f}" x2="{x:.1f}" y1="-1" y2="11"/>'
+    # The time and budget columns say it in words: the bar is for the eye only.
+    return (
+        '<svg class="sb" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+        f'<rect width="{max(width, 0.4):.1f}" height="10"/>{marker}</svg>'
+    )
+
+
+def _vitals_cells(step: StepRecord) -> str:
+    v = step.vitals
+    cells = []
+    for name, good, poor in VITALS:
+        value = getattr(v, name) if v is not None else None
+        if value is None:
+            cells.append("<td></td>")
+            continue
+        grade = "good" if value <= good else "fair" if value <= poor else "poor"
+        text = f"{value:.3f}" if name == "cls" else f"{value:.0f} ms"
+        cells.append(f'<td class="v-{grade}">{text}</td>')
+    return "".join(cells)
+
+
+def _step_problems(step: StepRecord) -> str:
+    items = []
+    for req in step.failed_requests:
+        status = f'<span class="http">{req.status}</span>' if req.status is not None else ""
+        notes = []
+        if not req.same_origin:
+            notes.append("cross-origin")
+        if req.aborted:
+            notes.append("cancelled by the browser")
+        note = f' <span class="fm">{_e(", ".join(notes))}</span>' if notes else ""
+        items.append(
+            f'<li><span class="k">request</span>{status}{_e(req.method)} {_e(req.url)}'
+            f' <span class="fm">{_e(req.reason)}</span>{note}</li>'
+        )
+    items.extend(f'<li><span class="k">console</span>{_e(m)}</li>' for m in step.console_errors)
+    items.extend(
+        f'<li><span class="k">page error</span><pre>{_e(m)}</pre></li>' for m in step.page_errors
+    )
+    error = f'<pre class="serr">{_e(step.error)}</pre>' if step.error else ""
+    return error + (f'<ul class="px">{"".join(items)}</ul>' if items else "")
+
+
+def _shots(steps: Sequence[StepRecord], urls: dict[str, str]) -> str:
+    figures = []
+    for s in steps:
+        url = urls.get(s.screenshot or "")
+        if url is None:
+            continue
+        bad = s.status not in ("passed", "skipped") or (
+            s.budget_s is not None and s.duration_s > s.budget_s
+        )
+        caption = f"{s.index} · {s.name} · {_secs(s.duration_s)}"
+        figures.append(
+            f'<figure{BAD if bad else ""}><a href="{_e(url)}">'
+            f'<img loading="lazy" decoding="async" src="{_e(url)}" alt="{_e(f"step {caption}")}">'
+            f'</a><figcaption title="{_e(caption)}">{_e(caption)}</figcaption></figure>'
+        )
+    if not figures:
+        return ""
+    return f'<h3>Screenshots</h3><div class="shots">{"".join(figures)}</div>'
+
+
+def _findings(r: ItemResult) -> str:
+    found: list[tuple[Finding, StepRecord | None]] = [(f, None) for f in r.findings]
+    found += [(f, s) for s in r.steps for f in s.findings]
+    if not found:
+        return ""
+    order = list(SEVERITIES) + sorted({f.severity for f, _ in found} - set(SEVERITIES))
+    out = [f"<h3>Findings ({len(found)})</h3>"]
+    for severity in order:
+        group = [(f, s) for f, s in found if f.severity == severity]
+        if not group:
+            continue
+        title = SEVERITY_TITLES.get(severity, severity)
+        note = (
+            " <small>matched an ignore pattern: shown, not counted</small>"
+            if severity == "ignored"
+            else ""
+        )
+        lines = "".join(_finding(f, s) for f, s in group)
+        sev_cls = severity if severity in SEVERITY_TITLES else "other"
+        out.append(
+            f'<div class="sev sev-{sev_cls}"><h4>{_e(title)} <span>{len(group)}</span>{note}</h4>'
+            f"<ul>{lines}</ul></div>"
+        )
+    return "".join(out)
+
+
+def _finding(f: Finding, step: StepRecord | None) -> str:
+    meta = []
+    if step is not None:
+        meta.append(f"step {step.index} · {_e(step.name)}")
+    if f.check:
+        meta.append(f"<code>{_e(f.check)}</code>")
+    if f.target:
+        meta.append(f"<code>{_e(f.target)}</code>")
+    ignored = '<span class="ig">ignored — </span>' if f.severity == "ignored" else ""
+    data = ""
+    if f.data:
+        data = f'<span class="fd">{_e(_data_text(f.data.items()))}</span>'
+    return (
+        f'<li class="q">{ignored}<span class="k">{_e(f.kind)}</span>{_e(f.message)}'
+        + (f'<span class="fm">{" · ".join(meta)}</span>' if meta else "")
+        + f"{data}</li>"
+    )
+
+
+def _data_text(items: Iterable[tuple[str, object]]) -> str:
+    parts = []
+    for key, value in items:
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        if len(text) > MAX_DATA_CHARS:
+            text = text[:MAX_DATA_CHARS] + "…"
+        parts.append(f"{key}: {text}")
+    return " · ".join(parts)
+
+
+def _trace(r: ItemResult, urls: dict[str, str]) -> str:
+    url = urls.get(r.trace or "")
+    if url is None:
+        return ""
+    # The command is run from the report folder, so it names the copy next to index.html.
+    command = f"playwright show-trace {urllib.parse.unquote(url)}"
+    return (
+        f'<h3>Trace</h3><p class="files"><a href="{_e(url)}" download>{_e(r.trace)}</a>'
+        "<span>open it in the Playwright trace viewer, from the report folder:</span></p>"
+        f'<p class="cmd"><code>{_e(command)}</code>'
+        '<button type="button" class="cp">Copy</button></p>'
+    )
+
+
+def _other_files(r: ItemResult, urls: dict[str, str]) -> str:
+    shown = {s.screenshot for s in r.steps if s.screenshot} | {r.trace}
+    links = [
+        f'<a href="{_e(url)}">{_e(name)}</a>' for name, url in urls.items() if name not in shown
+    ]
+    if not links:
+        return ""
+    return f'<h3>Evidence files</h3><p class="files">{"".join(links)}</p>'
