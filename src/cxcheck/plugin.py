@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import shutil
 import signal
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,7 @@ class CxState:
     run: RunResults | None = None
     written: list[str] = field(default_factory=list)
     interrupted: bool = False
+    started_at: float = field(default_factory=time.time)
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -521,7 +523,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     item.stash[RECORDER_KEY] = ItemRecorder(
         nodeid=item.nodeid,
         file=item.nodeid.split("::", 1)[0],
-        test=getattr(item, "originalname", item.name.partition("[")[0]),
+        # A journey file's items are named "<journey>[<cell>]" by cxcheck itself.
+        test=getattr(item, "originalname", item.name).partition("[")[0],
         cell=cell if isinstance(cell, Cell) else None,
         engine=state.settings.browser.engine,
         params={k: _param_text(v) for k, v in params.items()},
@@ -626,12 +629,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     from cxcheck import __version__
 
-    run = RunResults(base_url=state.base_url, cxcheck_version=__version__)
+    run = RunResults(
+        base_url=state.base_url, cxcheck_version=__version__, started_at=state.started_at
+    )
     state.collector.cells = _cell_ids(state.catalogue)
     state.collector.run(run)
     run.exit_status = int(exitstatus)
     run.interrupted = state.interrupted or int(exitstatus) == pytest.ExitCode.INTERRUPTED
-    run.finished_at = _now()
+    run.finished_at = time.time()
     state.run = run
     if not run.results:
         return
@@ -642,12 +647,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from cxcheck.report import write_report
 
         state.written.append(f"HTML report: {write_report(run, settings.report_dir)}")
-
-
-def _now() -> float:
-    import time
-
-    return time.time()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

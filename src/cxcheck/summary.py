@@ -1,11 +1,14 @@
 """The terminal's view of a run: the matrix as a compact grid, read from the results only.
 
-Rows are tests, columns device-network cells; each entry says how the cell ended and its slowest
-step. Below the grid, one line per cell that did not pass says why. ``cxcheck demo`` prints the
-same text from the JSON results.
+Rows are tests, columns device × network cells (devices on the first header line, networks on
+the second); each entry says how the cell ended and how long its slowest step took, with the
+step's name when there is room. Below the grid, one line per cell that did not pass says why.
+``cxcheck demo`` prints the same text from the JSON results.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from cxcheck.listing import table
 from cxcheck.results import ItemResult, RunResults, worst_first
@@ -19,15 +22,18 @@ WORDS = {
     "not-run": "not run",
 }
 MAX_STEP_NAME = 14
+MAX_ROW_LABEL = 36
 
 
-def entry(result: ItemResult) -> str:
+def entry(result: ItemResult, with_step: bool = True) -> str:
     """One cell: outcome word, then the slowest step and its time (``*``: machine busy)."""
     word = WORDS.get(result.outcome, result.outcome)
     slowest = result.slowest_step
-    if slowest is not None:
+    if slowest is not None and with_step:
         name = slowest.name if len(slowest.name) <= MAX_STEP_NAME else slowest.name[:13] + "…"
         detail = f" {name} {slowest.duration_s:.1f}s"
+    elif slowest is not None:
+        detail = f" {slowest.duration_s:.1f}s"
     elif result.outcome != "not-run":
         detail = f" {result.duration_s:.1f}s"
     else:
@@ -36,28 +42,70 @@ def entry(result: ItemResult) -> str:
     return f"{word}{detail}{busy}"
 
 
+def _short(result: ItemResult) -> str:
+    return entry(result, with_step=False)
+
+
 def counts_line(run: RunResults) -> str:
     counts = run.counts()
     parts = [f"{n} {o}" for o, n in counts.items() if n]
     return ", ".join(parts) if parts else "no cxcheck results"
 
 
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_ROW_LABEL else text[: MAX_ROW_LABEL - 1] + "…"
+
+
+def _matrix(
+    rows: dict[str, dict[tuple[str, str], ItemResult]],
+    columns: Sequence[tuple[str, str]],
+    cell_text: Callable[[ItemResult], str],
+) -> str:
+    labels = [_label(r) for r in rows]
+    body = [[cell_text(c[col]) if col in c else "" for col in columns] for c in rows.values()]
+    first = max(len("test"), *(len(label) for label in labels))
+    widths = [max(len(net), *(len(line[i]) for line in body)) for i, (_, net) in enumerate(columns)]
+    networks = [net for _, net in columns]
+    devices: list[str] = []
+    previous = None
+    for (device, _), width in zip(columns, widths, strict=True):
+        devices.append(device[:width] if device != previous else "")
+        previous = device
+    lines = [
+        "  ".join(["".ljust(first), *(d.ljust(w) for d, w in zip(devices, widths, strict=True))]),
+        "  ".join(
+            ["test".ljust(first), *(n.ljust(w) for n, w in zip(networks, widths, strict=True))]
+        ),
+        "  ".join(["-" * first, *("-" * w for w in widths)]),
+    ]
+    for label, line in zip(labels, body, strict=True):
+        cells = (c.ljust(w) for c, w in zip(line, widths, strict=True))
+        lines.append("  ".join([label.ljust(first), *cells]))
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def grid(run: RunResults, width: int = 120) -> str:
-    """The matrix as text; a list instead when the grid would be wider than ``width``."""
+    """The matrix as text; narrower entries, then a list, when it would be wider than ``width``."""
     results = [r for r in run.results if r.cell]
-    rows: dict[str, dict[str, ItemResult]] = {}
-    columns: dict[str, None] = {}
+    rows: dict[str, dict[tuple[str, str], ItemResult]] = {}
+    columns: dict[tuple[str, str], None] = {}
+    clash = False
     for r in results:
-        rows.setdefault(r.row, {})[r.cell or ""] = r
-        columns.setdefault(r.cell or "", None)
+        key = (r.device or r.cell or "", r.network or "")
+        row = rows.setdefault(r.row, {})
+        clash = clash or key in row
+        row[key] = r
+        columns.setdefault(key, None)
     lines: list[str] = []
     if rows:
-        body = [[row, *(entry(c[col]) if col in c else "" for col in columns)]
-                for row, c in rows.items()]  # fmt: skip
-        text = table(["test", *columns], body)
-        if max(len(line) for line in text.splitlines()) > width or any(
-            len(c) != len(set(c)) for c in rows.values()
-        ):
+        text = ""
+        if not clash:  # two results in one place: only the list shows both
+            for cell_text in (entry, _short):
+                text = _matrix(rows, list(columns), cell_text)
+                if max(len(line) for line in text.splitlines()) <= width:
+                    break
+                text = ""
+        if not text:
             text = table(
                 ["test", "device-network", "result (slowest step)"],
                 [[r.row, r.cell or "", entry(r)] for r in results],
