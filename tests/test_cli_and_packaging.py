@@ -54,11 +54,16 @@ def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) 
     for name in ("devices.toml", "networks.toml", "sets.toml"):
         assert f"cxcheck/profiles/{name}" in names
     assert "cxcheck/py.typed" in names
+    # The published schemas and the report's own CSS and script.
+    for name in ("results.schema.json", "journey.schema.json", "report_assets/report.css",
+                 "report_assets/report.js"):  # fmt: skip
+        assert f"cxcheck/{name}" in names
     # The demo works from a wheel too: the storefront and the examples ship inside it.
     assert "cxshop/app.py" in names
     assert "cxshop/static/app.css" in names
     assert "cxcheck/examples/pytest.ini" in names
     assert "cxcheck/examples/test_checkout.py" in names
+    assert "cxcheck/examples/ci/github-actions.yml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[pytest11]" in text and "cxcheck = cxcheck.plugin" in text
@@ -72,3 +77,18 @@ def test_plugin_import_is_light() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_ci_recipes_install_a_browser_run_the_suite_keep_the_report_and_gate() -> None:
+    import yaml
+
+    github = yaml.safe_load((ROOT / "examples/ci/github-actions.yml").read_text())
+    steps = github["jobs"]["journeys"]["steps"]
+    commands = " ".join(str(s.get("run", "")) for s in steps)
+    assert "playwright install" in commands and "--cx-report" in commands
+    upload = next(s for s in steps if "upload-artifact" in str(s.get("uses", "")))
+    assert upload["if"] == "always()" and "cx-report" in upload["with"]["path"]
+    gitlab = yaml.safe_load((ROOT / "examples/ci/gitlab-ci.yml").read_text())["cxcheck"]
+    assert any("chromium" in line for line in gitlab["script"])
+    assert gitlab["artifacts"]["when"] == "always"
+    assert gitlab["artifacts"]["reports"]["junit"].endswith("junit.xml")

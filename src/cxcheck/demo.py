@@ -8,6 +8,7 @@ run) over the default device × network matrix, so a newcomer sees cxcheck prove
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -88,7 +89,8 @@ def run_demo(
     code = subprocess.call(args)
     if results.is_file():
         # The summary comes from the results the plugin wrote, as every report does.
-        print("\n" + grid(RunResults.read_json(results)))
+        width = max(shutil.get_terminal_size((120, 24)).columns, 120)
+        print("\n" + grid(RunResults.read_json(results), width=width))
         print(f"\nreport: {report.resolve() / 'index.html'} (open it in a browser)")
         print(f"results: {results}")
         print(f"evidence (screenshots, steps.json, traces of failures): {artifacts.resolve()}")

@@ -658,7 +658,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     run = state.run
     if run is not None and run.results and config.getini("cx_terminal_grid"):
         terminalreporter.section("cxcheck matrix", sep="-")
-        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        width = max(shutil.get_terminal_size((120, 24)).columns, 120)
         terminalreporter.write_line(grid(run, width=width))
     if state.server is not None:
         terminalreporter.write_line(
