@@ -1,7 +1,7 @@
 """Make ``docs/report.png``: the demo's HTML report with one failed cell open, in headless Chromium.
 
-    cxcheck demo --defects hidden-checkout,slow-price     # writes cx-report/index.html
-    python docs/make_report_screenshot.py cx-report/index.html
+cxcheck demo --defects hidden-checkout,slow-price     # writes cx-report/index.html
+python docs/make_report_screenshot.py cx-report/index.html
 """
 
 from __future__ import annotations
