@@ -134,7 +134,8 @@ def test_under_xdist_the_controller_writes_one_merged_output(
     pytester: pytest.Pytester, run_pytest: Any
 ) -> None:
     pytester.makepyfile(test_mixed=MIXED)
-    result = run_pytest("-n", "2", "--cx-json", "results.json", "-p", "rerunfailures")
+    result = run_pytest("-n", "2", "--cx-json", "results.json", "--cx-report", "report", "-p",
+                        "rerunfailures")  # fmt: skip
     assert result.parseoutcomes() == {"passed": 4, "failed": 2, "rerun": 1}
     data = json.loads((pytester.path / "results.json").read_text())
     jsonschema.validate(data, schema())
@@ -142,6 +143,10 @@ def test_under_xdist_the_controller_writes_one_merged_output(
     assert outcomes == ["failed", "failed", "flaky", "passed", "passed"]
     assert {r["worker"] for r in data["results"]} <= {"gw0", "gw1"}
     result.stdout.fnmatch_lines(["*cxcheck matrix*", "cxcheck browser: *"])
+    # One report, written by the controller, with every worker's items in it.
+    html = (pytester.path / "report" / "index.html").read_text()
+    assert html.count('data-outcome="flaky"') >= 1 and "test_plain_page" in html
+    assert not list(pytester.path.glob("report*/**/gw*"))
 
 
 def test_ignore_patterns_record_ignored_findings_instead_of_failing(

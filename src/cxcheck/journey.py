@@ -225,7 +225,9 @@ class Journey:
             pattern = matches(request.url, self.ignore_requests)
             if pattern:
                 severity = "ignored"
-            if severity == "error":
+            if severity == "error" and not any(f.kind == "failed-request" and f.failing
+                                               for f in out):  # fmt: skip
+                # The first failing request speaks for all of them in the step's message.
                 count = sum(1 for r in bad if not matches(r.url, self.ignore_requests))
                 message = (
                     f"step {record.name!r} {cell}: {count} request(s) to the app failed, "
