@@ -113,3 +113,26 @@ def test_the_published_schema_accepts_the_examples() -> None:
 def test_the_published_schema_rejects_what_the_loader_rejects(text: str) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(yaml.safe_load(text), _schema())
+
+
+def test_a_journey_file_lists_its_known_noise(pytester: pytest.Pytester, run_pytest: Any) -> None:
+    pytester.path.joinpath("noise.journey.yaml").write_text("""\
+name: known noise
+start: /journey.html
+ignore_requests: "*/status?code=500"
+ignore_console: [analytics *]
+steps:
+  - name: noisy page
+    actions:
+      - click: "#fail-api"
+      - click: "#console"
+      - wait_for: "#out:has-text('500')"
+""")
+    result = run_pytest("--cx-json", "r.json")
+    result.assert_outcomes(passed=1)
+    (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
+    severities = {f["kind"]: f["severity"] for f in item["steps"][0]["findings"]}
+    assert severities == {"failed-request": "ignored", "console": "ignored"}
+    jsonschema.validate(
+        yaml.safe_load(pytester.path.joinpath("noise.journey.yaml").read_text()), _schema()
+    )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 SUFFIX = ".journey.yaml"
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
-TOP_KEYS = ("name", "start", "devices", "networks", "steps")
+TOP_KEYS = ("name", "start", "devices", "networks", "ignore_requests", "ignore_console", "steps")
 STEP_KEYS = ("name", "budget", "actions")
 
 # action → (the fields of its mapping form, the field a plain string stands for)
@@ -84,6 +84,8 @@ class JourneySpec:
     devices: tuple[str, ...] | None
     networks: tuple[str, ...] | None
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    ignore_requests: tuple[str, ...] = ()
+    ignore_console: tuple[str, ...] = ()
 
 
 def _line(node: yaml.Node) -> int:
@@ -198,8 +200,20 @@ def load(path: Path) -> JourneySpec:
                           tuple(reader.action(a) for a in actions_node.value),
                           _line(step_node)))  # fmt: skip
     start = reader.text(top["start"], "start") if "start" in top else None
-    return JourneySpec(path, reader.text(top["name"], "name"), start, devices, networks,
-                       tuple(steps))  # fmt: skip
+    ignore = {
+        key: reader.names(top[key], key) if key in top else ()
+        for key in ("ignore_requests", "ignore_console")
+    }
+    return JourneySpec(
+        path,
+        reader.text(top["name"], "name"),
+        start,
+        devices,
+        networks,
+        tuple(steps),
+        ignore_requests=ignore["ignore_requests"],
+        ignore_console=ignore["ignore_console"],
+    )
 
 
 def run(spec: JourneySpec, journey: Journey) -> None:

@@ -485,6 +485,13 @@ class JourneyFile(pytest.File):
         for cell in cells:
             item = pytest.Function.from_parent(self, name=f"{name}[{cell.id}]", callobj=test)
             item.stash[CELL_KEY] = cell
+            if spec.ignore_requests or spec.ignore_console:
+                # The file's known noise reaches cx_journey the way a Python test's marker does.
+                noise = pytest.mark.cx(
+                    ignore_requests=list(spec.ignore_requests),
+                    ignore_console=list(spec.ignore_console),
+                )
+                item.add_marker(noise)
             yield item
 
 
