@@ -266,7 +266,8 @@ def test_evidence_is_copied_next_to_the_page_and_missing_files_are_skipped(
 ) -> None:
     run = sample_run(tmp_path)
     report = tmp_path / "report"
-    (report / FILES_DIR / "stale").mkdir(parents=True)
+    write_report(run, report)  # an older report in the same folder...
+    (report / FILES_DIR / "stale").mkdir(parents=True)  # ...with evidence of its own
     text = write_report(run, report).read_text(encoding="utf-8")
     failed = next(r for r in run.results if r.nodeid == FAILED_ID)
     key = hashlib.sha1(FAILED_ID.encode()).hexdigest()[:10]
@@ -540,3 +541,16 @@ def test_verdict(tmp_path: Path, counts: dict[str, int], verdict: str) -> None:
     ]
     text = write_report(RunResults(results=results), tmp_path).read_text(encoding="utf-8")
     assert f">{verdict}</h1>" in text
+
+
+def test_a_folder_whose_files_are_not_the_reports_is_refused(tmp_path: Path) -> None:
+    from cxcheck.errors import CxError
+
+    (tmp_path / "docs" / FILES_DIR).mkdir(parents=True)
+    (tmp_path / "docs" / FILES_DIR / "mine.txt").write_text("keep me")
+    with pytest.raises(CxError, match="was not written by cxcheck"):
+        write_report(sample_run(tmp_path), tmp_path / "docs")
+    assert (tmp_path / "docs" / FILES_DIR / "mine.txt").read_text() == "keep me"
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(CxError, match="this is a file"):
+        write_report(sample_run(tmp_path), tmp_path / "a-file")

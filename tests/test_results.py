@@ -272,7 +272,7 @@ def test_items_that_never_reported_are_not_run() -> None:
     run = collector.run(RunResults())
     assert [r.outcome for r in run.results] == ["passed", "not-run"]
     not_run = run.results[1]
-    assert (not_run.device, not_run.network, not_run.params) == ("iphone-13", "3g", {"id": "big"})
+    assert (not_run.device, not_run.network, not_run.variant) == ("iphone-13", "3g", "big")
     text = grid(run)
     assert "not run" in text and "1 not-run, 1 passed" in text
 
@@ -285,3 +285,76 @@ def test_results_survive_a_json_round_trip() -> None:
     jsonschema.validate(run.to_dict(), schema())
     with pytest.raises(ValueError, match="not a cxcheck results file"):
         RunResults.from_dict({"schema": "something-else"})
+
+
+def test_findings_from_fixtures_and_skips_inside_steps(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile("""
+        import pytest
+        from cxcheck import add_finding
+
+        @pytest.fixture
+        def audited(cx_page):
+            add_finding("check", "noted while setting up", severity="info")
+            yield cx_page
+            add_finding("check", "found after the test", check="after")
+
+        def test_teardown_check_fails_the_test(audited):
+            audited.goto("/index.html")
+
+        def test_outside_a_step_is_recorded_once(cx_page):
+            add_finding("check", "bad thing")
+
+        def test_skip_inside_a_step(cx_journey):
+            with cx_journey.step("maybe"):
+                pytest.skip("not on this device")
+
+        @pytest.mark.cx(ignore_requests=5)
+        def test_bad_marker(cx_journey):
+            pass
+    """)
+    result = run_pytest("--cx-json", "r.json", "-rA")
+    result.stdout.fnmatch_lines(["*CheckFailed: found after the test*"])
+    results = {r["test"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]}
+    teardown = results["test_teardown_check_fails_the_test"]
+    assert teardown["outcome"] == "error"
+    assert [f["message"] for f in teardown["findings"]] == [
+        "noted while setting up",
+        "found after the test",
+    ]
+    once = results["test_outside_a_step_is_recorded_once"]
+    assert once["outcome"] == "failed" and len(once["findings"]) == 1
+    skipped = results["test_skip_inside_a_step"]
+    assert skipped["outcome"] == "skipped"
+    assert skipped["steps"][0]["status"] == "skipped" and skipped["steps"][0]["findings"] == []
+    bad = results["test_bad_marker"]
+    assert bad["outcome"] == "error"
+    assert "5 is not a pattern or a list of patterns" in (bad["message"] or "")
+
+
+def test_add_finding_wants_plain_data(pytester: pytest.Pytester) -> None:
+    from cxcheck.checks import collecting
+
+    with collecting([]), pytest.raises(CxError, match="plain JSON data"):
+        add_finding("check", "x", when=object())
+    with collecting([]), pytest.raises(CxError, match="plain JSON data"):
+        add_finding("check", "x", ratio=float("nan"))
+    with collecting([]), pytest.raises(CxError, match="target must be text"):
+        add_finding("check", "x", target=Path("/"))  # type: ignore[arg-type]
+
+
+def test_outputs_that_cannot_be_written_are_usage_errors_and_collect_only_writes_nothing(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile("def test_x(cx_device): pass")
+    (pytester.path / "a-folder").mkdir()
+    result = run_pytest("--cx-json", "a-folder")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--cx-json *a-folder: this is a folder; give a file*"])
+    result = run_pytest("--co", "--cx-json", "r.json", "--cx-report", "rep")
+    assert result.ret == 0
+    assert not (pytester.path / "r.json").exists() and not (pytester.path / "rep").exists()
+    result = run_pytest("--cx-json", "r.json")  # a run without a browser still writes it
+    result.assert_outcomes(passed=1)
+    assert json.loads((pytester.path / "r.json").read_text())["counts"]["passed"] == 1

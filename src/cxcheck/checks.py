@@ -1,8 +1,9 @@
 """The one seam for checks: :func:`add_finding` attaches a finding to what is running now.
 
 Inside a journey step (``with cx_journey.step(...)``) a finding goes to that step; anywhere else
-in a cxcheck test it goes to the test. Error-severity findings fail the step when it ends (or the
-test when its body returns); warnings and info are only reported. Accessibility, layout, visual
+in a cxcheck test (its body, or its fixtures' setup and teardown) it goes to the test.
+Error-severity findings fail the step when it ends, or the test when its body (or its teardown)
+returns; warnings and info are only reported. Accessibility, layout, visual
 and load checks, and the checks you write yourself, all report through this call::
 
     from cxcheck import add_finding
@@ -14,6 +15,7 @@ and load checks, and the checks you write yourself, all report through this call
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +27,9 @@ from cxcheck.results import KINDS, SEVERITIES, Finding
 
 class CheckFailed(AssertionError):
     """A test (outside any journey step) ended with error-severity findings."""
+
+    # Its findings are already on the test: the failure is not a finding of its own.
+    cx_recorded = True
 
 
 _local = threading.local()
@@ -80,6 +85,17 @@ def add_finding(
             "add_finding was called outside a cxcheck test: call it from a test that uses a "
             "cxcheck fixture (cx_page, cx_journey, ...), or from a check such a test calls"
         )
+    for name, value in (("message", message), ("check", check), ("target", target)):
+        if value is not None and not isinstance(value, str):
+            raise CxError(f"add_finding: {name} must be text, got {type(value).__name__}")
+    try:
+        # Findings travel between processes and into JSON: plain, finite data only.
+        json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CxError(
+            f"add_finding: the numbers behind a finding must be plain JSON data (text, numbers, "
+            f"lists, dicts): {exc}"
+        ) from None
     finding = Finding(kind, message, severity, check, target, dict(data))
     stack[-1].append(finding)
     return finding

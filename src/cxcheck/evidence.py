@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+from cxcheck.results import attempt_folder
 
 TRACE_MODES = ("off", "on", "retain-on-failure")
 TRACE_FILE = "trace.zip"
@@ -33,3 +36,18 @@ def describe(folder: Path, trace_coming: bool = False) -> str | None:
     if TRACE_FILE in names:
         line += f"\nopen the trace with: playwright show-trace {folder / TRACE_FILE}"
     return line
+
+
+def prepare_folder(folder: Path, attempt: int) -> None:
+    """Make way for a test's evidence: its own folders emptied on a fresh run; on a rerun, the
+    failed attempt's folder kept aside as ``<folder>~attempt<N>`` for the report to show."""
+    if attempt > 1:
+        if folder.is_dir():
+            kept = attempt_folder(folder, attempt - 1)
+            shutil.rmtree(kept, ignore_errors=True)
+            folder.rename(kept)
+        return
+    # Only this test's own folders: a fresh run never shows an older run's evidence.
+    shutil.rmtree(folder, ignore_errors=True)
+    for old in folder.parent.glob(f"{folder.name}~attempt*"):
+        shutil.rmtree(old, ignore_errors=True)

@@ -50,9 +50,18 @@ class JourneyStepError(AssertionError):
         self.findings = list(findings)
 
 
+def is_control(failure: BaseException) -> bool:
+    """Ctrl-C, pytest.skip(), pytest.xfail(), pytest.exit(): how a test ends, not a failure."""
+    import pytest
+
+    controls = (KeyboardInterrupt, GeneratorExit, pytest.skip.Exception, pytest.xfail.Exception,
+                pytest.exit.Exception)  # fmt: skip
+    return isinstance(failure, controls)
+
+
 def findings_of(failure: BaseException) -> list[Finding]:
     """The findings a failure stands for, once: the first caller to ask records them."""
-    if getattr(failure, "cx_recorded", False) or isinstance(failure, KeyboardInterrupt):
+    if getattr(failure, "cx_recorded", False) or is_control(failure):
         return []
     with contextlib.suppress(AttributeError, TypeError):
         failure.cx_recorded = True  # type: ignore[attr-defined]
@@ -191,7 +200,9 @@ class Journey:
             record.findings[0:0] = findings_of(failure)
         record.findings.extend(self._observed(record))
         problem = failure_message(record.findings)
-        if failure is not None or problem:
+        if failure is not None and is_control(failure) and not problem:
+            record.status = "skipped"
+        elif failure is not None or problem:
             record.status = "failed"
             record.error = f"{type(failure).__name__}: {failure}" if failure else problem
         self._screenshot(record)

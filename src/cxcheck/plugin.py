@@ -27,12 +27,28 @@ import pytest
 from cxcheck.browser import ENGINES, check_base_url, context_options
 from cxcheck.checks import CheckFailed, collecting, failure_message
 from cxcheck.errors import CxError
-from cxcheck.evidence import TRACE_FILE, TRACE_MODES, describe, keeps_trace, records_trace
+from cxcheck.evidence import (
+    TRACE_FILE,
+    TRACE_MODES,
+    describe,
+    keeps_trace,
+    prepare_folder,
+    records_trace,
+)
 from cxcheck.listing import render_catalogue
 from cxcheck.matrix import DEFAULT_DEVICES, DEFAULT_NETWORKS, Cell, cells_for, marker_names
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, load_catalogue
-from cxcheck.recording import Collector, ItemRecorder, exception_message, junit_properties
-from cxcheck.results import RunResults, attempt_folder
+from cxcheck.recording import (
+    Collector,
+    ItemRecorder,
+    cell_ids,
+    exception_message,
+    junit_properties,
+    looks_like_cx,
+    param_text,
+    variant,
+)
+from cxcheck.results import RunResults
 from cxcheck.server import AppServer
 from cxcheck.settings import (
     OPT_ARTIFACTS,
@@ -399,22 +415,11 @@ class _XdistHooks:
             return
         self.seen_collection = True
         cells = _cell_ids(self.state.catalogue)
-        self.state.collector.expect(i for i in ids if _looks_like_cx(i, cells))
+        self.state.collector.expect(i for i in ids if looks_like_cx(i, cells))
 
 
 def _cell_ids(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
-    return {f"{d}-{n}": (d, n) for d in catalogue.devices for n in catalogue.networks}
-
-
-def _looks_like_cx(nodeid: str, cells: dict[str, tuple[str, str]]) -> bool:
-    """Whether an id (all the controller sees under xdist) names a cxcheck cell."""
-    if not nodeid.endswith("]") or "[" not in nodeid:
-        return False
-    parts = nodeid[nodeid.rindex("[") + 1 : -1]
-    return any(
-        parts == c or parts.startswith(c + "-") or parts.endswith("-" + c) or f"-{c}-" in parts
-        for c in cells
-    )
+    return cell_ids(catalogue.devices, catalogue.networks)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -508,38 +513,43 @@ def _is_cx(item: pytest.Item) -> bool:
     return CELL_FIXTURE in getattr(item, "fixturenames", ())
 
 
-def _param_text(value: object) -> str:
-    if value is None or isinstance(value, str | int | float | bool):
-        return str(value)
-    return type(value).__name__
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     state = item.config.stash.get(STATE_KEY, None)
-    if state is None:
-        return
-    if state.interrupted:
+    if state is not None and state.interrupted:
         raise KeyboardInterrupt  # Ctrl-C was pressed: no more tests against a dead browser
-    if not _is_cx(item):
-        return
+    if state is None or not _is_cx(item):
+        return (yield)
+    # An earlier attempt's, when the test is rerun.
+    if JOURNEY_KEY in item.stash:
+        del item.stash[JOURNEY_KEY]
+    if ARTIFACTS_KEY in item.stash:
+        del item.stash[ARTIFACTS_KEY]
+    item.stash[FAILED_KEY] = False
     callspec = getattr(item, "callspec", None)
     params = dict(callspec.params) if callspec is not None else {}
     cell = params.pop(CELL_FIXTURE, None) or item.stash.get(CELL_KEY, None)
-    item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
-    item.stash[RECORDER_KEY] = ItemRecorder(
+    cell = cell if isinstance(cell, Cell) else None
+    attempt = item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
+    recorder = item.stash[RECORDER_KEY] = ItemRecorder(
         nodeid=item.nodeid,
         file=item.nodeid.split("::", 1)[0],
         # A journey file's items are named "<journey>[<cell>]" by cxcheck itself.
         test=getattr(item, "originalname", item.name).partition("[")[0],
-        cell=cell if isinstance(cell, Cell) else None,
+        cell=cell,
         engine=state.settings.browser.engine,
-        params={k: _param_text(v) for k, v in params.items()},
+        params={k: param_text(v) for k, v in params.items()},
+        attempt=attempt,
+        variant=variant(callspec.id, cell.id if cell else None) if callspec is not None else "",
     )
+    # Checks run by fixtures as they set up report to the test.
+    with collecting(recorder.findings):
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    __tracebackhide__ = True
     recorder = item.stash.get(RECORDER_KEY, None)
     if recorder is None:
         return (yield)
@@ -547,6 +557,22 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         result = yield
     # Findings a check added outside any journey step decide the test, as a step's decide it.
     problem = failure_message(recorder.findings)
+    if problem:
+        raise CheckFailed(problem)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    __tracebackhide__ = True
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None:
+        return (yield)
+    before = len(recorder.findings)
+    with collecting(recorder.findings):
+        result = yield
+    # A check in a fixture's teardown (after its yield) that finds an error fails the test too.
+    problem = failure_message(recorder.findings[before:])
     if problem:
         raise CheckFailed(problem)
     return result
@@ -571,13 +597,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     message = None
     if call.excinfo is not None:
         message = exception_message(call.excinfo.typename, str(call.excinfo.value))
+        if call.excinfo.errisinstance(KeyboardInterrupt):
+            state.interrupted = True
         if report.when == "call" and report.failed:
             from cxcheck.journey import findings_of
 
             # A failure raised outside any journey step is a finding of the test.
             recorder.findings.extend(findings_of(call.excinfo.value))
-        if state.interrupted or call.excinfo.errisinstance(KeyboardInterrupt):
-            state.interrupted = True
     recorder.phase(
         report.when,
         report.outcome,
@@ -587,7 +613,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     )
     if report.when == "call" and report.failed:
         _html_extra(item, report)
-    if report.when == "teardown":
+    if report.when == "teardown" or report.failed:
+        # Final on the teardown report; provisional on a failing setup or call report, which is
+        # the last report of an attempt that pytest-rerunfailures (before 16.6.1) reruns.
         journey = item.stash.get(JOURNEY_KEY, None)
         result = recorder.finish(
             journey.steps if journey is not None else [],
@@ -595,7 +623,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             state.browser_line,
         )
         report.cx_result = result.to_dict()
-        report.user_properties.extend(junit_properties(result, item.stash.get(ATTEMPT_KEY, 1)))
+    if report.when == "teardown":
+        report.user_properties.extend(junit_properties(result, recorder.result.attempt))
     return report
 
 
@@ -628,11 +657,13 @@ class _ResultHooks:
         data = getattr(report, "cx_result", None)
         if data is not None:
             self.collector.add(data)
+        elif report.when == "teardown":
+            self.collector.not_cxcheck(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash.get(STATE_KEY, None)
-    if state is None or state.collector is None:
+    if state is None or state.collector is None or session.config.option.collectonly:
         return
     from cxcheck import __version__
 
@@ -645,15 +676,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run.interrupted = state.interrupted or int(exitstatus) == pytest.ExitCode.INTERRUPTED
     run.finished_at = time.time()
     state.run = run
-    if not run.results:
-        return
     settings = state.settings
-    if settings.json_path is not None:
-        state.written.append(f"JSON results: {run.write_json(settings.json_path)}")
-    if settings.report_dir is not None:
+    # Each output on its own: one that cannot be written must not cost the other.
+    json_path, report_dir = settings.json_path, settings.report_dir
+    if json_path is not None:
+        state.written.append(_write("JSON results", lambda: run.write_json(json_path)))
+    if report_dir is not None:
         from cxcheck.report import write_report
 
-        state.written.append(f"HTML report: {write_report(run, settings.report_dir)}")
+        state.written.append(_write("HTML report", lambda: write_report(run, report_dir)))
+
+
+def _write(what: str, write: Callable[[], Path]) -> str:
+    try:
+        return f"{what}: {write()}"
+    except (OSError, CxError, TypeError, ValueError) as exc:
+        return f"could not write the {what}: {exc}"
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -840,16 +878,7 @@ def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) ->
     from cxcheck.journey import slug
 
     folder = pytestconfig.stash[STATE_KEY].settings.artifacts / slug(request.node.nodeid)
-    attempt = request.node.stash.get(ATTEMPT_KEY, 1)
-    if attempt > 1 and folder.is_dir():
-        kept = attempt_folder(folder, attempt - 1)
-        shutil.rmtree(kept, ignore_errors=True)
-        folder.rename(kept)
-    elif attempt <= 1:
-        # Only this test's own folders: a fresh run never shows an older run's evidence.
-        shutil.rmtree(folder, ignore_errors=True)
-        for old in folder.parent.glob(f"{folder.name}~attempt*"):
-            shutil.rmtree(old, ignore_errors=True)
+    prepare_folder(folder, request.node.stash.get(ATTEMPT_KEY, 1))
     request.node.stash[ARTIFACTS_KEY] = folder
     return folder
 
@@ -874,13 +903,17 @@ def cx_journey(
     from cxcheck.journey import Journey
 
     settings = request.config.stash[STATE_KEY].settings
-    marker = request.node.get_closest_marker("cx")
-    kwargs = marker.kwargs if marker else {}
+    ignore_requests: tuple[str, ...] = ()
+    ignore_console: tuple[str, ...] = ()
     try:
-        ignore_requests = patterns(
-            kwargs.get("ignore_requests"), "@pytest.mark.cx(ignore_requests)"
-        )
-        ignore_console = patterns(kwargs.get("ignore_console"), "@pytest.mark.cx(ignore_console)")
+        # Known noise adds up: a module's or class's cx marker and the test's own.
+        for marker in request.node.iter_markers("cx"):
+            ignore_requests += patterns(
+                marker.kwargs.get("ignore_requests"), "@pytest.mark.cx(ignore_requests=...)"
+            )
+            ignore_console += patterns(
+                marker.kwargs.get("ignore_console"), "@pytest.mark.cx(ignore_console=...)"
+            )
         error = None
     except CxError as exc:
         error = f"cxcheck: {exc}"

@@ -40,6 +40,8 @@ class ItemRecorder:
         cell: Cell | None,
         engine: str,
         params: Mapping[str, str] | None = None,
+        attempt: int = 1,
+        variant: str = "",
     ) -> None:
         self.started = time.monotonic()
         self.result = ItemResult(
@@ -51,9 +53,11 @@ class ItemRecorder:
             network=cell.network.name if cell else None,
             engine=engine,
             params=dict(params or {}),
+            variant=variant,
             started_at=time.time(),
             worker=os.environ.get("PYTEST_XDIST_WORKER"),
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
+            attempt=attempt,
         )
 
     @property
@@ -131,7 +135,7 @@ def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
     if attempt > 1:
         props.append(("cx_attempt", str(attempt)))
     failing = [f for f in result.all_findings if f.failing]
-    if failing:
+    if failing and result.outcome in ("failed", "error"):
         props.append(("cx_failed_by", ",".join(sorted({f.kind for f in failing}))))
     for step in result.steps:
         key = f"cx_step_{step.index:02d}"
@@ -153,38 +157,86 @@ def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
 
 
 class Collector:
-    """The controller's view: each item's attempts in arrival order, then one merged run."""
+    """The controller's view: each item's attempts as they arrive, then one merged run.
+
+    A result can arrive twice for one attempt: provisionally on its failing setup or call report
+    (a rerun plugin may not log the teardown of an attempt it reruns) and finally on its teardown
+    report; the later one wins.
+    """
 
     def __init__(self) -> None:
-        self.attempts: dict[str, list[ItemResult]] = {}
+        self.attempts: dict[str, dict[int, ItemResult]] = {}
         self.expected: dict[str, None] = {}  # collected cx items, in collection order
         self.cells: Mapping[str, tuple[str, str]] = {}  # cell id → (device, network)
 
     def add(self, data: Mapping[str, Any]) -> None:
         result = ItemResult.from_dict(data)
-        self.attempts.setdefault(result.nodeid, []).append(result)
+        self.attempts.setdefault(result.nodeid, {})[result.attempt] = result
 
     def expect(self, nodeids: Iterable[str]) -> None:
         for nodeid in nodeids:
             self.expected.setdefault(nodeid, None)
+
+    def not_cxcheck(self, nodeid: str) -> None:
+        """An item that ran without a result was only guessed to be a cxcheck item."""
+        if nodeid not in self.attempts:
+            self.expected.pop(nodeid, None)
 
     def run(self, run: RunResults) -> RunResults:
         """Every result, merged; collected items that never reported are *not run*."""
         results: list[ItemResult] = []
         order = list(self.expected) + [n for n in self.attempts if n not in self.expected]
         for nodeid in order:
-            attempts = self.attempts.get(nodeid)
-            if not attempts:
+            by_attempt = self.attempts.get(nodeid)
+            if not by_attempt:
                 results.append(_not_run(nodeid, self.cells))
                 continue
-            for i, earlier in enumerate(attempts[:-1], start=1):
+            attempts = [by_attempt[n] for n in sorted(by_attempt)]
+            for earlier in attempts[:-1]:
                 if earlier.evidence_dir:
                     # The rerun moved this attempt's folder aside before starting afresh.
-                    earlier.evidence_dir = str(attempt_folder(Path(earlier.evidence_dir), i))
+                    folder = attempt_folder(Path(earlier.evidence_dir), earlier.attempt)
+                    earlier.evidence_dir = str(folder)
             results.append(merge_attempts(attempts))
         run.results = results
         run.browser = run.browser or next((r.browser for r in results if r.browser), None)
         return run
+
+
+def cell_ids(devices: Iterable[str], networks: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Every ``<device>-<network>`` id the catalogue can make, with its two names."""
+    network_names = list(networks)
+    return {f"{d}-{n}": (d, n) for d in devices for n in network_names}
+
+
+def looks_like_cx(nodeid: str, cells: Mapping[str, tuple[str, str]]) -> bool:
+    """Whether an id (all an xdist controller sees of an item) names a cxcheck cell.
+
+    A guess, corrected as items run: one that ends without a result is dropped
+    (:meth:`Collector.not_cxcheck`), so only a test that never ran can be mistaken.
+    """
+    if not nodeid.endswith("]") or "[" not in nodeid:
+        return False
+    parts = nodeid[nodeid.rindex("[") + 1 : -1]
+    return any(
+        parts == c or parts.startswith(c + "-") or parts.endswith("-" + c) or f"-{c}-" in parts
+        for c in cells
+    )
+
+
+def variant(callspec_id: str, cell_id: str | None) -> str:
+    """The parameters of an item other than its cell, as pytest spells them in its id."""
+    rest = callspec_id
+    if cell_id:
+        rest = rest.replace(cell_id, "", 1)
+    return rest.strip("-").replace("--", "-")
+
+
+def param_text(value: object) -> str:
+    """A parameter's value as text for the results: plain values as they are, else their type."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return str(value)
+    return type(value).__name__
 
 
 def _not_run(nodeid: str, cells: Mapping[str, tuple[str, str]]) -> ItemResult:
@@ -194,7 +246,6 @@ def _not_run(nodeid: str, cells: Mapping[str, tuple[str, str]]) -> ItemResult:
     inner = inner.rstrip("]")
     # The longest known cell id inside the parameters is the cell; the rest are other params.
     found = max((c for c in cells if c in inner), key=len, default=None)
-    other = inner.replace(found, "").strip("-") if found else inner
     device, network = cells[found] if found else (None, None)
     return ItemResult(
         nodeid=nodeid,
@@ -203,7 +254,7 @@ def _not_run(nodeid: str, cells: Mapping[str, tuple[str, str]]) -> ItemResult:
         cell=found,
         device=device,
         network=network,
-        params={"id": other} if other else {},
+        variant=variant(inner, found),
         outcome="not-run",
         message="not run: the run was interrupted or stopped before this test",
     )

@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from cxcheck.errors import CxError
 from cxcheck.results import (
     OUTCOMES,
     SEVERITIES,
@@ -71,15 +72,32 @@ JavaScript too. Later panels are built when opened from HTML kept, gzipped, in a
 BAD = ' class="bad"'
 
 
+MARKER = ".cxcheck-report"
+
+
+def check_report_folder(folder: Path) -> None:
+    """Refuse a folder the report would damage: a file, or one whose ``files/`` is not ours."""
+    if folder.exists() and not folder.is_dir():
+        raise CxError(f"--cx-report {folder}: this is a file; give a folder, e.g. cx-report")
+    files_root = folder / FILES_DIR
+    if files_root.is_dir() and not (folder / MARKER).exists() and any(files_root.iterdir()):
+        raise CxError(
+            f"--cx-report {folder}: {files_root} exists and was not written by cxcheck; the "
+            "report empties that folder on every run, so give a folder of its own, e.g. cx-report"
+        )
+
+
 def write_report(run: RunResults, folder: Path) -> Path:
     """Write the report of ``run`` as ``folder/index.html`` with its evidence; returns its path.
 
     ``folder/files/`` is the report's own: it is emptied first, so a report never shows
     evidence of an older run.
     """
+    check_report_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     files_root = folder / FILES_DIR
     shutil.rmtree(files_root, ignore_errors=True)
+    (folder / MARKER).write_text("cxcheck writes this report; files/ is emptied on every run\n")
     page = _Page(run, files_root).render()
     path = folder / REPORT_FILE
     tmp = path.with_name(path.name + ".tmp")

@@ -172,7 +172,9 @@ class ItemResult:
     network: str | None = None
     engine: str | None = None
     params: dict[str, str] = field(default_factory=dict)
-    """Parameters other than the cell, as pytest shows them in the test id."""
+    """Parameters other than the cell, by name (objects by their type's name)."""
+    variant: str = ""
+    """Those parameters as pytest spells them in the test id, without the cell."""
     outcome: str = "passed"
     duration_s: float = 0.0
     started_at: float = 0.0
@@ -191,12 +193,13 @@ class ItemResult:
     load: MachineLoad | None = None
     attempts: list[ItemResult] = field(default_factory=list)
     """Earlier attempts of this item that failed before a rerun (pytest-rerunfailures)."""
+    attempt: int = 1
+    """Which run of the item this is: 2 and up are reruns."""
 
     @property
     def row(self) -> str:
-        """The test as the matrix's row label: file, name and any non-cell parameters."""
-        extra = "-".join(self.params.values())
-        return f"{self.test}[{extra}]" if extra else self.test
+        """The test as the matrix's row label: its name and any non-cell parameters."""
+        return f"{self.test}[{self.variant}]" if self.variant else self.test
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -221,6 +224,7 @@ class ItemResult:
             network=data.get("network"),
             engine=data.get("engine"),
             params=dict(data.get("params") or {}),
+            variant=str(data.get("variant", "")),
             outcome=str(data.get("outcome", "passed")),
             duration_s=float(data.get("duration_s", 0.0)),
             started_at=float(data.get("started_at", 0.0)),
@@ -235,6 +239,7 @@ class ItemResult:
             worker=data.get("worker"),
             load=MachineLoad(**load) if load else None,
             attempts=[ItemResult.from_dict(a) for a in data.get("attempts", [])],
+            attempt=int(data.get("attempt", 1)),
         )
 
 

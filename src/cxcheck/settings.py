@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,19 @@ class Settings:
 
 
 def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
-    """All settings; ``option``/``ini`` look values up by destination/ini name."""
+    """All settings; ``option``/``ini`` look values up by destination/ini name.
+
+    Output paths (artifacts, JSON, report) are relative to the folder pytest runs in; the app
+    command of ``cx_server_command`` runs in the ini file's folder (``ini_dir``).
+    """
+    json_path = _output(option(OPT_JSON) or ini("cx_json"), invocation_dir)
+    if json_path is not None and json_path.is_dir():
+        raise CxError(f"--cx-json {json_path}: this is a folder; give a file, e.g. results.json")
+    report_dir = _output(option(OPT_REPORT) or ini("cx_report"), invocation_dir)
+    if report_dir is not None:
+        from cxcheck.report import check_report_folder
+
+        check_report_folder(report_dir)
     return Settings(
         selection=Selection(
             cli_devices=split_names(option(OPT_DEVICES)),
@@ -114,8 +126,8 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         artifacts=invocation_dir / (option(OPT_ARTIFACTS) or ini("cx_artifacts") or "cx-artifacts"),
         trace=trace_mode(option, ini),
         server_spec=server_spec(ini, ini_dir),
-        json_path=_output(option(OPT_JSON), ini("cx_json"), invocation_dir, ini_dir),
-        report_dir=_output(option(OPT_REPORT), ini("cx_report"), invocation_dir, ini_dir),
+        json_path=json_path,
+        report_dir=report_dir,
         fail_on_page_errors=bool(ini("cx_fail_on_page_errors")),
         fail_on_failed_requests=bool(ini("cx_fail_on_failed_requests")),
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
@@ -129,20 +141,24 @@ def profile_files(option: Lookup, ini: Lookup) -> list[Path]:
     return [*ini_files, *cli_files]
 
 
-def _output(cli: str | None, ini_value: str | None, invocation: Path, ini_dir: Path) -> Path | None:
-    # A command-line path is relative to where pytest was started; an ini path to the ini file.
-    if cli:
-        return invocation / cli
-    if ini_value and str(ini_value).strip():
-        return ini_dir / str(ini_value).strip()
+def _output(value: str | None, invocation: Path) -> Path | None:
+    if value and str(value).strip():
+        return invocation / str(value).strip()
     return None
 
 
-def patterns(value: Sequence[str] | str | None, where: str) -> tuple[str, ...]:
-    """Glob patterns, one per line (ini) or a list (marker); blank lines dropped."""
+def patterns(value: object, where: str) -> tuple[str, ...]:
+    """Glob patterns: one per line (ini), or a pattern or list of patterns (marker, YAML)."""
     if value is None:
         return ()
-    items = [value] if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items: list[object] = [value]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise CxError(
+            f"{where}: {value!r} is not a pattern or a list of patterns; give e.g. ['*/learn.json']"
+        )
     out = []
     for item in items:
         if not isinstance(item, str):

@@ -57,19 +57,24 @@ def _label(text: str) -> str:
 
 
 def _matrix(
-    rows: dict[str, dict[tuple[str, str], ItemResult]],
+    rows: dict[tuple[str, str], dict[tuple[str, str], ItemResult]],
     columns: Sequence[tuple[str, str]],
     cell_text: Callable[[ItemResult], str],
 ) -> str:
-    labels = [_label(r) for r in rows]
+    names = [row for _, row in rows]
+    # A test name that two files share is told apart by its file.
+    labels = [_label(row if names.count(row) == 1 else f"{file}::{row}") for file, row in rows]
     body = [[cell_text(c[col]) if col in c else "" for col in columns] for c in rows.values()]
     first = max(len("test"), *(len(label) for label in labels))
     widths = [max(len(net), *(len(line[i]) for line in body)) for i, (_, net) in enumerate(columns)]
+    for i, (device, _) in enumerate(columns):
+        if i == 0 or columns[i - 1][0] != device:  # the device's name heads its first column
+            widths[i] = max(widths[i], len(device))
     networks = [net for _, net in columns]
     devices: list[str] = []
     previous = None
-    for (device, _), width in zip(columns, widths, strict=True):
-        devices.append(device[:width] if device != previous else "")
+    for device, _ in columns:
+        devices.append(device if device != previous else "")
         previous = device
     lines = [
         "  ".join(["".ljust(first), *(d.ljust(w) for d, w in zip(devices, widths, strict=True))]),
@@ -87,12 +92,12 @@ def _matrix(
 def grid(run: RunResults, width: int = 120) -> str:
     """The matrix as text; narrower entries, then a list, when it would be wider than ``width``."""
     results = [r for r in run.results if r.cell]
-    rows: dict[str, dict[tuple[str, str], ItemResult]] = {}
+    rows: dict[tuple[str, str], dict[tuple[str, str], ItemResult]] = {}
     columns: dict[tuple[str, str], None] = {}
     clash = False
     for r in results:
         key = (r.device or r.cell or "", r.network or "")
-        row = rows.setdefault(r.row, {})
+        row = rows.setdefault((r.file, r.row), {})
         clash = clash or key in row
         row[key] = r
         columns.setdefault(key, None)
