@@ -89,3 +89,32 @@ def test_the_results_file_of_an_interrupted_run_names_every_item(tmp_path: Path)
     run = collector.run(RunResults(interrupted=True))
     assert {r.outcome for r in run.results} == {"not-run"}
     assert run.write_json(tmp_path / "r.json").is_file()
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_demo_prints_the_summary_of_what_ran(tmp_path: Path) -> None:
+    token = uuid.uuid4().hex
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxcheck.cli", "demo", "--devices", "laptop-1366", "--networks",
+         "no-throttle", "--report", str(tmp_path / "report"), "--", "-p", "no:randomly"],
+        cwd=tmp_path,
+        env={**os.environ, "CXCHECK_LEAK_TOKEN": token},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    seen: list[bytes] = []
+    deadline = time.monotonic() + 240
+    for line in proc.stdout:  # until the second test has passed
+        seen.append(line)
+        if sum(b" PASSED" in s for s in seen) >= 2 or time.monotonic() > deadline:
+            break
+    os.killpg(proc.pid, signal.SIGINT)
+    output = b"".join(seen).decode() + proc.communicate(timeout=120)[0].decode()
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, output[-4000:]
+    assert "(interrupted)" in output and "not run" in output, output[-3000:]
+    assert "FAIL " not in output and "TargetClosedError" not in output, output[-3000:]
+    assert (tmp_path / "report" / "index.html").is_file()
+    assert wait_for_no_leftovers(token) == []

@@ -86,7 +86,12 @@ def run_demo(
     print("cxcheck demo: " + " ".join(args[1:]), flush=True)
     if defects:
         print(f"cxcheck demo: storefront defects switched on: {defects} (expect failures)")
-    code = subprocess.call(args)
+    child = subprocess.Popen(args)
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached pytest too: it stops its run and writes the results; wait for them.
+        code = child.wait()
     if results.is_file():
         # The summary comes from the results the plugin wrote, as every report does.
         width = max(shutil.get_terminal_size((120, 24)).columns, 120)
