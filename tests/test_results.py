@@ -358,3 +358,15 @@ def test_outputs_that_cannot_be_written_are_usage_errors_and_collect_only_writes
     result = run_pytest("--cx-json", "r.json")  # a run without a browser still writes it
     result.assert_outcomes(passed=1)
     assert json.loads((pytester.path / "r.json").read_text())["counts"]["passed"] == 1
+
+
+def test_one_item_run_on_two_workers_keeps_both_results() -> None:
+    # pytest-xdist's --dist each runs every item on every worker: two results, not one attempt.
+    collector = Collector()
+    for worker, outcome in (("gw0", "failed"), ("gw1", "passed")):
+        collector.add(item("t.py::a[iphone-13-3g]", outcome, worker=worker).to_dict())
+    run = collector.run(RunResults())
+    assert sorted((r.worker, r.outcome) for r in run.results) == [
+        ("gw0", "failed"),
+        ("gw1", "passed"),
+    ]

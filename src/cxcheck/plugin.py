@@ -414,12 +414,15 @@ class _XdistHooks:
         if self.seen_collection or self.state.collector is None:
             return
         self.seen_collection = True
-        cells = _cell_ids(self.state.catalogue)
+        cells = _cell_ids(self.state)
         self.state.collector.expect(i for i in ids if looks_like_cx(i, cells))
 
 
-def _cell_ids(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
-    return cell_ids(catalogue.devices, catalogue.networks)
+def _cell_ids(state: CxState) -> dict[str, tuple[str, str]]:
+    sel, catalogue = state.settings.selection, state.catalogue
+    # Devices named on the command line or in the ini may come from Playwright's registry.
+    named = [d.name for d in catalogue.resolve_devices((*sel.cli_devices, *sel.ini_devices))]
+    return cell_ids([*catalogue.devices, *named], catalogue.networks)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -670,7 +673,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = RunResults(
         base_url=state.base_url, cxcheck_version=__version__, started_at=state.started_at
     )
-    state.collector.cells = _cell_ids(state.catalogue)
+    state.collector.cells = _cell_ids(state)
     state.collector.run(run)
     run.exit_status = int(exitstatus)
     run.interrupted = state.interrupted or int(exitstatus) == pytest.ExitCode.INTERRUPTED

@@ -165,13 +165,15 @@ class Collector:
     """
 
     def __init__(self) -> None:
-        self.attempts: dict[str, dict[int, ItemResult]] = {}
+        # By node id, then by worker (``--dist each`` runs one item on every worker), then attempt.
+        self.attempts: dict[str, dict[str | None, dict[int, ItemResult]]] = {}
         self.expected: dict[str, None] = {}  # collected cx items, in collection order
         self.cells: Mapping[str, tuple[str, str]] = {}  # cell id → (device, network)
 
     def add(self, data: Mapping[str, Any]) -> None:
         result = ItemResult.from_dict(data)
-        self.attempts.setdefault(result.nodeid, {})[result.attempt] = result
+        by_worker = self.attempts.setdefault(result.nodeid, {})
+        by_worker.setdefault(result.worker, {})[result.attempt] = result
 
     def expect(self, nodeids: Iterable[str]) -> None:
         for nodeid in nodeids:
@@ -187,17 +189,18 @@ class Collector:
         results: list[ItemResult] = []
         order = list(self.expected) + [n for n in self.attempts if n not in self.expected]
         for nodeid in order:
-            by_attempt = self.attempts.get(nodeid)
-            if not by_attempt:
+            by_worker = self.attempts.get(nodeid)
+            if not by_worker:
                 results.append(_not_run(nodeid, self.cells))
                 continue
-            attempts = [by_attempt[n] for n in sorted(by_attempt)]
-            for earlier in attempts[:-1]:
-                if earlier.evidence_dir:
-                    # The rerun moved this attempt's folder aside before starting afresh.
-                    folder = attempt_folder(Path(earlier.evidence_dir), earlier.attempt)
-                    earlier.evidence_dir = str(folder)
-            results.append(merge_attempts(attempts))
+            for by_attempt in by_worker.values():
+                attempts = [by_attempt[n] for n in sorted(by_attempt)]
+                for earlier in attempts[:-1]:
+                    if earlier.evidence_dir:
+                        # The rerun moved this attempt's folder aside before starting afresh.
+                        folder = attempt_folder(Path(earlier.evidence_dir), earlier.attempt)
+                        earlier.evidence_dir = str(folder)
+                results.append(merge_attempts(attempts))
         run.results = results
         run.browser = run.browser or next((r.browser for r in results if r.browser), None)
         return run

@@ -75,12 +75,23 @@ BAD = ' class="bad"'
 MARKER = ".cxcheck-report"
 
 
+def _ours(folder: Path) -> bool:
+    """Whether cxcheck wrote the report in ``folder`` (marked, or an earlier version's page)."""
+    if (folder / MARKER).exists():
+        return True
+    try:
+        with (folder / REPORT_FILE).open(encoding="utf-8", errors="replace") as page:
+            return "<title>cxcheck" in page.read(4096)
+    except OSError:
+        return False
+
+
 def check_report_folder(folder: Path) -> None:
     """Refuse a folder the report would damage: a file, or one whose ``files/`` is not ours."""
     if folder.exists() and not folder.is_dir():
         raise CxError(f"--cx-report {folder}: this is a file; give a folder, e.g. cx-report")
     files_root = folder / FILES_DIR
-    if files_root.is_dir() and not (folder / MARKER).exists() and any(files_root.iterdir()):
+    if files_root.is_dir() and not _ours(folder) and any(files_root.iterdir()):
         raise CxError(
             f"--cx-report {folder}: {files_root} exists and was not written by cxcheck; the "
             "report empties that folder on every run, so give a folder of its own, e.g. cx-report"
