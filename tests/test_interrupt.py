@@ -38,22 +38,29 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
-def test_ctrl_c_stops_the_run_and_keeps_the_results(
-    pytester: pytest.Pytester, pages_url: str, workers: list[str]
-) -> None:
-    pytester.makepyfile(test_many=MANY_TESTS)
+def spawn(args: list[str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start a command as a terminal's foreground job: its own process group, SIGINT live."""
     token = uuid.uuid4().hex
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "--cx-base-url", pages_url, "-p", "no:cacheprovider",
-         "--cx-json", "results.json", "--cx-report", "report", *workers],
-        cwd=pytester.path,
+        [sys.executable, "-m", *args],
+        cwd=cwd,
         env={**os.environ, "CXCHECK_LEAK_TOKEN": token},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
         preexec_fn=_default_sigint,
-    )  # fmt: skip
+    )
+    return proc, token
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_ctrl_c_stops_the_run_and_keeps_the_results(
+    pytester: pytest.Pytester, pages_url: str, workers: list[str]
+) -> None:
+    pytester.makepyfile(test_many=MANY_TESTS)
+    proc, token = spawn(["pytest", "--cx-base-url", pages_url, "-p", "no:cacheprovider",
+                         "--cx-json", "results.json", "--cx-report", "report", *workers],
+                        pytester.path)  # fmt: skip
     deadline = time.monotonic() + 120
     while not (pytester.path / "started").exists():
         assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
@@ -93,17 +100,9 @@ def test_the_results_file_of_an_interrupted_run_names_every_item(tmp_path: Path)
 
 @pytest.mark.slow
 def test_ctrl_c_in_the_demo_prints_the_summary_of_what_ran(tmp_path: Path) -> None:
-    token = uuid.uuid4().hex
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cxcheck.cli", "demo", "--devices", "laptop-1366", "--networks",
-         "no-throttle", "--report", str(tmp_path / "report"), "--", "-p", "no:randomly"],
-        cwd=tmp_path,
-        env={**os.environ, "CXCHECK_LEAK_TOKEN": token},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=_default_sigint,
-    )  # fmt: skip
+    proc, token = spawn(["cxcheck.cli", "demo", "--devices", "laptop-1366", "--networks",
+                         "no-throttle", "--report", str(tmp_path / "report"), "--", "-p",
+                         "no:randomly"], tmp_path)  # fmt: skip
     assert proc.stdout is not None
     seen: list[bytes] = []
     deadline = time.monotonic() + 240

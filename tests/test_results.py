@@ -357,6 +357,9 @@ def test_outputs_that_cannot_be_written_are_usage_errors_and_collect_only_writes
     assert not (pytester.path / "r.json").exists() and not (pytester.path / "rep").exists()
     result = run_pytest("--cx-json", "r.json")  # a run without a browser still writes it
     result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*cxcheck matrix*"])
+    quiet = run_pytest("-o", "cx_terminal_grid=false")
+    assert "cxcheck matrix" not in quiet.stdout.str()
     assert json.loads((pytester.path / "r.json").read_text())["counts"]["passed"] == 1
 
 
