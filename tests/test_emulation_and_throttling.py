@@ -114,12 +114,19 @@ def test_cpu_slowdown_is_applied(cx_page: Any, cx_browser: Any, pages_url: str) 
         for page in (unthrottled, cx_page):
             page.goto(pages_url + "index.html")
             page.evaluate(BUSY)  # warm the JIT
-        # Interleaved, best of five: a burst of load on the machine hits both sides alike.
-        full_speed, slowed = float("inf"), float("inf")
-        for _ in range(5):
-            full_speed = min(full_speed, float(unthrottled.evaluate(BUSY)))
-            slowed = min(slowed, float(cx_page.evaluate(BUSY)))
+        # Interleaved, best of five: a burst of load on the machine hits both sides alike. On a
+        # loaded 2-core machine Chromium's throttler can itself be starved for a while, so a
+        # round that shows no slowdown is measured again (up to three rounds).
+        rounds = []
+        for _ in range(3):
+            full_speed, slowed = float("inf"), float("inf")
+            for _ in range(5):
+                full_speed = min(full_speed, float(unthrottled.evaluate(BUSY)))
+                slowed = min(slowed, float(cx_page.evaluate(BUSY)))
+            rounds.append((slowed, full_speed))
+            if slowed > 1.5 * full_speed:
+                break
     finally:
         unthrottled.context.close()
-    # The profile says 6x; 1.5x cannot happen without throttling, even on a busy machine.
-    assert slowed > 1.5 * full_speed, (slowed, full_speed)
+    # The profile says 6x; 1.5x in a round cannot happen without throttling, even when busy.
+    assert any(slowed > 1.5 * full_speed for slowed, full_speed in rounds), rounds
