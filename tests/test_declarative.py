@@ -83,6 +83,8 @@ BAD = [
     ("", "bad.journey.yaml: the file is empty"),
     ("name: x\ndevices: [iphone13]\nsteps:\n  - name: a\n    actions:\n      - goto: /\n",
      "unknown device 'iphone13' (in bad.journey.yaml devices). Did you mean `iphone-13`"),
+    ("name: x\nignore_requests: {url: x}\nsteps:\n  - name: a\n    actions:\n      - goto: /\n",
+     "bad.journey.yaml:2: ignore_requests must be a glob pattern or a list of them"),
 ]  # fmt: skip
 
 

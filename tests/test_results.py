@@ -373,3 +373,13 @@ def test_one_item_run_on_two_workers_keeps_both_results() -> None:
         ("gw0", "failed"),
         ("gw1", "passed"),
     ]
+
+
+def test_ini_outputs_are_written_relative_to_where_pytest_runs(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makeini("[pytest]\ncx_json = out/results.json\ncx_report = out/report\n")
+    pytester.makepyfile("def test_x(cx_device): pass")
+    run_pytest().assert_outcomes(passed=1)
+    jsonschema.validate(json.loads((pytester.path / "out/results.json").read_text()), schema())
+    assert (pytester.path / "out/report/index.html").is_file()

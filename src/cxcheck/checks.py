@@ -101,11 +101,11 @@ def add_finding(
     return finding
 
 
-def failure_message(findings: list[Finding], where: str = "") -> str | None:
+def failure_message(findings: list[Finding]) -> str | None:
     """The message a step or test fails with, or None when no finding is an error."""
     failing = [f for f in findings if f.failing]
     if not failing:
         return None
     head = failing[0].message
     more = len(failing) - 1
-    return head + (f" (and {more} more finding{'s' if more > 1 else ''}{where})" if more else "")
+    return head + (f" (and {more} more finding{'s' if more > 1 else ''})" if more else "")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 SUFFIX = ".journey.yaml"
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
+PATTERN_FORM = "a glob pattern or a list of them, like ['*/learn.json']"
 TOP_KEYS = ("name", "start", "devices", "networks", "ignore_requests", "ignore_console", "steps")
 STEP_KEYS = ("name", "budget", "actions")
 
@@ -119,12 +120,14 @@ class _Reader:
             raise self.fail(node, f"{what} must be a non-empty text")
         return str(node.value)
 
-    def names(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+    def names(
+        self, node: yaml.Node, what: str, form: str = "a name or a list of names, like [iphone-13]"
+    ) -> tuple[str, ...]:
         if isinstance(node, yaml.ScalarNode):
             return (self.text(node, what),)
         if isinstance(node, yaml.SequenceNode) and node.value:
             return tuple(self.text(item, f"each of {what}") for item in node.value)
-        raise self.fail(node, f"{what} must be a name or a list of names, like [iphone-13]")
+        raise self.fail(node, f"{what} must be {form}")
 
     def budget(self, node: yaml.Node, network_names: tuple[str, ...]) -> Budget:
         data = yaml.safe_load(yaml.serialize(node))
@@ -201,7 +204,7 @@ def load(path: Path) -> JourneySpec:
                           _line(step_node)))  # fmt: skip
     start = reader.text(top["start"], "start") if "start" in top else None
     ignore = {
-        key: reader.names(top[key], key) if key in top else ()
+        key: reader.names(top[key], key, PATTERN_FORM) if key in top else ()
         for key in ("ignore_requests", "ignore_console")
     }
     return JourneySpec(

@@ -35,6 +35,7 @@ from cxcheck.evidence import (
     prepare_folder,
     records_trace,
 )
+from cxcheck.journey import findings_of
 from cxcheck.listing import render_catalogue
 from cxcheck.matrix import DEFAULT_DEVICES, DEFAULT_NETWORKS, Cell, cells_for, marker_names
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, load_catalogue
@@ -126,6 +127,36 @@ ARTIFACTS_KEY = pytest.StashKey[Path]()
 RECORDER_KEY = pytest.StashKey[ItemRecorder]()
 ATTEMPT_KEY = pytest.StashKey[int]()
 JOURNEY_KEY = pytest.StashKey["Journey"]()
+
+
+# Every ini setting: (name, help, type, default). One table, so `pytest --help` lists them all.
+INI: tuple[tuple[str, str, Any, Any], ...] = (
+    ("cx_devices", "default devices or device sets (space or comma separated)", None, None),
+    ("cx_networks", "default network profiles or sets (space or comma separated)", None, None),
+    ("cx_profiles", "TOML files of extra profiles, relative to the ini file", "paths", []),
+    ("cx_base_url", "base URL of the app under test", None, None),
+    ("cx_browser", "browser engine: chromium (default), firefox or webkit", None, None),
+    ("cx_browser_path", "browser executable to launch", None, None),
+    ("cx_artifacts", "folder for journey evidence", None, "cx-artifacts"),
+    ("cx_trace", "off (default), on or retain-on-failure", None, "off"),
+    ("cx_fail_on_page_errors", "an uncaught page error fails the journey step", "bool", True),
+    ("cx_fail_on_failed_requests",
+     "a failed request to the app's own origin fails the journey step", "bool", True),
+    ("cx_ignore_requests",
+     "URL glob patterns (one per line) of failed requests to record as ignored, not fail on",
+     "linelist", []),
+    ("cx_ignore_console", "glob patterns (one per line) of console errors to record as ignored",
+     "linelist", []),
+    ("cx_json", "write every cxcheck result as JSON to this path", None, None),
+    ("cx_report", "write the HTML report into this folder", None, None),
+    ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
+     "bool", True),
+    ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
+     "interpreter); cxcheck starts it once per run", None, None),
+    ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
+    ("cx_server_timeout", "seconds to wait for the app to be ready", None, "30"),
+    ("cx_server_env", "KEY=VALUE lines added to the app's environment", "linelist", []),
+)  # fmt: skip
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -230,64 +261,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=output_path,
         help="write the HTML report to DIR/index.html, self-contained (ini cx_report)",
     )
-    parser.addini("cx_devices", "default devices or device sets (space or comma separated)")
-    parser.addini("cx_networks", "default network profiles or sets (space or comma separated)")
-    parser.addini(
-        "cx_profiles",
-        "TOML files of extra profiles, relative to the ini file",
-        type="paths",
-        default=[],
-    )
-    parser.addini("cx_base_url", "base URL of the app under test")
-    parser.addini("cx_browser", "browser engine: chromium (default), firefox or webkit")
-    parser.addini("cx_browser_path", "browser executable to launch")
-    parser.addini("cx_artifacts", "folder for journey evidence", default="cx-artifacts")
-    parser.addini("cx_trace", "off (default), on or retain-on-failure", default="off")
-    parser.addini(
-        "cx_fail_on_page_errors",
-        "an uncaught page error fails the journey step",
-        type="bool",
-        default=True,
-    )
-    parser.addini(
-        "cx_fail_on_failed_requests",
-        "a failed request to the app's own origin fails the journey step",
-        type="bool",
-        default=True,
-    )
-    parser.addini(
-        "cx_ignore_requests",
-        "URL glob patterns (one per line) of failed requests to record as ignored, not fail on",
-        type="linelist",
-        default=[],
-    )
-    parser.addini(
-        "cx_ignore_console",
-        "glob patterns (one per line) of console errors to record as ignored",
-        type="linelist",
-        default=[],
-    )
-    parser.addini("cx_json", "write every cxcheck result as JSON to this path")
-    parser.addini(
-        "cx_terminal_grid",
-        "print the device × network grid of results at the end of the run",
-        type="bool",
-        default=True,
-    )
-    parser.addini("cx_report", "write the HTML report into this folder")
-    parser.addini(
-        "cx_server_command",
-        "command that starts the app under test on {port} "
-        "({python} is this interpreter); cxcheck starts it once per run",
-    )
-    parser.addini("cx_server_ready_path", "path that answers once the app is ready", default="/")
-    parser.addini("cx_server_timeout", "seconds to wait for the app to be ready", default="30")
-    parser.addini(
-        "cx_server_env",
-        "KEY=VALUE lines added to the app's environment",
-        type="linelist",
-        default=[],
-    )
+    for name, help_text, kind, default in INI:
+        if default is None:  # pytest's own default for the type ("" for text)
+            parser.addini(name, help_text, type=kind)
+        else:
+            parser.addini(name, help_text, type=kind, default=default)
 
 
 def _usage(exc: CxError) -> pytest.UsageError:
@@ -603,8 +581,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if call.excinfo.errisinstance(KeyboardInterrupt):
             state.interrupted = True
         if report.when == "call" and report.failed:
-            from cxcheck.journey import findings_of
-
             # A failure raised outside any journey step is a finding of the test.
             recorder.findings.extend(findings_of(call.excinfo.value))
     recorder.phase(

@@ -315,7 +315,7 @@ def merge_attempts(attempts: Sequence[ItemResult]) -> ItemResult:
     The earlier attempts stay on the result, with their evidence, for the report to show.
     """
     final = attempts[-1]
-    earlier = [a for a in attempts[:-1]]
+    earlier = list(attempts[:-1])
     final.attempts = earlier
     if final.outcome == "passed" and any(a.outcome in ("failed", "error") for a in earlier):
         final.outcome = "flaky"
