@@ -5,14 +5,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from cxcheck import Journey
+from cxcheck import Journey, Layout
 
 # Budgets are per network: generous on slow-4g, tighter where the network is fast. "*" is the
 # fallback for any network without its own entry.
 PAGE_BUDGET = {"slow-4g": "15s", "*": "5s"}
 
 
-def test_checkout_journey(cx_journey: Journey) -> None:
+def test_checkout_journey(cx_journey: Journey, cx_layout: Layout) -> None:
     page = cx_journey.page
     with cx_journey.step("open home", budget=PAGE_BUDGET):
         page.goto("/")
@@ -30,11 +30,13 @@ def test_checkout_journey(cx_journey: Journey) -> None:
 
     with cx_journey.step("add to basket", budget=PAGE_BUDGET):
         page.locator("#size").select_option("M")
+        # On a phone nothing may cover the button (a cookie banner, a chat bubble).
+        cx_layout.assert_reachable("#add-to-basket")
         page.locator("#add-to-basket").click(timeout=10_000)
         expect(page.locator(".basket-line")).to_have_count(1)
 
     with cx_journey.step("check out", budget=PAGE_BUDGET):
-        expect(page.locator("#checkout")).to_be_visible()
+        cx_layout.assert_reachable("#checkout")
         page.locator("#checkout").click()
         page.get_by_label("Name").fill("Ada Lovelace")
         page.get_by_label("Email").fill("ada@example.com")
@@ -53,11 +55,12 @@ def test_checkout_journey(cx_journey: Journey) -> None:
         expect(page.locator("#eta")).to_contain_text(re.compile(r"(today|tomorrow) between"))
 
 
-def test_checkout_form_rejects_bad_input(cx_page: Page) -> None:
+def test_checkout_form_rejects_bad_input(cx_page: Page, cx_layout: Layout) -> None:
     page = cx_page
     page.goto("/product/alpine-shell-jacket")
     expect(page.locator("#price")).to_have_text(re.compile(r"£"), timeout=15_000)
     page.locator("#size").select_option("L")
+    cx_layout.assert_reachable("#add-to-basket")
     page.locator("#add-to-basket").click(timeout=10_000)
     page.goto("/checkout")
     page.get_by_label("Email").fill("not-an-email")
@@ -67,12 +70,15 @@ def test_checkout_form_rejects_bad_input(cx_page: Page) -> None:
 
 
 @pytest.mark.cx(networks="no-throttle")
-def test_support_answers_at_once_with_when_a_person_replies(cx_page: Page) -> None:
+def test_support_answers_at_once_with_when_a_person_replies(
+    cx_page: Page, cx_layout: Layout
+) -> None:
     page = cx_page
     page.goto("/support")
     page.get_by_label("Name").fill("Grace")
     page.get_by_label("Email").fill("grace@example.com")
     page.get_by_label("Message").fill("Where is my parcel?")
+    cx_layout.assert_reachable("#support-form button[type=submit]")
     page.locator("#support-form button[type=submit]").click()
     expect(page.locator("#support-reply")).to_contain_text(
         re.compile(r"Thanks, Grace\. A person will reply by \d\d:\d\d (today|tomorrow)")

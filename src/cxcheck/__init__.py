@@ -4,6 +4,8 @@ A pytest plugin (registered through the ``pytest11`` entry point as ``cxcheck.pl
 package re-exports the plain, typed data model so users can annotate fixtures with it.
 """
 
+from cxcheck.a11y import A11y
+from cxcheck.axe import AxeError, Scan
 from cxcheck.checks import CheckFailed, add_finding
 from cxcheck.errors import (
     BaseUrlError,
@@ -15,6 +17,7 @@ from cxcheck.errors import (
     UnknownProfileError,
 )
 from cxcheck.journey import Journey, JourneyStepError
+from cxcheck.layout import Layout
 from cxcheck.matrix import Cell
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
 from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
@@ -22,6 +25,10 @@ from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
 __version__ = "0.1.0"
 
 __all__ = [
+    "A11y",
+    "AxeError",
+    "Layout",
+    "Scan",
     "BaseUrlError",
     "BrowserNotFoundError",
     "Catalogue",

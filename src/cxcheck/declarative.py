@@ -8,6 +8,7 @@ of a :class:`cxcheck.journey.Journey`, so budgets and evidence work the same way
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,36 +90,172 @@ class JourneySpec:
     ignore_console: tuple[str, ...] = ()
 
 
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
+_NULL_TAG = "tag:yaml.org,2002:null"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BUDGET_FORM = "like budget: 3s, or budget: {3g: 8s, '*': 2s}"
+# Plain-word hints for PyYAML's complaints, matched against its context and problem.
+_YAML_HINTS = (
+    ("'\\t'", "YAML indents with spaces only: replace the tab with spaces"),
+    ("mapping values are not allowed", "put quotes around a text that contains `: `, or check "
+                                       "that this line is indented like the lines above it"),
+    ("could not find expected ':'", "a line is not `key: value` or is indented wrongly; check "
+                                    "this line and the one above"),
+    ("expected <block end>", "this line is not indented like the lines above it; line it up "
+                             "with its neighbours"),
+    ("undefined alias", "a value starting with `*` refers to an `&anchor`; put it in quotes, "
+                        "like \"*\""),
+    ("end of stream", "a quote or bracket is never closed; close it"),
+    ("escape", "a backslash inside double quotes starts an escape; use single quotes instead"),
+    ("expected ',' or", "a bracket is not closed or a comma is missing; check the brackets"),
+    ("single document", "a journey file holds one journey; remove the second `---`"),
+    ("cannot start any token", "put the value in quotes"),
+    ("expected the node content", "put the value in quotes"),
+    ("tag", "a value starting with `!` is a YAML tag; put it in quotes"),
+)  # fmt: skip
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """The line and column (both from 1) of character ``index`` of ``text``."""
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short so that a pasted paragraph does not drown the message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a text"
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of ``node``, built the way ``yaml.safe_load`` would."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
+    fix = "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return f"{path}: the file is saved as UTF-16, not UTF-8; {fix}"
+    before = _normalised(data[: exc.start].decode("utf-8"))
+    line, column = _position(before, len(before))
+    return (
+        f"{path}:{line}: the file is not UTF-8 text: byte 0x{data[exc.start]:02X} at column "
+        f"{column} is not valid UTF-8 (perhaps it was saved as Latin-1 or Windows-1252); "
+        f"{fix}"
+    )
+
+
+def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
+    """What is wrong with a file PyYAML cannot read, with the file, line and a fix."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _position(text, int(exc.position))
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[0])
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            what = f"a control character (U+{code:04X})"
+            origin = "it often comes from copying text out of a word processor"
+            if code == 0:
+                origin += "; if there are many, the file was saved as UTF-16: save it as UTF-8"
+        else:
+            what, origin = f"the character U+{code:04X}", "it often comes from copying text"
+        return (
+            f"{path}:{line}: the file contains {what} at column {column}, which YAML does not "
+            f"allow; delete it or retype the line ({origin})"
+        )
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return f"{path}: not valid YAML: {exc}"
+    context, problem = exc.context or "", exc.problem or ""
+    said = f"{context}, {problem}" if context and not context.startswith("while") else problem
+    said = said or context
+    mark = exc.problem_mark or exc.context_mark
+    where, line_text = str(path), ""
+    if mark is not None:
+        line, column = _position(text, mark.index)
+        where = f"{path}:{line}: not valid YAML at column {column}"
+        line_text = text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""
+    else:
+        where = f"{path}: not valid YAML"
+    if "\t" in line_text:
+        hint = _YAML_HINTS[0][1]
+    else:
+        hint = next(
+            (h for key, h in _YAML_HINTS if key in f"{context} {problem}"),
+            "check the indentation, colons and quotes on this line and the one above",
+        )
+    return f"{where}: {said}; {hint}"
+
+
+def _normalised(text: str) -> str:
+    """``text`` with Windows and old-Mac line endings turned into ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str) -> None:
         self.path = path
+        self.source = text
+
+    def line(self, node: yaml.Node) -> int:
+        """The line of ``node`` as an editor counts it (YAML also breaks lines at U+2028)."""
+        return _position(self.source, node.start_mark.index)[0]
 
     def fail(self, node: yaml.Node | None, message: str) -> JourneyFileError:
-        where = f"{self.path}:{_line(node)}" if node is not None else str(self.path)
+        where = f"{self.path}:{self.line(node)}" if node is not None else str(self.path)
         return JourneyFileError(f"{where}: {message}")
 
-    def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+    def mapping(
+        self, node: yaml.Node, what: str, keys: tuple[str, ...], form: str = ""
+    ) -> dict[str, yaml.Node]:
+        expected = f"; {form}" if form else ""
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} must be a mapping with {', '.join(keys)}")
+            raise self.fail(node, f"{what} must be a mapping with {', '.join(keys)}{expected}")
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(
+                    key_node,
+                    f"a key in {what} must be a plain name, not {_kind(key_node)}. "
+                    f"Expected: {', '.join(keys)}",
+                )
+            key = str(key_node.value)
             if key not in keys:
-                hint = suggest(str(key), keys)
+                hint = suggest(key, keys)
                 did = f" Did you mean `{hint[0]}`?" if hint else ""
-                raise self.fail(key_node, f"unknown key {key!r} in {what}.{did} "
+                raise self.fail(key_node, f"unknown key {_shown(key)} in {what}.{did} "
                                           f"Expected: {', '.join(keys)}")  # fmt: skip
-            out[str(key)] = value_node
+            if key in out:
+                raise self.fail(key_node, f"{key!r} appears twice in {what}; keep only one")
+            out[key] = value_node
         return out
 
-    def text(self, node: yaml.Node, what: str) -> str:
-        if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-            raise self.fail(node, f"{what} must be a non-empty text")
-        return str(node.value)
+    def text(self, node: yaml.Node, what: str, form: str = "") -> str:
+        expected = f"; {form}" if form else ""
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be a text, not {_kind(node)}{expected}")
+        value = str(node.value)
+        if not value.strip():
+            raise self.fail(node, f"{what} must be a non-empty text{expected}")
+        if surrogate := _SURROGATE.search(value):
+            raise self.fail(
+                node,
+                f"{what} holds an escape of a lone surrogate ({_shown(surrogate[0])}), which is "
+                f"not a character; write the character itself{expected}",
+            )
+        if node.tag == _NULL_TAG:
+            raise self.fail(
+                node,
+                f"{what} must be a non-empty text, and a bare {value} means 'nothing' in YAML; "
+                f"put it in quotes if you mean the word{expected}",
+            )
+        return value
 
     def names(
         self, node: yaml.Node, what: str, form: str = "a name or a list of names, like [iphone-13]"
@@ -130,57 +267,101 @@ class _Reader:
         raise self.fail(node, f"{what} must be {form}")
 
     def budget(self, node: yaml.Node, network_names: tuple[str, ...]) -> Budget:
-        data = yaml.safe_load(yaml.serialize(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in seen:
+                    raise self.fail(key_node, f"budget: {key!r} appears twice; keep only one "
+                                              f"({_BUDGET_FORM})")  # fmt: skip
+                seen.add(str(key))
+        try:
+            data = _construct(node)
+        except (yaml.YAMLError, ValueError, TypeError, LookupError, AttributeError, RecursionError):
+            # PyYAML's constructors fail many ways on odd input (`!!int x`, `2001-13-45`, ...).
+            shown = _shown(node.value) if isinstance(node, yaml.ScalarNode) else "this"
+            raise self.fail(node, f"budget: {shown} is not a duration ({_BUDGET_FORM})") from None
         budget: Budget = data
         try:
             for network in (*network_names, "*"):
                 budget_for(budget, network)
             if not isinstance(data, dict | str | int | float) or isinstance(data, bool):
-                raise CxError(f"budget: {data!r} is not a duration")
+                raise CxError(f"budget: {_shown(data)} is not a duration")
         except CxError as exc:
-            raise self.fail(
-                node, f"{exc} (like budget: 3s, or budget: {{3g: 8s, '*': 2s}})"
-            ) from None
+            raise self.fail(node, f"{exc} ({_BUDGET_FORM})") from None
+        except (OverflowError, ValueError):  # a number too large for a float
+            raise self.fail(node, f"budget: {_shown(data)} is out of range: more than 0 and at "
+                                  f"most 1 hour ({_BUDGET_FORM})") from None  # fmt: skip
         return budget
 
     def action(self, node: yaml.Node) -> Action:
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
             raise self.fail(node, 'each action is one mapping like `click: "#add-to-basket"`')
         key_node, value_node = node.value[0]
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise self.fail(
+                key_node,
+                f"an action's name must be a plain word like `click`, not {_kind(key_node)}. "
+                f"Actions: {', '.join(ACTIONS)}",
+            )
         kind = str(key_node.value)
         if kind not in ACTIONS:
             hint = suggest(kind, ACTIONS)
             did = f" Did you mean `{hint[0]}`?" if hint else ""
-            raise self.fail(key_node, f"unknown action {kind!r}.{did} "
+            raise self.fail(key_node, f"unknown action {_shown(kind)}.{did} "
                                       f"Actions: {', '.join(ACTIONS)}")  # fmt: skip
         fields, shorthand = ACTIONS[kind]
         form = f"expected form: {EXAMPLES[kind]}"
         if isinstance(value_node, yaml.ScalarNode):
             if shorthand is None:
                 raise self.fail(value_node, f"{kind} needs {', '.join(fields)}; {form}")
-            return Action(kind, {shorthand: self.text(value_node, kind)}, _line(node))
-        values = self.mapping(value_node, kind, fields)
+            return Action(kind, {shorthand: self.text(value_node, kind, form)}, self.line(node))
+        values = self.mapping(value_node, kind, fields, form)
         missing = [f for f in fields if f not in values]
         if missing:
             raise self.fail(value_node, f"{kind} is missing {', '.join(missing)}; {form}")
-        args = {k: self.text(v, f"{kind} {k}") for k, v in values.items()}
-        return Action(kind, args, _line(node))
+        args = {k: self.text(v, f"{kind} {k}", form) for k, v in values.items()}
+        return Action(kind, args, self.line(node))
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise JourneyFileError(f"{path}: cannot read the journey file: {exc}") from None
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return _normalised(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise JourneyFileError(_not_utf8(path, data, exc)) from None
 
 
 def load(path: Path) -> JourneySpec:
-    """Parse and validate one journey file."""
-    reader = _Reader(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise JourneyFileError(f"{path}{line}: not valid YAML: {exc.problem}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise JourneyFileError(f"{path}: cannot read the journey file: {exc}") from None
+    """Parse and validate one journey file; every problem is a :class:`JourneyFileError`."""
+    text = _read(path)
+    try:  # what yaml.compose does, keeping the loader for the mark of a crash
+        loader = yaml.SafeLoader(text)  # reads the whole text: a ReaderError comes from here
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise JourneyFileError(_yaml_problem(path, text, exc)) from None
+    except (ValueError, RecursionError) as exc:  # PyYAML's own crashes on odd input
+        line, column = _position(text, loader.get_mark().index)
+        what = (
+            "lists or mappings are nested too deeply (a journey needs only a few levels); "
+            "look for brackets that are opened but never closed"
+            if isinstance(exc, RecursionError)
+            else "an escape like \\U00110000 inside double quotes names no character; fix "
+            "the escape or use single quotes"
+        )
+        raise JourneyFileError(
+            f"{path}:{line}: not valid YAML at column {column}: {what}"
+        ) from None
     if root is None:
         raise JourneyFileError(f"{path}: the file is empty; a journey needs name and steps")
+    reader = _Reader(path, text)
     top = reader.mapping(root, "a journey", TOP_KEYS)
     for key in ("name", "steps"):
         if key not in top:
@@ -201,7 +382,7 @@ def load(path: Path) -> JourneySpec:
         budget = reader.budget(parts["budget"], networks or ()) if "budget" in parts else None
         steps.append(Step(reader.text(parts["name"], "a step's name"), budget,
                           tuple(reader.action(a) for a in actions_node.value),
-                          _line(step_node)))  # fmt: skip
+                          reader.line(step_node)))  # fmt: skip
     start = reader.text(top["start"], "start") if "start" in top else None
     ignore = {
         key: reader.names(top[key], key, PATTERN_FORM) if key in top else ()

@@ -20,7 +20,7 @@ import json
 import re
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -118,6 +118,8 @@ class Journey:
         self.screenshots = screenshots
         self.ignore_requests = tuple(ignore_requests)
         self.ignore_console = tuple(ignore_console)
+        self.after_step: list[Callable[[StepRecord], None]] = []
+        """Called after each step that did not fail, its findings going to the step."""
         self.steps: list[StepRecord] = []
         self._current: StepRecord | None = None
         self._cdp: CDPSession | None = None
@@ -195,6 +197,14 @@ class Journey:
         finally:
             record.duration_s = time.monotonic() - started
             self._current = None
+        if failure is None and self.after_step:
+            # Checks that follow every step (the automatic a11y scan) are not the step's time.
+            try:
+                with collecting(record.findings):
+                    for hook in self.after_step:
+                        hook(record)
+            except Exception as exc:
+                failure = exc
         record.vitals = self._read_vitals()
         if failure is not None:
             record.findings[0:0] = findings_of(failure)

@@ -16,7 +16,16 @@ from cxcheck.throttle import check_engine
 
 DEFAULT_DEVICES = ("desktop-1080p",)
 DEFAULT_NETWORKS = ("no-throttle",)
-MARKER_KEYS = ("devices", "networks", "ignore_requests", "ignore_console")
+MARKER_KEYS = (
+    "devices",
+    "networks",
+    "ignore_requests",
+    "ignore_console",
+    "a11y_tags",
+    "a11y_impact",
+    "a11y_rules_disabled",
+    "a11y_auto",
+)
 AXES = ("devices", "networks")
 
 

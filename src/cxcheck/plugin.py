@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from cxcheck.a11y import A11ySettings, baseline_outcome, with_overrides
+from cxcheck.baseline import Baseline
 from cxcheck.browser import ENGINES, check_base_url, context_options
 from cxcheck.checks import CheckFailed, collecting, failure_message
 from cxcheck.errors import CxError
@@ -52,6 +54,7 @@ from cxcheck.recording import (
 from cxcheck.results import RunResults
 from cxcheck.server import AppServer
 from cxcheck.settings import (
+    OPT_A11Y_UPDATE,
     OPT_ARTIFACTS,
     OPT_BASE_URL,
     OPT_BROWSER,
@@ -80,7 +83,9 @@ from cxcheck.throttle import Throttle
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
+    from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
+    from cxcheck.layout import Layout
 
 __all__ = [
     "OPT_ARTIFACTS",
@@ -118,6 +123,8 @@ class CxState:
     written: list[str] = field(default_factory=list)
     interrupted: bool = False
     started_at: float = field(default_factory=time.time)
+    baseline: Baseline | None = None
+    baseline_lines: list[str] = field(default_factory=list)
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -151,6 +158,18 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_report", "write the HTML report into this folder", None, None),
     ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
      "bool", True),
+    ("cx_a11y_tags", "axe tags to check (default: wcag2a wcag2aa wcag21a wcag21aa wcag22aa)",
+     None, None),
+    ("cx_a11y_impact", "lowest axe impact that fails: minor, moderate, serious (default) or "
+     "critical", None, None),
+    ("cx_a11y_rules_disabled", "axe rule ids never to run (space or comma separated)", None,
+     None),
+    ("cx_a11y_auto", "scan every journey step that leaves the page in a new state with axe",
+     "bool", False),
+    ("cx_a11y_baseline", "the a11y baseline file, relative to the ini file "
+     "(default cx-a11y-baseline.json)", None, None),
+    ("cx_layout_target_size", "smallest touch target cx_layout accepts, in CSS px: 24 "
+     "(default, WCAG 2.5.8) or 44", None, None),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
@@ -261,6 +280,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=output_path,
         help="write the HTML report to DIR/index.html, self-contained (ini cx_report)",
     )
+    group.addoption(
+        "--cx-a11y-update-baseline",
+        dest=OPT_A11Y_UPDATE,
+        action="store_true",
+        help="record today's accessibility violations in the baseline file (ini "
+        "cx_a11y_baseline) instead of failing on them; afterwards only new ones fail",
+    )
     for name, help_text, kind, default in INI:
         if default is None:  # pytest's own default for the type ("" for text)
             parser.addini(name, help_text, type=kind)
@@ -296,7 +322,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "cx(devices=..., networks=..., ignore_requests=..., ignore_console=...): run this test "
         "on each device × network profile (names or set names; see `cxcheck profiles`); "
         "ignore_requests/ignore_console: glob patterns of failed requests and console errors "
-        "to record as ignored instead of failing",
+        "to record as ignored instead of failing; a11y_tags/a11y_impact/a11y_rules_disabled/"
+        "a11y_auto: this test's accessibility settings",
     )
     catalogue = _load(config)
     ini_dir = config.inipath.parent if config.inipath else config.rootpath
@@ -310,9 +337,11 @@ def pytest_configure(config: pytest.Config) -> None:
         catalogue.resolve_devices(sel.ini_devices, "ini cx_devices")
         catalogue.resolve_networks(sel.cli_networks, "--cx-networks")
         catalogue.resolve_networks(sel.ini_networks, "ini cx_networks")
+        baseline = Baseline.load(settings.a11y_baseline)
     except CxError as exc:
         raise _usage(exc) from None
-    state = CxState(settings=settings, catalogue=catalogue, base_url=settings.base_url)
+    state = CxState(settings=settings, catalogue=catalogue, base_url=settings.base_url,
+                    baseline=baseline)  # fmt: skip
     worker_input = getattr(config, "workerinput", None)
     if worker_input is not None:
         if worker_input.get("cx_base_url"):
@@ -656,6 +685,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run.finished_at = time.time()
     state.run = run
     settings = state.settings
+    if state.baseline is not None:
+        state.baseline_lines = baseline_outcome(run, state.baseline, settings.a11y.update_baseline)
     # Each output on its own: one that cannot be written must not cost the other.
     json_path, report_dir = settings.json_path, settings.report_dir
     if json_path is not None:
@@ -694,6 +725,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(f"cxcheck browser: {browser}")
     for line in state.written:
         terminalreporter.write_line(f"cxcheck {line}")
+    for line in state.baseline_lines:
+        terminalreporter.write_line(f"cxcheck a11y baseline: {line}")
 
 
 # --- fixtures ---
@@ -910,8 +943,54 @@ def cx_journey(
         ignore_console=(*settings.ignore_console, *ignore_console),
     )
     request.node.stash[JOURNEY_KEY] = journey
+    if _a11y_settings(request).auto:
+        a11y: A11y = request.getfixturevalue("cx_a11y")
+        journey.after_step.append(a11y.after_step)
     try:
         yield journey
     finally:
         if journey.steps:
             journey.write()
+
+
+def _a11y_settings(request: pytest.FixtureRequest) -> A11ySettings:
+    settings = request.config.stash[STATE_KEY].settings.a11y
+    marker = request.node.get_closest_marker("cx")
+    if marker is None:
+        return settings
+    try:
+        return with_overrides(settings, dict(marker.kwargs))
+    except CxError as exc:
+        error = f"cxcheck: {exc}"
+    pytest.fail(error, pytrace=False)
+
+
+@pytest.fixture
+def cx_a11y(cx_page: Page, request: pytest.FixtureRequest) -> A11y:
+    """Accessibility checks with axe-core: ``cx_a11y.check()`` scans ``cx_page`` as it is now.
+
+    Frames are scanned too (cross-origin ones included). Violations at or above the failing
+    impact (ini ``cx_a11y_impact``, default serious) fail the current journey step, or the
+    test; those in the a11y baseline (ini ``cx_a11y_baseline``) are recorded as ignored.
+    Options: ``tags``, ``rules``, ``disabled``, ``impact``, ``include``, ``exclude``. With
+    ini ``cx_a11y_auto = true`` every journey step that changes the page is scanned.
+    """
+    from cxcheck.a11y import A11y
+
+    state = request.config.stash[STATE_KEY]
+    return A11y(cx_page, _a11y_settings(request), state.baseline or Baseline(Path("-")))
+
+
+@pytest.fixture
+def cx_layout(
+    cx_page: Page, cx_device: DeviceProfile, cx_a11y: A11y, pytestconfig: pytest.Config
+) -> Layout:
+    """Responsive-layout checks on this device: ``cx_layout.check()`` (reflow, target size,
+    ``zoom=True``), ``cx_layout.assert_reachable("#checkout")`` and
+    ``cx_layout.find_breaks("/", widths=(320, 1920))`` (the widths where the layout breaks,
+    shrunk to the narrowest). Problems are findings on the current step or the test.
+    """
+    from cxcheck.layout import Layout
+
+    settings = pytestconfig.stash[STATE_KEY].settings.layout
+    return Layout(cx_page, cx_device, cx_a11y, settings)

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cxcheck.a11y import A11ySettings
+from cxcheck.axe import DEFAULT_TAGS, AxeConfig, check_impact
 from cxcheck.browser import ENGINES, BrowserSettings, env_settings
 from cxcheck.errors import CxError
 from cxcheck.evidence import TRACE_MODES
+from cxcheck.layout import LayoutSettings
 from cxcheck.matrix import Selection, split_names
 from cxcheck.server import ServerSpec, parse_env, validate_command
 
@@ -38,6 +41,7 @@ OPT_ARTIFACTS = "cx_artifacts"
 OPT_TRACE = "cx_trace"
 OPT_JSON = "cx_json"
 OPT_REPORT = "cx_report"
+OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
 
 
 # --- option value types: validated while parsing ---
@@ -97,6 +101,9 @@ class Settings:
     fail_on_failed_requests: bool = True
     ignore_requests: tuple[str, ...] = field(default_factory=tuple)
     ignore_console: tuple[str, ...] = field(default_factory=tuple)
+    a11y: A11ySettings = field(default_factory=A11ySettings)
+    a11y_baseline: Path = Path("cx-a11y-baseline.json")
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
 
 
 def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
@@ -132,7 +139,36 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         fail_on_failed_requests=bool(ini("cx_fail_on_failed_requests")),
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
         ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
+        a11y=a11y_settings(option, ini),
+        a11y_baseline=ini_dir / str(ini("cx_a11y_baseline") or "cx-a11y-baseline.json").strip(),
+        layout=layout_settings(ini),
     )
+
+
+def a11y_settings(option: Lookup, ini: Lookup) -> A11ySettings:
+    """ini cx_a11y_tags / cx_a11y_impact / cx_a11y_rules_disabled / cx_a11y_auto."""
+    tags = split_names(ini("cx_a11y_tags")) or DEFAULT_TAGS
+    disabled = split_names(ini("cx_a11y_rules_disabled"))
+    impact = str(ini("cx_a11y_impact") or "serious").strip()
+    config = AxeConfig(tags=tags, disabled=disabled)
+    config.validated("ini cx_a11y_tags / cx_a11y_rules_disabled")
+    check_impact(impact, "ini cx_a11y_impact")
+    return A11ySettings(
+        config=config,
+        impact=impact,
+        auto=bool(ini("cx_a11y_auto")),
+        update_baseline=bool(option(OPT_A11Y_UPDATE)),
+    )
+
+
+def layout_settings(ini: Lookup) -> LayoutSettings:
+    raw = str(ini("cx_layout_target_size") or "24").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= 200:
+        raise CxError(
+            f"ini cx_layout_target_size = {raw!r} must be a size in CSS px: 24 (WCAG 2.5.8) "
+            "or 44 (WCAG 2.5.5)"
+        )
+    return LayoutSettings(target_size=int(raw))
 
 
 def profile_files(option: Lookup, ini: Lookup) -> list[Path]:

@@ -1,0 +1,439 @@
+"""Fuzzing the journey file loader: whatever a ``*.journey.yaml`` file holds, ``load`` returns a
+``JourneySpec`` or raises a ``JourneyFileError`` that names the file (and the line, when the content
+is at fault); never a bare traceback that stops pytest collection.
+
+The structured journeys are built from ``declarative.ACTIONS``, so a new action is fuzzed as soon as
+it is in the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxcheck import declarative
+from cxcheck.declarative import JourneyFileError, JourneySpec, load
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = (ROOT / "examples" / "checkout.journey.yaml").read_text(encoding="utf-8")
+FUZZ = settings(max_examples=1000, deadline=None, database=None)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's is 5x faster
+# Errors about the whole file rather than one place in it: they name the file but no line.
+WHOLE_FILE = ("the file is empty", "the file is saved as UTF-16")
+
+SAMPLE = """\
+name: checkout
+start: /
+devices: [iphone-13, desktop-1080p]
+networks: [3g, no-throttle]
+ignore_requests: "*/learn.json"
+steps:
+  - name: search
+    budget: {3g: 8s, "*": 2s}
+    actions:
+      - fill: {selector: "#search-q", value: jacket}
+      - press: {selector: "#search-q", key: Enter}
+      - expect_text: {selector: "#result-count", text: 1 product}
+  - name: add to basket
+    budget: 1.5s
+    actions:
+      - click: "#add-to-basket"
+      - expect_url: /basket
+"""
+
+
+@pytest.fixture(scope="module")
+def journey_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One file every example overwrites (a function-scoped tmp_path would trip Hypothesis)."""
+    return tmp_path_factory.mktemp("fuzz") / "fuzz.journey.yaml"
+
+
+def _lines(data: bytes) -> int:
+    """How many lines an editor shows for ``data``."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    return len(re.split(r"\r\n|\r|\n", text))
+
+
+def _load(path: Path, data: bytes) -> JourneySpec | None:
+    """``load`` of a file holding ``data``: the spec, or None after checking the error's form."""
+    path.write_bytes(data)
+    lines = _lines(data)
+    try:
+        spec = load(path)
+    except JourneyFileError as exc:
+        message = str(exc)
+        assert message.startswith(f"{path}:"), message
+        where = re.match(rf"{re.escape(str(path))}:(\d+): \S", message)
+        if where is None:
+            assert any(m in message for m in WHOLE_FILE), f"no line number in: {message}"
+        else:
+            assert 1 <= int(where.group(1)) <= lines, f"{lines} lines; {message}"
+        return None
+    assert isinstance(spec, JourneySpec)
+    assert spec.path == path
+    assert spec.name.strip()
+    assert spec.steps
+    for step in spec.steps:
+        assert step.name.strip()
+        assert 1 <= step.line <= lines
+        assert step.actions
+        for action in step.actions:
+            fields, _ = declarative.ACTIONS[action.kind]
+            assert set(action.args) <= set(fields)
+            assert all(isinstance(v, str) and v.strip() for v in action.args.values())
+            assert 1 <= action.line <= lines
+    return spec
+
+
+# (a) Journeys built from the action table, then broken in the ways people break them.
+
+# Texts that look like YAML syntax, numbers or nothing, and random ones (drawn character by
+# character, which is slow, so kept short). PyYAML's dumper writes U+0085 raw in a quoted text,
+# where its own reader takes it for a line break: it is left out of the texts that must load back
+# as written (the raw files carry it).
+TEXT = st.one_of(
+    st.sampled_from([
+        "#go", "text=Add to basket", "/basket", "ada@example.com", "Enter", "1 product", "é",
+        "😀", "null", "~", "yes", "3", "0x10", "1.5", "- item", "a: b", "#", "*star", "&amp",
+        "!bang", "'", '"', "{x}", "[x]", "tab\there", "two\nlines", " lead", "trail ", "\x07",
+        "\u2028", "\ufeff", "%", "@", "`", "?", "|", ">", "--- x", "...", "\\", "\ud7ff",
+    ]),
+    st.text(st.characters(codec="utf-8", exclude_characters="\x85"), min_size=1, max_size=6),
+).filter(str.strip)  # fmt: skip
+WORD = st.text("abcdefghijklmnopqrstuvwxyz_-#./*: ", min_size=1, max_size=10).filter(str.strip)
+DURATION = st.one_of(
+    st.integers(1, 3600),
+    st.floats(0.001, 3600),
+    st.integers(1, 3600).map(lambda n: f"{n}s"),
+    st.integers(1, 3_600_000).map(lambda n: f"{n}ms"),
+    st.integers(1, 60).map(lambda n: f" {n} m "),
+)
+BUDGET = st.one_of(DURATION, st.dictionaries(st.sampled_from(["3g", "*", "wifi"]), DURATION))
+NAMES = st.one_of(TEXT, st.lists(TEXT, min_size=1, max_size=3))
+WRONG = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(10**30, 10**60),
+    st.floats(allow_nan=True),
+    st.just(""),
+    st.just("   "),
+    st.just("null"),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(WORD, st.integers(), max_size=2),
+    st.dates(),
+    TEXT,
+)
+
+
+@st.composite
+def actions(draw: st.DrawFn) -> dict[str, Any]:
+    """One valid action of the current table, in its short or its mapping form."""
+    kind = draw(st.sampled_from(sorted(declarative.ACTIONS)))
+    fields, shorthand = declarative.ACTIONS[kind]
+    if shorthand is not None and draw(st.booleans()):
+        return {kind: draw(TEXT)}
+    return {kind: {f: draw(TEXT) for f in fields}}
+
+
+@st.composite
+def journeys(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid journey as Python data."""
+    journey: dict[str, Any] = {"name": draw(TEXT)}
+    for key, values in (("start", TEXT), ("devices", NAMES), ("networks", NAMES),
+                        ("ignore_requests", NAMES), ("ignore_console", NAMES)):  # fmt: skip
+        if draw(st.booleans()):
+            journey[key] = draw(values)
+    steps = []
+    for _ in range(draw(st.integers(1, 2))):
+        step: dict[str, Any] = {"name": draw(TEXT)}
+        if draw(st.booleans()):
+            step["budget"] = draw(BUDGET)
+        step["actions"] = draw(st.lists(actions(), min_size=1, max_size=3))
+        steps.append(step)
+    journey["steps"] = steps
+    return journey
+
+
+def _places(tree: Any) -> Iterator[tuple[Any, Any]]:
+    """Every (container, key or index) in ``tree``."""
+    if isinstance(tree, dict):
+        for key in list(tree):
+            yield tree, key
+            yield from _places(tree[key])
+    elif isinstance(tree, list):
+        for index in range(len(tree)):
+            yield tree, index
+            yield from _places(tree[index])
+
+
+def _misspell(draw: st.DrawFn, word: str) -> str:
+    at = draw(st.integers(0, len(word)))
+    how = draw(st.sampled_from(["drop", "add", "swap", "case"]))
+    if how == "drop":
+        return word[:at] + word[at + 1 :]
+    if how == "add":
+        return word[:at] + draw(st.sampled_from("aeiosx_-")) + word[at:]
+    if how == "swap" and at + 1 < len(word):
+        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    return word.upper()
+
+
+def _mutate(draw: st.DrawFn, tree: dict[str, Any]) -> None:
+    """Break ``tree`` once, somewhere."""
+    places = list(_places(tree))
+    container, key = draw(st.sampled_from(places))
+    how = draw(st.sampled_from(["wrong", "drop", "unknown", "misspell", "kind", "empty"]))
+    if how == "wrong":
+        container[key] = draw(WRONG)
+    elif how == "drop" and isinstance(container, dict):
+        del container[key]
+    elif how == "drop":
+        container.pop(key)
+    elif how == "unknown" and isinstance(container, dict):
+        known = [*declarative.TOP_KEYS, *declarative.STEP_KEYS, *declarative.ACTIONS, "selector"]
+        new = draw(WORD) if draw(st.booleans()) else _misspell(draw, draw(st.sampled_from(known)))
+        container[new] = draw(st.one_of(TEXT, WRONG))
+    elif how == "misspell" and isinstance(container, dict) and isinstance(key, str):
+        container[_misspell(draw, key)] = container.pop(key)
+    elif how == "kind" and isinstance(container, dict) and key in declarative.ACTIONS:
+        container[draw(st.sampled_from(sorted(declarative.ACTIONS)))] = container.pop(key)
+    elif how == "empty":
+        container[key] = draw(st.sampled_from([[], {}, "", None]))
+
+
+def _dump(draw: st.DrawFn, tree: dict[str, Any]) -> str:
+    return yaml.dump(
+        tree,
+        Dumper=DUMPER,
+        allow_unicode=draw(st.booleans()),
+        default_flow_style=draw(st.sampled_from([False, None, True])),
+        sort_keys=False,
+        width=draw(st.sampled_from([80, 20, 1000])),
+    )
+
+
+def _expected(tree: dict[str, Any]) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
+    out = []
+    for step in tree["steps"]:
+        steps = []
+        for action in step["actions"]:
+            ((kind, value),) = action.items()
+            _, shorthand = declarative.ACTIONS[kind]
+            steps.append((kind, value if isinstance(value, dict) else {str(shorthand): value}))
+        out.append((step["name"], steps))
+    return out
+
+
+@FUZZ
+@given(st.data())
+def test_valid_journeys_load_as_written(journey_file: Path, data: st.DataObject) -> None:
+    tree = data.draw(journeys())
+    spec = _load(journey_file, _dump(data.draw, tree).encode())
+    assert spec is not None
+    assert spec.name == tree["name"]
+    assert spec.devices == (None if "devices" not in tree else
+                            tuple(tree["devices"]) if isinstance(tree["devices"], list)
+                            else (tree["devices"],))  # fmt: skip
+    got = [(s.name, [(a.kind, a.args) for a in s.actions]) for s in spec.steps]
+    assert got == _expected(tree)
+    assert [s.budget for s in spec.steps] == [s.get("budget") for s in tree["steps"]]
+
+
+@FUZZ
+@given(st.data())
+def test_broken_journeys_are_reported_with_file_and_line(
+    journey_file: Path, data: st.DataObject
+) -> None:
+    tree = data.draw(journeys())
+    for _ in range(data.draw(st.integers(1, 3))):
+        _mutate(data.draw, tree)
+    _load(journey_file, _dump(data.draw, tree).encode())
+
+
+# (b) Plausible YAML text with junk pasted in, cut short or saved oddly.
+
+JUNK = st.one_of(
+    st.sampled_from([
+        "\x07", "\x1b", "\x00", "\x0c", "\x7f", "\x85", "\x9b", "\u2028", "\ufffe", "\ufeff",
+        "\t", "\r", "\r\n", "\n", " ", "  ", "'", '"', "\\", ":", ": ", "- ", "? ", "#", "[", "]",
+        "{", "}", ",", "&a ", "*a", "&a [*a]", "!!python/object:os.system ", "!!int ", "!!str ",
+        "!!binary ", "!!timestamp ", "!foo ", "!<tag:x> ", "<<: ", "---\n", "...\n", "%YAML 1.1\n",
+        "%TAG ! tag:x,\n", "|\n", ">-\n", "null", "~", "9" * 5000, "1" * 400, "\ud7ff", "é", "😀",
+        "click: ", "- fill: {selector: 1, value: 2}\n", "- goto:\n", "budget: !!float x\n",
+    ]),
+    st.text(max_size=4),
+)  # fmt: skip
+RAW_BYTES = st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\xe9"])
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    """A journey's text: the sample, an example, or a valid or broken generated one."""
+    base = draw(st.sampled_from(["sample", "example", "valid", "broken"]))
+    if base == "sample":
+        return SAMPLE
+    if base == "example":
+        return EXAMPLE
+    tree = draw(journeys())
+    if base == "broken":
+        _mutate(draw, tree)
+    return _dump(draw, tree)
+
+
+@st.composite
+def raw_files(draw: st.DrawFn) -> bytes:
+    text = draw(texts())
+    for _ in range(draw(st.integers(1, 5))):
+        at = draw(st.integers(0, len(text)))
+        how = draw(st.sampled_from(["insert", "insert", "delete", "truncate", "tabs", "crlf"]))
+        if how == "insert":
+            text = text[:at] + draw(JUNK) + text[at:]
+        elif how == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 8)) :]
+        elif how == "truncate":
+            text = text[:at]
+        elif how == "tabs":
+            text = re.sub("(?m)^  ", "\t", text)
+        else:
+            text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8", errors="surrogatepass")
+    if draw(st.booleans()):
+        data = b"\xef\xbb\xbf" + data
+    if draw(st.integers(0, 9)) == 0:
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(RAW_BYTES) + data[at:]
+    return data
+
+
+@settings(FUZZ, max_examples=1500)
+@given(raw_files())
+def test_any_text_loads_or_is_reported_with_file_and_line(journey_file: Path, data: bytes) -> None:
+    _load(journey_file, data)
+
+
+# Regressions, with their exact messages where the wording matters.
+
+
+def test_a_control_character_is_named_with_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "journey.yaml"
+    path.write_text("name: checkout\nsteps:\n  - name: p\x07ay\n    actions:\n      - goto: /\n")
+    with pytest.raises(JourneyFileError) as info:
+        load(path)
+    assert str(info.value) == (
+        f"{path}:3: the file contains a control character (U+0007) at column 12, which YAML "
+        "does not allow; delete it or retype the line (it often comes from copying text out of "
+        "a word processor)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "code"),
+    [
+        ("name: x\x1b[0m\nsteps: []\n", 1, "U+001B"),
+        ("name: x\n\x00\x00\n", 2, "U+0000"),
+        ("\ufeffname: x\r\nsteps:\r\n  - name: \x0c\r\n", 3, "U+000C"),
+    ],
+    ids=["escape", "nul", "form-feed-after-bom-and-crlf"],
+)
+def test_other_control_characters_are_named_too(
+    tmp_path: Path, text: str, line: int, code: str
+) -> None:
+    path = tmp_path / "journey.yaml"
+    path.write_bytes(text.encode())
+    with pytest.raises(JourneyFileError, match=rf"^{re.escape(str(path))}:{line}: ") as info:
+        load(path)
+    assert "control character" in str(info.value)
+    assert code in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"name: caf\xe9\nsteps: []\n", 1),
+        (b"name: x\nstart: /\xed\xa0\x80\n", 2),  # a lone surrogate, as some tools encode it
+        (b"\xef\xbb\xbfname: x\n\n  \xff\n", 3),
+    ],
+    ids=["latin-1", "lone-surrogate", "bom-then-bad-byte"],
+)
+def test_a_file_that_is_not_utf8_says_so(tmp_path: Path, data: bytes, line: int) -> None:
+    path = tmp_path / "journey.yaml"
+    path.write_bytes(data)
+    with pytest.raises(JourneyFileError, match=rf"^{re.escape(str(path))}:{line}: ") as info:
+        load(path)
+    assert "not UTF-8" in str(info.value)
+    assert "save it again as UTF-8" in str(info.value)
+
+
+def test_a_utf16_file_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "journey.yaml"
+    path.write_bytes(SAMPLE.encode("utf-16"))
+    with pytest.raises(JourneyFileError, match=r"saved as UTF-16, not UTF-8"):
+        load(path)
+
+
+def test_a_tab_indented_file_names_the_tab(tmp_path: Path) -> None:
+    path = tmp_path / "journey.yaml"
+    path.write_text(SAMPLE.replace("\n    actions:", "\n\tactions:"))
+    with pytest.raises(JourneyFileError, match=rf"^{re.escape(str(path))}:9: ") as info:
+        load(path)
+    assert "tab" in str(info.value)
+    assert "spaces" in str(info.value)
+
+
+STEP = "name: x\nsteps:\n  - name: a\n    actions:\n"
+ODD = [
+    (STEP + "      - click: !!python/object:os.system '#go'\n", None),
+    ("name: &n x\nstart: *n\nsteps:\n  - name: *n\n    actions:\n      - goto: *n\n", None),
+    ("name: x\nsteps: &s [*s]\n", ":2: a step must be a mapping"),
+    ("? [name]\n: x\n", ":1: a key in a journey must be a plain name, not a list"),
+    (STEP + "      - {click: x}: '#go'\n", ":5: an action's name must be a plain word"),
+    (STEP + "      - ? [click]\n        : '#go'\n", ":5: an action's name must be a plain word"),
+    (STEP + "      - click: null\n", ":5: click must be a non-empty text, and a bare null"),
+    (STEP + "      - click: 5\n      - fill: {selector: 1, value: 2}\n", None),
+    (STEP + "      - fill: {selector: '#q', selector: '#r', value: 2}\n", ":5: 'selector' appears"),
+    ("name: x\nname: y\nsteps: []\n", ":2: 'name' appears twice in a journey"),
+    (STEP.replace("actions:", "budget: 99999999999999999999999999\n    actions:") + "      - goto: /\n",
+     ":4: budget: 99999999999999999999999999 is out of range"),
+    (STEP.replace("actions:", "budget: {'*': 1" + "0" * 400 + "}\n    actions:") + "      - goto: /\n",
+     ":4: budget: {'*': 1000"),
+    (STEP.replace("actions:", f"budget: {'9' * 5000}\n    actions:") + "      - goto: /\n",
+     ":4: budget: '9999"),
+    (STEP.replace("actions:", "budget: !!int soon\n    actions:") + "      - goto: /\n",
+     ":4: budget: 'soon' is not a duration"),
+    (STEP.replace("actions:", "budget: 2024-13-45\n    actions:") + "      - goto: /\n",
+     ":4: budget: '2024-13-45' is not a duration"),
+    ("\ufeff" + STEP.replace("\n", "\r\n") + "      - goto: /\r\n", None),
+    ("name: x\n---\nname: y\n", ":2: not valid YAML at column 1: expected a single document"),
+    ("name: *x\n", ":1: not valid YAML at column 7: found undefined alias"),
+    ("name: 'a\u2028b'\n" + STEP[8:] + "      - clik: /\n", ":5: unknown action 'clik'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), ODD, ids=[str(i) for i in range(len(ODD))])
+def test_odd_shapes_load_or_name_the_line(tmp_path: Path, text: str, message: str | None) -> None:
+    path = tmp_path / "odd.journey.yaml"
+    path.write_bytes(text.encode())
+    if message is None:
+        assert isinstance(load(path), JourneySpec)
+    else:
+        with pytest.raises(JourneyFileError) as info:
+            load(path)
+        assert str(info.value).startswith(f"{path}{message}"), str(info.value)
+
+
+def test_a_control_character_stops_collection_with_a_message_not_a_traceback(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.path.joinpath("bad.journey.yaml").write_text(SAMPLE.replace("jacket", "jac\x1bket"))
+    result = pytester.runpytest_subprocess("--collect-only")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*bad.journey.yaml:10: the file contains a control character*"])
+    assert "Traceback" not in result.stdout.str()
