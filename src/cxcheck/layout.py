@@ -262,8 +262,9 @@ class Layout:
         if not clipped:
             return
         lines = [
-            f"layout: text is cut off at 200% zoom on {page_key(page.url)} ({self._viewport(page)}, "
-            f"zoomed to {size['width'] // 2}×{size['height'] // 2} CSS px; WCAG 1.4.4)"
+            f"layout: text is cut off at 200% zoom on {page_key(page.url)} "
+            f"({self._viewport(page)}, zoomed to {size['width'] // 2}×{size['height'] // 2} "
+            "CSS px; WCAG 1.4.4)"
         ]
         for item in clipped[:MAX_LISTED]:
             lines.append(f"  {item['selector']} {_box(item['box'])}: {item['text']!r}")
@@ -331,7 +332,8 @@ class Layout:
 
     def _unreachable(self, selector: str, text: str, page: Page, why: str, **data: Any) -> None:
         __tracebackhide__ = True
-        viewport: dict[str, int] = dict(page.viewport_size or {})
+        size = page.viewport_size
+        viewport = {"width": size["width"], "height": size["height"]} if size else {}
         finding = Finding(
             "layout",
             f"layout: {text}",
