@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pageserver
 import pytest
 
+import pageserver
 from cxcheck.a11y import A11y, A11ySettings, findings_for
 from cxcheck.axe import AxeConfig, AxeError, Node, Scan, Violation, catalogue
 from cxcheck.baseline import Baseline, BaselineError, Entry, page_key
@@ -212,10 +212,14 @@ def test_a_page_that_keeps_navigating_gets_a_clear_failure(cx_a11y: A11y) -> Non
     page.goto("/a11y.html")
     # The next document replaces this one while axe works on it.
     page.evaluate("setTimeout(() => { location.href = '/slow?ms=50' }, 5)")
-    with pytest.raises(AxeError, match="navigated while axe was scanning"), collecting([]):
+
+    def keep_scanning() -> None:
         for _ in range(20):
             cx_a11y.check()
             page.evaluate("setTimeout(() => { location.href = '/a11y.html' }, 5)")
+
+    with pytest.raises(AxeError, match="navigated while axe was scanning"), collecting([]):
+        keep_scanning()
 
 
 # --- whole runs: failures, the baseline, the automatic scan, overrides, bad input ---

@@ -23,7 +23,8 @@ from cxcheck.declarative import JourneyFileError, JourneySpec, load
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = (ROOT / "examples" / "checkout.journey.yaml").read_text(encoding="utf-8")
-FUZZ = settings(max_examples=1000, deadline=None, database=None)
+# About 3,000 files in all, in a few seconds: PyYAML and Hypothesis are pure Python.
+FUZZ = settings(max_examples=300, deadline=None, database=None)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's is 5x faster
 # Errors about the whole file rather than one place in it: they name the file but no line.
 WHOLE_FILE = ("the file is empty", "the file is saved as UTF-16")
@@ -247,15 +248,15 @@ def test_valid_journeys_load_as_written(journey_file: Path, data: st.DataObject)
     assert [s.budget for s in spec.steps] == [s.get("budget") for s in tree["steps"]]
 
 
-@FUZZ
+@settings(FUZZ, max_examples=400)
 @given(st.data())
 def test_broken_journeys_are_reported_with_file_and_line(
     journey_file: Path, data: st.DataObject
 ) -> None:
     tree = data.draw(journeys())
-    for _ in range(data.draw(st.integers(1, 3))):
+    for _ in range(data.draw(st.integers(1, 3))):  # the file after each mistake
         _mutate(data.draw, tree)
-    _load(journey_file, _dump(data.draw, tree).encode())
+        _load(journey_file, _dump(data.draw, tree).encode())
 
 
 # (b) Plausible YAML text with junk pasted in, cut short or saved oddly.
@@ -289,9 +290,12 @@ def texts(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def raw_files(draw: st.DrawFn) -> bytes:
+def raw_files(draw: st.DrawFn) -> list[bytes]:
+    """A journey's text damaged by 1 to 8 edits: the file after each of them."""
     text = draw(texts())
-    for _ in range(draw(st.integers(1, 5))):
+    bom = b"\xef\xbb\xbf" if draw(st.booleans()) else b""
+    files = []
+    for _ in range(draw(st.integers(1, 8))):
         at = draw(st.integers(0, len(text)))
         how = draw(st.sampled_from(["insert", "insert", "delete", "truncate", "tabs", "crlf"]))
         if how == "insert":
@@ -304,19 +308,20 @@ def raw_files(draw: st.DrawFn) -> bytes:
             text = re.sub("(?m)^  ", "\t", text)
         else:
             text = text.replace("\n", "\r\n")
-    data = text.encode("utf-8", errors="surrogatepass")
-    if draw(st.booleans()):
-        data = b"\xef\xbb\xbf" + data
+        files.append(bom + text.encode("utf-8", errors="surrogatepass"))
     if draw(st.integers(0, 9)) == 0:
-        at = draw(st.integers(0, len(data)))
-        data = data[:at] + draw(RAW_BYTES) + data[at:]
-    return data
+        at = draw(st.integers(0, len(files[-1])))
+        files.append(files[-1][:at] + draw(RAW_BYTES) + files[-1][at:])
+    return files
 
 
-@settings(FUZZ, max_examples=1500)
+@settings(FUZZ, max_examples=500)
 @given(raw_files())
-def test_any_text_loads_or_is_reported_with_file_and_line(journey_file: Path, data: bytes) -> None:
-    _load(journey_file, data)
+def test_any_text_loads_or_is_reported_with_file_and_line(
+    journey_file: Path, files: list[bytes]
+) -> None:
+    for data in files:
+        _load(journey_file, data)
 
 
 # Regressions, with their exact messages where the wording matters.

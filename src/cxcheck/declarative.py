@@ -174,22 +174,19 @@ def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
         return f"{path}: not valid YAML: {exc}"
     context, problem = exc.context or "", exc.problem or ""
     said = f"{context}, {problem}" if context and not context.startswith("while") else problem
-    said = said or context
+    said = said or context or "this is not YAML"
+    hint = next(
+        (h for key, h in _YAML_HINTS if key in f"{context} {problem}"),
+        "check the indentation, colons and quotes on this line and the one above",
+    )
     mark = exc.problem_mark or exc.context_mark
-    where, line_text = str(path), ""
-    if mark is not None:
-        line, column = _position(text, mark.index)
-        where = f"{path}:{line}: not valid YAML at column {column}"
-        line_text = text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""
-    else:
-        where = f"{path}: not valid YAML"
-    if "\t" in line_text:
+    if mark is None:
+        return f"{path}: not valid YAML: {said}; {hint}"
+    line, column = _position(text, mark.index)
+    indent = re.match(r"[ \t]*", text.split("\n")[line - 1])
+    if indent and "\t" in indent[0]:
         hint = _YAML_HINTS[0][1]
-    else:
-        hint = next(
-            (h for key, h in _YAML_HINTS if key in f"{context} {problem}"),
-            "check the indentation, colons and quotes on this line and the one above",
-        )
+    where = f"{path}:{line}: not valid YAML at column {column}"
     return f"{where}: {said}; {hint}"
 
 
@@ -311,7 +308,8 @@ class _Reader:
             raise self.fail(key_node, f"unknown action {_shown(kind)}.{did} "
                                       f"Actions: {', '.join(ACTIONS)}")  # fmt: skip
         fields, shorthand = ACTIONS[kind]
-        form = f"expected form: {EXAMPLES[kind]}"
+        example = EXAMPLES.get(kind) or f"{kind}: {{{', '.join(f'{f}: ...' for f in fields)}}}"
+        form = f"expected form: {example}"
         if isinstance(value_node, yaml.ScalarNode):
             if shorthand is None:
                 raise self.fail(value_node, f"{kind} needs {', '.join(fields)}; {form}")
