@@ -354,3 +354,65 @@ def test_settings_defaults() -> None:
     settings = A11ySettings()
     assert settings.impact == "serious" and not settings.auto
     assert settings.config.tags == ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+
+CHECKS_JOURNEY = """
+name: checks
+devices: [iphone-13, laptop-1366]
+networks: no-throttle
+start: /layout.html?broken=cover
+steps:
+  - name: accessible
+    actions:
+      - goto: /a11y.html?broken=label
+      - a11y: {rules: [label, image-alt]}
+  - name: fits
+    actions:
+      - goto: /layout.html?broken=reflow
+      - layout: {checks: reflow}
+  - name: reachable
+    actions:
+      - goto: /layout.html?broken=cover
+      - reachable: "#add"
+"""
+
+
+def test_journey_files_run_the_checks_as_actions(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.path.joinpath("checks.journey.yaml").write_text(CHECKS_JOURNEY)
+    result = run_pytest("--cx-json", "r.json")
+    result.assert_outcomes(failed=2)
+    results = {
+        r["device"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]
+    }
+    for device, statuses in (("iphone-13", ["failed"]), ("laptop-1366", ["failed"])):
+        steps = results[device]["steps"]
+        assert [s["status"] for s in steps] == statuses  # the first step fails on each device
+        assert "label (critical)" in steps[0]["error"]
+    # Reflow only breaks the phone; both are covered by the banner: see each step on its own.
+    pytester.path.joinpath("checks.journey.yaml").write_text(
+        CHECKS_JOURNEY.replace("?broken=label", "")
+    )
+    result = run_pytest("--cx-json", "r.json")
+    results = {
+        r["device"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]
+    }
+    phone, laptop = results["iphone-13"]["steps"], results["laptop-1366"]["steps"]
+    assert [s["status"] for s in phone] == ["passed", "failed"]
+    assert "scrolls sideways" in phone[1]["error"]
+    assert [s["status"] for s in laptop] == ["passed", "passed", "failed"]
+    assert "covered at its centre by #cookie-banner" in laptop[2]["error"]
+
+
+def test_a_bad_check_option_in_a_journey_file_names_the_line(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.path.joinpath("bad.journey.yaml").write_text(
+        "name: bad\nsteps:\n  - name: s\n    actions:\n      - layout: {checks: [reflow, zooom]}\n"
+    )
+    result = run_pytest()
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(
+        ["*bad.journey.yaml:5: layout checks: unknown check 'zooom' (did you mean 'zoom'?)*"]
+    )

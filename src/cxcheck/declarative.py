@@ -20,7 +20,9 @@ from cxcheck.durations import Budget, budget_for
 from cxcheck.errors import CxError, suggest
 
 if TYPE_CHECKING:
+    from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
+    from cxcheck.layout import Layout
 
 SUFFIX = ".journey.yaml"
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
@@ -41,6 +43,14 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "expect_hidden": (("selector",), "selector"),
     "expect_text": (("selector", "text"), None),
     "expect_url": (("pattern",), "pattern"),
+    "a11y": ((), None),
+    "layout": ((), None),
+    "reachable": (("selector",), "selector"),
+}
+# Fields an action may leave out: a11y and layout run with the run's defaults when bare.
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "a11y": ("tags", "rules", "disabled", "impact", "include", "exclude"),
+    "layout": ("checks", "min_target"),
 }
 EXAMPLES = {
     "goto": "goto: /basket",
@@ -54,6 +64,9 @@ EXAMPLES = {
     "expect_hidden": 'expect_hidden: "#cookie-banner"',
     "expect_text": 'expect_text: {selector: "#result-count", text: 1 product}',
     "expect_url": "expect_url: /confirmation/",
+    "a11y": "a11y: {impact: serious, exclude: '#chat-widget'}  (or a bare `a11y:`)",
+    "layout": "layout: {checks: [reflow, target-size, zoom], min_target: 44}  (or `layout:`)",
+    "reachable": 'reachable: "#checkout"',
 }
 
 
@@ -310,6 +323,8 @@ class _Reader:
         fields, shorthand = ACTIONS[kind]
         example = EXAMPLES.get(kind) or f"{kind}: {{{', '.join(f'{f}: ...' for f in fields)}}}"
         form = f"expected form: {example}"
+        if kind in OPTIONAL:
+            return Action(kind, self.options(kind, value_node, form), self.line(node))
         if isinstance(value_node, yaml.ScalarNode):
             if shorthand is None:
                 raise self.fail(value_node, f"{kind} needs {', '.join(fields)}; {form}")
@@ -320,6 +335,56 @@ class _Reader:
             raise self.fail(value_node, f"{kind} is missing {', '.join(missing)}; {form}")
         args = {k: self.text(v, f"{kind} {k}", form) for k, v in values.items()}
         return Action(kind, args, self.line(node))
+
+    def options(self, kind: str, node: yaml.Node, form: str) -> dict[str, str]:
+        """An action of optional settings: nothing (``a11y:``) or a mapping of names/lists."""
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return {}
+        values = self.mapping(node, kind, OPTIONAL[kind], form)
+        out = {}
+        for key, value in values.items():
+            if isinstance(value, yaml.SequenceNode):
+                items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
+                out[key] = " ".join(items)
+            else:
+                out[key] = self.text(value, f"{kind} {key}", form)
+            problem = _option_problem(key, out[key])
+            if problem:
+                raise self.fail(value, f"{kind} {key}: {problem}; {form}")
+        return out
+
+
+def _option_problem(key: str, value: str) -> str | None:
+    """What is wrong with one a11y/layout setting, checked before anything runs."""
+    from cxcheck.axe import IMPACTS, check_rules, check_tags
+    from cxcheck.layout import CHECKS
+
+    names = tuple(value.replace(",", " ").split())
+    try:
+        if key == "tags":
+            check_tags(names, "tags")
+        elif key in ("rules", "disabled"):
+            check_rules(names, key)
+    except CxError as exc:
+        return str(exc).removeprefix(f"{key}: ")
+    if key == "impact" and value not in IMPACTS:
+        return f"{value!r} is not an impact level; use one of {', '.join(IMPACTS)}"
+    if key == "checks":
+        unknown = [n for n in names if n not in CHECKS]
+        if unknown:
+            hint = suggest(unknown[0], CHECKS)
+            did = f" (did you mean {hint[0]!r}?)" if hint else ""
+            return f"unknown check {unknown[0]!r}{did}; checks: {', '.join(CHECKS)}"
+    if key == "min_target" and not (value.isdigit() and 1 <= int(value) <= 200):
+        return f"{value!r} is not a size in CSS px (24 or 44)"
+    return None
+
+
+def _a11y_options(args: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in args.items():
+        out[key] = value if key == "impact" else value.replace(",", " ").split()
+    return out
 
 
 def _read(path: Path) -> str:
@@ -398,8 +463,8 @@ def load(path: Path) -> JourneySpec:
     )
 
 
-def run(spec: JourneySpec, journey: Journey) -> None:
-    """Play the journey's steps on the journey's page."""
+def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout) -> None:
+    """Play the journey's steps on the journey's page (``a11y``/``layout`` for their actions)."""
     from playwright.sync_api import expect
 
     page = journey.page
@@ -430,6 +495,14 @@ def run(spec: JourneySpec, journey: Journey) -> None:
                         expect(page.locator(a["selector"])).to_be_hidden()
                     elif action.kind == "expect_text":
                         expect(page.locator(a["selector"])).to_contain_text(a["text"])
+                    elif action.kind == "a11y":
+                        a11y.check(**_a11y_options(a))
+                    elif action.kind == "layout":
+                        checks = a["checks"].split() if "checks" in a else None
+                        size = int(a["min_target"]) if "min_target" in a else None
+                        layout.check(checks=checks, min_target=size)
+                    elif action.kind == "reachable":
+                        layout.assert_reachable(a["selector"])
                     elif action.kind == "expect_url":
                         expect(page).to_have_url(re.compile(re.escape(a["pattern"])))
                 except Exception as exc:
@@ -440,7 +513,7 @@ def run(spec: JourneySpec, journey: Journey) -> None:
 def as_test(spec: JourneySpec) -> Any:
     """A test function playing ``spec``, for pytest to collect with cxcheck's fixtures."""
 
-    def journey_test(cx_journey: Journey) -> None:
-        run(spec, cx_journey)
+    def journey_test(cx_journey: Journey, cx_a11y: A11y, cx_layout: Layout) -> None:
+        run(spec, cx_journey, cx_a11y, cx_layout)
 
     return journey_test
