@@ -68,13 +68,17 @@ REFLOW_JS = (
     + """
   const root = document.documentElement;
   const width = root.clientWidth;
-  const out = {viewport: {width: innerWidth, height: innerHeight}, clientWidth: width,
+  // The layout viewport: a phone that zoomed out to fit a too-wide page widens innerWidth.
+  const out = {viewport: {width: width, height: root.clientHeight}, clientWidth: width,
                scrollWidth: root.scrollWidth, offenders: []};
   if (root.scrollWidth <= width || !document.body) return out;
   // Content inside its own scrolling or clipping box (a carousel) does not scroll the page.
+  // Nor does a fixed element (it is sized to the viewport, never scrolled to).
   const clipped = el => {
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    for (let p = el; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.position === 'fixed') return true;
+      if (p !== el && style.overflowX !== 'visible') return true;
     }
     return false;
   };
