@@ -878,7 +878,7 @@ def _findings(r: ItemResult) -> str:
             continue
         title = SEVERITY_TITLES.get(severity, severity)
         note = (
-            " <small>matched an ignore pattern: shown, not counted</small>"
+            " <small>matched an ignore pattern or the a11y baseline: shown, not counted</small>"
             if severity == "ignored"
             else ""
         )
@@ -903,8 +903,15 @@ def _finding(f: Finding, step: StepRecord | None) -> str:
     data = ""
     if f.data:
         data = f'<span class="fd">{_e(_data_text(f.data.items()))}</span>'
+    help_url = f.data.get("help_url")
+    if isinstance(help_url, str) and help_url.startswith(("https://", "http://")):
+        # axe's page on the rule: how to fix it, one click away.
+        meta.append(
+            f'<a href="{_e(help_url)}" rel="noopener noreferrer" target="_blank">how to fix</a>'
+        )
     return (
-        f'<li class="q">{ignored}<span class="k">{_e(f.kind)}</span>{_e(f.message)}'
+        f'<li class="q">{ignored}<span class="k">{_e(f.kind)}</span>'
+        f'<span class="msg">{_e(f.message)}</span>'
         + (f'<span class="fm">{" · ".join(meta)}</span>' if meta else "")
         + f"{data}</li>"
     )
