@@ -8,6 +8,7 @@ failing on it. Assertions are on behaviour, never on timing.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -201,3 +202,33 @@ def test_find_breaks_on_the_fixed_twin(cx_layout: Layout) -> None:
         result = cx_layout.find_breaks("/layout.html")
     assert result.bands == []
     assert found == []
+
+
+HYPOTHESIS_TEST = """
+import pytest
+from hypothesis import HealthCheck, given, settings
+from cxcheck import strategies as cx
+
+@pytest.mark.cx(devices="laptop-1366", networks="no-throttle")
+@settings(max_examples=15, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(viewport=cx.viewports(max_width=1440))
+def test_fits(cx_layout, viewport):
+    page = cx_layout.page
+    page.set_viewport_size({"width": viewport.width, "height": viewport.height})
+    page.goto("/layout.html?broken=reflow")
+    cx_layout.check(checks=["reflow"], fail_fast=True)
+"""
+
+
+def test_a_given_test_shrinks_a_layout_failure_to_the_narrowest_viewport(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile(test_fits=HYPOTHESIS_TEST)
+    result = run_pytest("--cx-json", "r.json", "-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    # Shrunk to the smallest viewport the strategy allows, and reported once, as a finding.
+    result.stdout.fnmatch_lines(["*viewport=Size(*", "*scrolls sideways on 320×480*"])
+    (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
+    reflow = [f for f in item["findings"] if f["check"] == "reflow"]
+    assert len(reflow) == 1 and "scrolls sideways on 320×480" in reflow[0]["message"]

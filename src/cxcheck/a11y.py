@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxcheck.axe import IMPACTS, AxeConfig, AxeRunner, Scan, Violation, catalogue, check_impact
 from cxcheck.baseline import Baseline, Entry, page_key
-from cxcheck.checks import add_finding
+from cxcheck.checks import add_finding, collecting, raise_failing
 from cxcheck.errors import CxError
 from cxcheck.results import Finding, RunResults
 
@@ -207,19 +207,27 @@ class A11y:
         impact: str | None = None,
         include: Iterable[str] | str | None = None,
         exclude: Iterable[str] | str | None = None,
+        fail_fast: bool = False,
     ) -> Scan:
         """Run axe on the page as it is now, frames included; returns the scan.
 
         ``tags`` (default: WCAG 2.0/2.1/2.2 A and AA) or ``rules`` choose what runs,
         ``disabled`` rules never run, ``impact`` is the lowest that fails (``serious``),
         ``include``/``exclude`` are CSS selectors limiting the scan. Violations at or above
-        ``impact`` fail the current step (or the test) once it ends.
+        ``impact`` fail the current step (or the test) once it ends; with ``fail_fast=True``
+        they raise at once and a clean scan records nothing (for Hypothesis ``@given`` tests).
         """
         config = self.config(
             tags=tags, rules=rules, disabled=disabled, include=include, exclude=exclude
         )
         level = check_impact(impact, "cx_a11y.check(impact=...)") if impact else None
-        return self.run(page or self.page, config, level or self.settings.impact)
+        if not fail_fast:
+            return self.run(page or self.page, config, level or self.settings.impact)
+        found: list[Finding] = []
+        with collecting(found):
+            scan = self.run(page or self.page, config, level or self.settings.impact)
+        raise_failing(found)
+        return scan
 
     def config(
         self,

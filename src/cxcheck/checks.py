@@ -109,3 +109,13 @@ def failure_message(findings: list[Finding]) -> str | None:
     head = failing[0].message
     more = len(failing) - 1
     return head + (f" (and {more} more finding{'s' if more > 1 else ''})" if more else "")
+
+
+def raise_failing(findings: list[Finding]) -> None:
+    """Raise now if any finding is an error, carrying the findings (recorded where it lands)."""
+    __tracebackhide__ = True
+    problem = failure_message(findings)
+    if problem:
+        from cxcheck.journey import JourneyStepError
+
+        raise JourneyStepError(problem, [f for f in findings if f.severity != "info"])

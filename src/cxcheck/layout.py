@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxcheck.a11y import A11y
 from cxcheck.baseline import page_key
-from cxcheck.checks import add_finding, collecting
+from cxcheck.checks import add_finding, collecting, raise_failing
 from cxcheck.errors import CxError
 from cxcheck.journey import JourneyStepError
 from cxcheck.results import Finding
@@ -182,11 +182,13 @@ class Layout:
         checks: Iterable[str] | None = None,
         zoom: bool = False,
         min_target: int | None = None,
+        fail_fast: bool = False,
     ) -> list[Finding]:
         """Run reflow and target size (and zoom, when ``zoom=True`` or named in ``checks``).
 
         Problems become findings on the current step (or the test) and fail it when it ends;
-        returns the findings this call added.
+        returns the findings this call added. ``fail_fast=True`` raises at once instead and
+        records nothing when all is well: what a Hypothesis ``@given`` test needs to shrink.
         """
         names = _check_names(checks if checks is not None else DEFAULT_CHECKS)
         if zoom and "zoom" not in names:
@@ -200,6 +202,9 @@ class Layout:
                 self.target_size(page, min_target)
             if "zoom" in names:
                 self.zoom(page)
+        if fail_fast:
+            raise_failing(added)
+            return added
         for finding in added:
             add_finding(
                 finding.kind,
