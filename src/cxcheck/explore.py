@@ -44,7 +44,7 @@ Probe = Callable[[int], Sequence[Any]]
 
 DEFAULT_WIDTHS = (320, 1920)
 DEFAULT_RESOLUTION = 40
-DEFAULT_EXTRA_EXAMPLES = 5
+DEFAULT_EXTRA_EXAMPLES = 4
 
 
 @dataclass(frozen=True)
