@@ -207,6 +207,17 @@ def test_options_choose_rules_impact_and_region(cx_a11y: A11y) -> None:
 
 
 @PHONE
+def test_a_page_with_a_strict_content_security_policy_is_still_scanned(cx_a11y: A11y) -> None:
+    # No scripts allowed and Trusted Types required: axe runs through the DevTools protocol,
+    # which the page's policy does not govern.
+    cx_a11y.page.goto("/csp.html")
+    found: list[Finding] = []
+    with collecting(found):
+        cx_a11y.check()
+    assert [(f.check, f.target) for f in errors(found)] == [("image-alt", "#locked")]
+
+
+@PHONE
 def test_a_page_that_keeps_navigating_gets_a_clear_failure(cx_a11y: A11y) -> None:
     page = cx_a11y.page
     page.goto("/a11y.html")

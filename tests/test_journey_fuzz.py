@@ -274,6 +274,7 @@ JUNK = st.one_of(
         "!!binary ", "!!timestamp ", "!foo ", "!<tag:x> ", "<<: ", "---\n", "...\n", "%YAML 1.1\n",
         "%TAG ! tag:x,\n", "|\n", ">-\n", "null", "~", "9" * 5000, "1" * 400, "\ud800", "é", "😀",
         "click: ", "- fill: {selector: 1, value: 2}\n", "- goto:\n", "budget: !!float x\n",
+        '"\\U80010000"', '"\\uDC00"', "\\U0011", "\\x",  # escapes, if inside double quotes
     ]),
     st.text(max_size=4),
 )  # fmt: skip
@@ -417,6 +418,7 @@ ODD = [
     (STEP + "      - fill: {selector: '#q', selector: '#r', value: 2}\n", ":5: 'selector' appears"),
     (STEP + '      - click: "\\ud800"\n', ":5: click holds an escape of a lone surrogate"),
     (STEP + '      - click: "\\U00110000"\n', ":5: not valid YAML at column 19: an escape"),
+    (STEP + '      - click: "\\UFFFFFFFF"\n', ":5: not valid YAML at column 19: an escape"),
     (STEP + "      - click: '#a\tb'\n", None),  # a tab inside a text is fine
     (STEP + "      - click: '#a'\t# a comment\n", ":5: not valid YAML at column 20: found char"),
     ("name: x\nname: y\nsteps: []\n", ":2: 'name' appears twice in a journey"),

@@ -12,7 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from cxcheck.axe import IMPACTS, AxeConfig, AxeRunner, Scan, Violation, catalogue, check_impact
+from cxcheck.axe import (
+    IMPACTS,
+    AxeConfig,
+    AxeError,
+    AxeRunner,
+    Scan,
+    Violation,
+    catalogue,
+    check_impact,
+)
 from cxcheck.baseline import Baseline, Entry, page_key
 from cxcheck.checks import add_finding, collecting, raise_failing
 from cxcheck.errors import CxError
@@ -281,7 +290,19 @@ class A11y:
             return  # closed or navigating: the next step's state is scanned instead
         if state == self.last_state:
             return
-        self.check()
+        try:
+            self.check()
+        except AxeError as exc:
+            # A step that ends mid-navigation is common (a click that loads the next page):
+            # say so, and scan the state the next step leaves.
+            add_finding(
+                "a11y",
+                f"automatic accessibility scan skipped: {exc}",
+                severity="warning",
+                check="axe-scan-skipped",
+                target=self.page.url,
+            )
+            return
         self.last_state = state
 
 

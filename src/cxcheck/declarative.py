@@ -410,7 +410,7 @@ def load(path: Path) -> JourneySpec:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise JourneyFileError(_yaml_problem(path, text, exc)) from None
-    except (ValueError, RecursionError) as exc:  # PyYAML's own crashes on odd input
+    except (ValueError, OverflowError, RecursionError) as exc:  # PyYAML crashes on these
         line, column = _position(text, loader.get_mark().index)
         what = (
             "lists or mappings are nested too deeply (a journey needs only a few levels); "
