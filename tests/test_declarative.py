@@ -138,3 +138,13 @@ steps:
     jsonschema.validate(
         yaml.safe_load(pytester.path.joinpath("noise.journey.yaml").read_text()), _schema()
     )
+
+
+def test_every_action_in_the_table_has_a_runner() -> None:
+    import inspect
+
+    from cxcheck import declarative
+
+    source = inspect.getsource(declarative.run)
+    missing = [kind for kind in declarative.ACTIONS if f'action.kind == "{kind}"' not in source]
+    assert not missing, f"actions without a branch in declarative.run: {missing}"
