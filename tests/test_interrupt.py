@@ -117,3 +117,20 @@ def test_ctrl_c_in_the_demo_prints_the_summary_of_what_ran(tmp_path: Path) -> No
     assert "FAIL " not in output and "TargetClosedError" not in output, output[-3000:]
     assert (tmp_path / "report" / "index.html").is_file()
     assert wait_for_no_leftovers(token) == []
+
+
+def test_a_traceback_entry_without_a_line_number_gets_one() -> None:
+    # CPython 3.11 can report a frame at an instruction without a line when Ctrl-C lands there;
+    # pytest's report of the interrupt would crash on it (exit code 1 instead of 2).
+    import sys
+    from types import SimpleNamespace
+
+    from cxcheck.plugin import _numbered
+
+    frame = sys._getframe()
+    inner = SimpleNamespace(tb_next=None, tb_frame=frame, tb_lasti=0, tb_lineno=None)
+    outer = SimpleNamespace(tb_next=inner, tb_frame=frame, tb_lasti=0, tb_lineno=7)
+    fixed = _numbered(outer)  # type: ignore[arg-type]
+    assert fixed is not None and fixed.tb_lineno == 7
+    assert fixed.tb_next is not None
+    assert fixed.tb_next.tb_lineno == frame.f_code.co_firstlineno

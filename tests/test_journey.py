@@ -129,7 +129,12 @@ def test_a_failing_step_body_keeps_its_error_and_points_at_the_evidence(
     )
     folder = next(pytester.path.glob("evidence/*"))
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["step-01-open.jpg", "step-02-find-the-button.jpg", "steps.json"]
+    assert names == [
+        "filmstrip.png",
+        "step-01-open.jpg",
+        "step-02-find-the-button.jpg",
+        "steps.json",
+    ]
     steps = json.loads((folder / "steps.json").read_text())["steps"]
     assert [s["status"] for s in steps] == ["passed", "failed"]
     assert "TimeoutError" in steps[1]["error"]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
     from cxcheck.layout import Layout
+    from cxcheck.visual import Visual
 
 SUFFIX = ".journey.yaml"
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
@@ -46,11 +47,13 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "a11y": ((), None),
     "layout": ((), None),
     "reachable": (("selector",), "selector"),
+    "snapshot": (("name",), "name"),
 }
 # Fields an action may leave out: a11y and layout run with the run's defaults when bare.
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "a11y": ("tags", "rules", "disabled", "impact", "include", "exclude"),
     "layout": ("checks", "min_target"),
+    "snapshot": ("selector", "full_page", "mask", "threshold", "max_diff_pixels", "max_diff_ratio"),
 }
 EXAMPLES = {
     "goto": "goto: /basket",
@@ -67,6 +70,7 @@ EXAMPLES = {
     "a11y": "a11y: {impact: serious, exclude: '#chat-widget'}  (or a bare `a11y:`)",
     "layout": "layout: {checks: [reflow, target-size, zoom], min_target: 44}  (or `layout:`)",
     "reachable": 'reachable: "#checkout"',
+    "snapshot": 'snapshot: home  (or snapshot: {name: header, selector: header, mask: ["#clock"]})',
 }
 
 
@@ -324,7 +328,18 @@ class _Reader:
         example = EXAMPLES.get(kind) or f"{kind}: {{{', '.join(f'{f}: ...' for f in fields)}}}"
         form = f"expected form: {example}"
         if kind in OPTIONAL:
-            return Action(kind, self.options(kind, value_node, form), self.line(node))
+            bare = isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")
+            if isinstance(value_node, yaml.ScalarNode) and shorthand and not bare:
+                args = {shorthand: self.text(value_node, kind, form)}
+            else:
+                args = self.options(kind, value_node, form)
+            missing = [f for f in fields if f not in args]
+            if missing:
+                raise self.fail(value_node, f"{kind} needs {', '.join(missing)}; {form}")
+            problem = _option_problem(shorthand or "", args.get(shorthand or "", ""))
+            if shorthand and problem:
+                raise self.fail(value_node, f"{kind} {shorthand}: {problem}; {form}")
+            return Action(kind, args, self.line(node))
         if isinstance(value_node, yaml.ScalarNode):
             if shorthand is None:
                 raise self.fail(value_node, f"{kind} needs {', '.join(fields)}; {form}")
@@ -340,12 +355,12 @@ class _Reader:
         """An action of optional settings: nothing (``a11y:``) or a mapping of names/lists."""
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
             return {}
-        values = self.mapping(node, kind, OPTIONAL[kind], form)
+        values = self.mapping(node, kind, (*ACTIONS[kind][0], *OPTIONAL[kind]), form)
         out = {}
         for key, value in values.items():
             if isinstance(value, yaml.SequenceNode):
                 items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
-                out[key] = " ".join(items)
+                out[key] = "\n".join(items)  # selectors may hold spaces
             else:
                 out[key] = self.text(value, f"{kind} {key}", form)
             problem = _option_problem(key, out[key])
@@ -377,6 +392,24 @@ def _option_problem(key: str, value: str) -> str | None:
             return f"unknown check {unknown[0]!r}{did}; checks: {', '.join(CHECKS)}"
     if key == "min_target" and not (value.isdigit() and 1 <= int(value) <= 200):
         return f"{value!r} is not a size in CSS px (24 or 44)"
+    if key == "name":
+        from cxcheck.visual import check_name
+
+        try:
+            check_name(value)
+        except CxError as exc:
+            return str(exc)
+    if key == "full_page" and value.lower() not in ("true", "false"):
+        return f"{value!r} is not true or false"
+    if key == "max_diff_pixels" and not value.isdigit():
+        return f"{value!r} is not a number of pixels, e.g. 100"
+    if key in ("threshold", "max_diff_ratio"):
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 1:
+            return f"{value!r} must be a number between 0 and 1"
     return None
 
 
@@ -463,7 +496,7 @@ def load(path: Path) -> JourneySpec:
     )
 
 
-def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout) -> None:
+def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout, visual: Visual) -> None:
     """Play the journey's steps on the journey's page (``a11y``/``layout`` for their actions)."""
     from playwright.sync_api import expect
 
@@ -503,6 +536,20 @@ def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout) -> None
                         layout.check(checks=checks, min_target=size)
                     elif action.kind == "reachable":
                         layout.assert_reachable(a["selector"])
+                    elif action.kind == "snapshot":
+                        visual.assert_matches(
+                            a["name"],
+                            selector=a.get("selector"),
+                            full_page=a.get("full_page", "true").lower() == "true",
+                            mask=[m for m in a.get("mask", "").split("\n") if m],
+                            threshold=float(a["threshold"]) if "threshold" in a else None,
+                            max_diff_pixels=int(a["max_diff_pixels"])
+                            if "max_diff_pixels" in a
+                            else None,
+                            max_diff_ratio=float(a["max_diff_ratio"])
+                            if "max_diff_ratio" in a
+                            else None,
+                        )
                     elif action.kind == "expect_url":
                         expect(page).to_have_url(re.compile(re.escape(a["pattern"])))
                     else:  # a new action in ACTIONS needs its branch here
@@ -515,7 +562,9 @@ def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout) -> None
 def as_test(spec: JourneySpec) -> Any:
     """A test function playing ``spec``, for pytest to collect with cxcheck's fixtures."""
 
-    def journey_test(cx_journey: Journey, cx_a11y: A11y, cx_layout: Layout) -> None:
-        run(spec, cx_journey, cx_a11y, cx_layout)
+    def journey_test(
+        cx_journey: Journey, cx_a11y: A11y, cx_layout: Layout, cx_visual: Visual
+    ) -> None:
+        run(spec, cx_journey, cx_a11y, cx_layout, cx_visual)
 
     return journey_test

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxcheck.checks import collecting, failure_message
 from cxcheck.durations import Budget, budget_for
+from cxcheck.filmstrip import make_filmstrip
 from cxcheck.profiles import DeviceProfile, NetworkProfile
 from cxcheck.results import FailedRequest, Finding, StepRecord
 from cxcheck.vitals import INIT_SCRIPT, READ_SCRIPT, Vitals, check
@@ -367,6 +368,11 @@ class Journey:
             "steps": [asdict(s) for s in self.steps],
         }
         path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        if self.screenshots:
+            # Extra evidence: a strip that cannot be written never fails the test.
+            with contextlib.suppress(OSError):
+                title = f"{self.artifacts.name} · {self.device.name} / {self.network.name}"
+                make_filmstrip(self.steps, self.artifacts, title=title)
         return path
 
 

@@ -14,11 +14,14 @@ and writes the JSON, the HTML report and the terminal grid.
 from __future__ import annotations
 
 import base64
+import contextlib
 import shutil
 import signal
 import time
+import types
+import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +72,7 @@ from cxcheck.settings import (
     OPT_REPORT,
     OPT_SLOWMO,
     OPT_TRACE,
+    OPT_UPDATE_SNAPSHOTS,
     Settings,
     endpoint,
     http_url,
@@ -86,6 +90,7 @@ if TYPE_CHECKING:
     from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
     from cxcheck.layout import Layout
+    from cxcheck.visual import Visual
 
 __all__ = [
     "OPT_ARTIFACTS",
@@ -170,6 +175,10 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "(default cx-a11y-baseline.json)", None, None),
     ("cx_layout_target_size", "smallest touch target cx_layout accepts, in CSS px: 24 "
      "(default, WCAG 2.5.8) or 44", None, None),
+    ("cx_visual_threshold", "how different a pixel's colour must be to count in cx_visual, "
+     "0 to 1 (default 0.2, as Playwright)", None, None),
+    ("cx_visual_max_diff_pixels", "differing pixels a snapshot may have (default 0)", None, None),
+    ("cx_visual_max_diff_ratio", "fraction of differing pixels a snapshot may have", None, None),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
@@ -287,6 +296,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="record today's accessibility violations in the baseline file (ini "
         "cx_a11y_baseline) instead of failing on them; afterwards only new ones fail",
     )
+    group.addoption(
+        "--cx-update-snapshots",
+        dest=OPT_UPDATE_SNAPSHOTS,
+        action="store_true",
+        help="write or refresh cx_visual baselines (__cx_snapshots__/...) instead of comparing",
+    )
     for name, help_text, kind, default in INI:
         if default is None:  # pytest's own default for the type ("" for text)
             parser.addini(name, help_text, type=kind)
@@ -340,15 +355,21 @@ def pytest_configure(config: pytest.Config) -> None:
         baseline = Baseline.load(settings.a11y_baseline)
     except CxError as exc:
         raise _usage(exc) from None
-    state = CxState(settings=settings, catalogue=catalogue, base_url=settings.base_url,
-                    baseline=baseline)  # fmt: skip
+    state = CxState(
+        settings=settings, catalogue=catalogue, base_url=settings.base_url, baseline=baseline
+    )
     worker_input = getattr(config, "workerinput", None)
+    run_id = (worker_input or {}).get("cx_run_id") or uuid.uuid4().hex
+    settings.visual = replace(settings.visual, run_id=run_id)
     if worker_input is not None:
         if worker_input.get("cx_base_url"):
             # Under xdist the controller started the app once; workers share it.
             state.base_url = worker_input["cx_base_url"]
             settings.server_spec = None
     else:
+        from cxcheck.visual import release_claims
+
+        config.add_cleanup(lambda: release_claims(run_id))
         state.collector = Collector()
         config.pluginmanager.register(_ResultHooks(state.collector), "cxcheck-results")
         if config.pluginmanager.hasplugin("xdist"):
@@ -405,6 +426,39 @@ def _watch_interrupts(config: pytest.Config, state: CxState) -> None:
     config.add_cleanup(restore)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    # CPython 3.11 can leave a traceback entry without a line number when Ctrl-C lands on an
+    # instruction that has none; pytest's own report of the interrupt then crashes, and the run
+    # ends with exit code 1 instead of 2. Give such entries their function's first line.
+    seen: set[int] = set()
+    exc: BaseException | None = excinfo.value
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = _numbered(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+    tb = excinfo.value.__traceback__
+    if tb is not None and tb is not excinfo.tb:
+        from _pytest._code.code import Traceback
+
+        excinfo._excinfo = (excinfo.type, excinfo.value, tb)
+        excinfo.traceback = Traceback(tb)
+
+
+def _numbered(tb: types.TracebackType | None) -> types.TracebackType | None:
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    if all(isinstance(e.tb_lineno, int) for e in entries):
+        return entries[0] if entries else None
+    out: types.TracebackType | None = None
+    for e in reversed(entries):
+        line = e.tb_lineno if isinstance(e.tb_lineno, int) else e.tb_frame.f_code.co_firstlineno
+        out = types.TracebackType(out, e.tb_frame, e.tb_lasti, line)
+    return out
+
+
 class _XdistHooks:
     """Hooks that exist only when pytest-xdist is installed (on the controller)."""
 
@@ -413,6 +467,8 @@ class _XdistHooks:
         self.seen_collection = False
 
     def pytest_configure_node(self, node: Any) -> None:
+        # One id for the whole run, so workers agree on who writes a shared baseline.
+        node.workerinput["cx_run_id"] = self.state.settings.visual.run_id
         if self.state.base_url:
             node.workerinput["cx_base_url"] = self.state.base_url
 
@@ -637,22 +693,37 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _html_extra(item: pytest.Item, report: pytest.TestReport) -> None:
-    """pytest-html, when installed, shows the failing step's screenshot."""
+    """pytest-html, when installed, shows the journey's filmstrip and the failing step's shot."""
     journey = item.stash.get(JOURNEY_KEY, None)
-    if journey is None or not item.config.pluginmanager.hasplugin("html"):
-        return
-    failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]
-    if not failed:
+    if journey is None or not journey.steps or not item.config.pluginmanager.hasplugin("html"):
         return
     try:
         from pytest_html import extras
-
-        data = (journey.artifacts / str(failed[-1].screenshot)).read_bytes()
-    except (ImportError, OSError):
+    except ImportError:
         return
-    image = extras.image(base64.b64encode(data).decode("ascii"), f"step {failed[-1].name!r}",
-                         mime_type="image/jpeg", extension="jpg")  # fmt: skip
-    report.extras = [*getattr(report, "extras", []), image]  # type: ignore[attr-defined]
+    from cxcheck.filmstrip import make_filmstrip
+
+    found = []
+    with contextlib.suppress(OSError):
+        # Made now: the journey's own strip is written at teardown, after this report.
+        title = f"{journey.artifacts.name} · {journey.device.name} / {journey.network.name}"
+        strip = make_filmstrip(journey.steps, journey.artifacts, title=title)
+        if strip is not None:
+            found.append(extras.png(base64.b64encode(strip.read_bytes()).decode(), "filmstrip"))
+    failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]
+    if failed:
+        with contextlib.suppress(OSError):
+            data = (journey.artifacts / str(failed[-1].screenshot)).read_bytes()
+            found.append(
+                extras.image(
+                    base64.b64encode(data).decode("ascii"),
+                    f"step {failed[-1].name!r}",
+                    mime_type="image/jpeg",
+                    extension="jpg",
+                )
+            )
+    if found:
+        report.extras = [*getattr(report, "extras", []), *found]  # type: ignore[attr-defined]
 
 
 class _ResultHooks:
@@ -994,3 +1065,36 @@ def cx_layout(
 
     settings = pytestconfig.stash[STATE_KEY].settings.layout
     return Layout(cx_page, cx_device, cx_a11y, settings)
+
+
+@pytest.fixture
+def cx_visual(
+    cx_page: Page,
+    cx_device: DeviceProfile,
+    cx_browser: Browser,
+    cx_artifacts: Path,
+    request: pytest.FixtureRequest,
+) -> Visual:
+    """Visual checks: ``cx_visual.assert_matches("home")`` compares ``cx_page`` with its baseline.
+
+    Baselines are per device, next to the test: ``__cx_snapshots__/<module>/<test>/<name>-
+    <device>.png``; ``--cx-update-snapshots`` writes them. Options: ``selector``, ``full_page``,
+    ``mask`` (selectors painted over), ``style``, ``threshold``, ``max_diff_pixels``,
+    ``max_diff_ratio``. A failure leaves expected, actual, diff and composite PNGs as evidence.
+    """
+    from cxcheck.visual import Visual
+
+    state = request.config.stash[STATE_KEY]
+    recorder = request.node.stash.get(RECORDER_KEY, None)
+    node = request.node
+    test = getattr(node, "originalname", node.name).partition("[")[0]
+    return Visual(
+        cx_page,
+        cx_device,
+        state.settings.visual,
+        test_file=Path(node.path),
+        test=test,
+        variant=recorder.result.variant if recorder is not None else "",
+        evidence=cx_artifacts,
+        browser=f"{cx_browser.browser_type.name} {cx_browser.version}",
+    )

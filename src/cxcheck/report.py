@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from cxcheck.errors import CxError
+from cxcheck.filmstrip import FILMSTRIP_FILE
 from cxcheck.results import (
     OUTCOMES,
     SEVERITIES,
@@ -748,7 +749,9 @@ def _body(r: ItemResult, urls: dict[str, str]) -> str:
         )
     if r.steps:
         out.append(_steps(r.steps))
+        out.append(_filmstrip(r, urls))
         out.append(_shots(r.steps, urls))
+    out.append(_visual(r, urls))
     out.append(_findings(r))
     out.append(_trace(r, urls))
     out.append(_other_files(r, urls))
@@ -941,8 +944,47 @@ def _trace(r: ItemResult, urls: dict[str, str]) -> str:
     )
 
 
+def _filmstrip(r: ItemResult, urls: dict[str, str]) -> str:
+    url = urls.get(FILMSTRIP_FILE)
+    if url is None:
+        return ""
+    alt = f"filmstrip of {_plural(len(r.steps), 'step')}"
+    return (
+        f'<h3>Filmstrip</h3><div class="strip"><a href="{_e(url)}">'
+        f'<img loading="lazy" decoding="async" src="{_e(url)}" alt="{_e(alt)}"></a></div>'
+    )
+
+
+def _visual(r: ItemResult, urls: dict[str, str]) -> str:
+    """Each failed snapshot's expected, actual and diff pictures, side by side."""
+    out = []
+    for f in r.all_findings:
+        files = f.data.get("files") if f.kind == "visual" else None
+        if not isinstance(files, dict):
+            continue
+        figures = []
+        for kind in ("expected", "actual", "diff"):
+            url = urls.get(str(files.get(kind, "")))
+            if url:
+                figures.append(
+                    f'<figure><a href="{_e(url)}"><img loading="lazy" decoding="async" '
+                    f'src="{_e(url)}" alt="{_e(f"{kind} picture of {f.target}")}"></a>'
+                    f"<figcaption>{_e(kind)}</figcaption></figure>"
+                )
+        if figures:
+            out.append(
+                f"<h3>Snapshot {_e(f.target or '')}</h3>"
+                f'<div class="shots visual">{"".join(figures)}</div>'
+            )
+    return "".join(out)
+
+
 def _other_files(r: ItemResult, urls: dict[str, str]) -> str:
-    shown = {s.screenshot for s in r.steps if s.screenshot} | {r.trace}
+    shown = {s.screenshot for s in r.steps if s.screenshot} | {r.trace, FILMSTRIP_FILE}
+    for f in r.all_findings:
+        files = f.data.get("files") if f.kind == "visual" else None
+        if isinstance(files, dict):
+            shown |= {str(files.get(k, "")) for k in ("expected", "actual", "diff")}
     links = [
         f'<a href="{_e(url)}">{_e(name)}</a>' for name, url in urls.items() if name not in shown
     ]

@@ -23,6 +23,7 @@ from cxcheck.evidence import TRACE_MODES
 from cxcheck.layout import LayoutSettings
 from cxcheck.matrix import Selection, split_names
 from cxcheck.server import ServerSpec, parse_env, validate_command
+from cxcheck.visual import VisualSettings
 
 Lookup = Callable[[str], Any]
 
@@ -42,6 +43,7 @@ OPT_TRACE = "cx_trace"
 OPT_JSON = "cx_json"
 OPT_REPORT = "cx_report"
 OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
+OPT_UPDATE_SNAPSHOTS = "cx_update_snapshots"
 
 
 # --- option value types: validated while parsing ---
@@ -104,6 +106,7 @@ class Settings:
     a11y: A11ySettings = field(default_factory=A11ySettings)
     a11y_baseline: Path = Path("cx-a11y-baseline.json")
     layout: LayoutSettings = field(default_factory=LayoutSettings)
+    visual: VisualSettings = field(default_factory=VisualSettings)
 
 
 def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
@@ -142,7 +145,39 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         a11y=a11y_settings(option, ini),
         a11y_baseline=ini_dir / str(ini("cx_a11y_baseline") or "cx-a11y-baseline.json").strip(),
         layout=layout_settings(ini),
+        visual=visual_settings(option, ini),
     )
+
+
+def visual_settings(option: Lookup, ini: Lookup) -> VisualSettings:
+    """--cx-update-snapshots and ini cx_visual_threshold / _max_diff_pixels / _max_diff_ratio."""
+    threshold = _number(ini("cx_visual_threshold"), "cx_visual_threshold", 0.2, 0.0, 1.0,
+                        "a colour distance between 0 and 1 (default 0.2)")  # fmt: skip
+    pixels = _number(ini("cx_visual_max_diff_pixels"), "cx_visual_max_diff_pixels", None, 0,
+                     1e9, "a number of pixels, e.g. 100")  # fmt: skip
+    ratio = _number(ini("cx_visual_max_diff_ratio"), "cx_visual_max_diff_ratio", None, 0.0, 1.0,
+                    "a fraction of the picture between 0 and 1, e.g. 0.01")  # fmt: skip
+    return VisualSettings(
+        update=bool(option(OPT_UPDATE_SNAPSHOTS)),
+        threshold=float(threshold) if threshold is not None else 0.2,
+        max_diff_pixels=int(pixels) if pixels is not None else None,
+        max_diff_ratio=ratio,
+    )
+
+
+def _number(
+    raw: object, name: str, default: float | None, low: float, high: float, form: str
+) -> float | None:
+    text = str(raw or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise CxError(f"ini {name} = {text!r} must be {form}")
+    return value
 
 
 def a11y_settings(option: Lookup, ini: Lookup) -> A11ySettings:
