@@ -45,7 +45,8 @@ BIG = (3840, 8000)
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><style>
-  html, body { margin: 0; height: %(height)dpx; overflow: hidden; }
+  body { margin: 0; }
+  #page { height: %(height)dpx; overflow: hidden; }
   body { font: 15px/1.45 sans-serif; color: #222; background: #f6f7fb; }
   header { height: 56px; background: %(header)s; color: #fff; display: flex;
            align-items: center; padding: 0 16px; font-weight: bold; font-size: 19px; }
@@ -64,14 +65,14 @@ PAGE = """<!doctype html>
   .deco { position: absolute; right: 0; top: 0; }
   .block { width: 90px; height: 40px; background: #ff006e; }
 </style></head><body>
-<header>cx shop</header>
+<div id="page"><header>cx shop</header>
 <div class="hero"><svg class="deco" width="200" height="180" viewBox="0 0 200 180">
   <circle cx="%(c1)s" cy="70" r="52" fill="rgba(255,255,255,.35)"/>
   <circle cx="%(c2)s" cy="130" r="31" fill="#ffe66d"/>
   <rect x="%(c3)s" y="20" width="44" height="30" rx="9" fill="#2a9d8f"/></svg>
   <h1>Summer sale</h1></div>
-<div id="cards"></div>
-<script>
+<div id="cards"></div></div>
+<script>{  // a block: set_content rewrites the document but keeps the script scope
   const SHIFT = %(shift)s;
   const STAR = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(i => {
     const r = i %% 2 ? 3.6 : 8, t = Math.PI * (i / 5 - 0.5);
@@ -109,7 +110,7 @@ PAGE = """<!doctype html>
     card.append(canvas, text);
     cards.append(card);
   }
-</script></body></html>"""
+}</script></body></html>"""
 
 
 @dataclass
@@ -128,7 +129,7 @@ def fill(params: dict[str, str], height_css: int, cards: int) -> dict[str, Any]:
 
 def render(height_css: int) -> dict[str, bytes]:
     """The page's three variants (and a second capture of the first) as PNG screenshots."""
-    cards = max(1, (height_css - 260) // 146)
+    cards = (height_css - 260) // 200 + 1  # ~200 CSS px each; the last one is cut
     variants = {
         "base": {"shift": "0", "header": "#1d3557", "change": "false"},
         "again": {"shift": "0", "header": "#1d3557", "change": "false"},
@@ -139,8 +140,6 @@ def render(height_css: int) -> dict[str, bytes]:
     with browser() as b:
         context = b.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3)
         page = context.new_page()
-        page.set_content(PAGE % fill(variants["base"], height_css, cards))
-        page.screenshot(full_page=True, type="png")  # the first capture measures the page taller
         for name, params in variants.items():
             page.set_content(PAGE % fill(params, height_css, cards))
             shots[name] = page.screenshot(full_page=True, type="png")

@@ -49,7 +49,7 @@ DEFECTS = [
     ("slow-price", "test_checkout_journey", "laptop-1366", "slow-4g,no-throttle",
      "[laptop-1366-slow-4g]", "Price unavailable", "[laptop-1366-no-throttle] PASSED"),
     ("header-colour", "brand", "laptop-1366", "no-throttle", "[laptop-1366-no-throttle]",
-     "rgb(193, 18, 31)", None),
+     "snapshot 'header' on laptop-1366 differs from its baseline", None),
 ]  # fmt: skip
 
 
@@ -82,6 +82,13 @@ def test_each_defect_is_caught_by_its_own_example(
     if step:  # journeys say which step caught it
         assert f"cxcheck: evidence for step {step}" in out, out[-3000:]
     assert "deliberate defects" in out
+    if defect == "header-colour":  # the report shows the snapshot's three pictures
+        report = re.search(r"^report: (.+index\.html)", out, re.M)
+        assert report, out[-2000:]
+        folder = Path(report.group(1)).parent
+        for kind in ("expected", "actual", "diff"):
+            assert list(folder.rglob(f"visual-header-{kind}.png")), kind
+        assert "Snapshot header" in Path(report.group(1)).read_text()
 
 
 def test_an_unknown_defect_name_stops_the_demo_with_a_suggestion() -> None:

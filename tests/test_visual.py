@@ -151,3 +151,49 @@ def test_an_unwritable_snapshot_folder_is_a_clear_error(
     blocked.write_text("a file where the folder should be")
     with pytest.raises(CxError, match=r"cannot write the baseline .*page-iphone-13.png"):
         visual.assert_matches("page", mask="#clock")
+
+
+JOURNEY = """
+name: looks
+devices: iphone-13
+networks: no-throttle
+start: /visual.html{query}
+steps:
+  - name: look
+    actions:
+      - snapshot: {{name: page, mask: ["#clock"]}}
+      - snapshot: {{name: top, selector: header}}
+"""
+
+
+def test_journey_files_take_snapshots_and_journeys_leave_a_filmstrip(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    path = pytester.path / "looks.journey.yaml"
+    path.write_text(JOURNEY.format(query=""))
+    run_pytest("--cx-update-snapshots").assert_outcomes(passed=1)
+    folder = pytester.path / "__cx_snapshots__" / "looks" / "looks"
+    assert sorted(p.name for p in folder.glob("*.png")) == [
+        "page-iphone-13.png",
+        "top-iphone-13.png",
+    ]
+    run_pytest().assert_outcomes(passed=1)
+    path.write_text(JOURNEY.format(query="?header=red"))
+    result = run_pytest("--cx-json", "r.json", "--cx-report", "report")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*snapshot 'page' on iphone-13 differs from its baseline*"])
+    (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
+    assert "filmstrip.png" in item["evidence"]
+    html = (pytester.path / "report" / "index.html").read_text()
+    assert "Filmstrip" in html and "Snapshot page" in html
+
+
+def test_a_bad_snapshot_in_a_journey_file_names_the_line(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.path.joinpath("bad.journey.yaml").write_text(
+        "name: bad\nsteps:\n  - name: s\n    actions:\n      - snapshot: ../home\n"
+    )
+    result = run_pytest()
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*bad.journey.yaml:5: snapshot name: *cannot be a file name*"])

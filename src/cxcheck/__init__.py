@@ -21,6 +21,7 @@ from cxcheck.layout import Layout
 from cxcheck.matrix import Cell
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
 from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
+from cxcheck.visual import Visual
 
 __version__ = "0.1.0"
 
@@ -48,6 +49,7 @@ __all__ = [
     "StepRecord",
     "ThrottlingUnsupportedError",
     "UnknownProfileError",
+    "Visual",
     "__version__",
     "add_finding",
     "load_catalogue",

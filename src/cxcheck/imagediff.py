@@ -532,7 +532,7 @@ def composite(
     draw = ImageDraw.Draw(sheet)
     x = gap
     for panel, label in zip(panels, labels, strict=True):
-        draw.text((x, bar // 4), f"{label}  {panel.width}×{panel.height}", fill="white", font=font)
+        draw.text((x, bar // 4), f"{label}  {panel.width}x{panel.height}", fill="white", font=font)
         if panel.mode == "RGBA":
             sheet.paste((255, 255, 255), (x, bar, x + panel.width, bar + panel.height))
             sheet.paste(panel, (x, bar), panel)
