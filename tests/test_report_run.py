@@ -112,6 +112,7 @@ def test_pytest_html_gets_the_failing_step_screenshot(
     result.assert_outcomes(failed=1)
     html = (pytester.path / "html" / "report.html").read_text()
     assert "data:image/jpeg;base64," in html or "image/jpeg" in html
+    assert "filmstrip" in html  # the journey's filmstrip too
 
 
 def test_a_context_whose_setup_fails_is_closed(pytester: pytest.Pytester, run_pytest: Any) -> None:

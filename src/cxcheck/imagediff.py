@@ -149,9 +149,11 @@ def load_rgba(source: Source) -> Rgba:
             image.load()
             return _to_rgba_array(image)
     except UnidentifiedImageError:
-        raise ImageError(
-            f"{name}: not an image Pillow can read (starts {data[:8]!r}); {_FIX}"
-        ) from None
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ImageError(
+                f"{name}: the PNG is corrupt (its header cannot be read; {len(data)} bytes); {_FIX}"
+            ) from None
+        raise ImageError(f"{name}: not an image (it starts {data[:8]!r}); {_FIX}") from None
     except Image.DecompressionBombError as exc:
         raise ImageError(f"{name}: {exc}; capture a smaller area (an element or a clip)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -162,8 +164,8 @@ def load_rgba(source: Source) -> Rgba:
 
 
 _FIX = (
-    "the file was probably cut short by an interrupted write or copy, or is not a PNG: "
-    "restore it from version control or record it again"
+    "restore it from version control or record it again (an interrupted write or copy, "
+    "or a merge that treated it as text, leaves files like this)"
 )
 
 
@@ -446,10 +448,11 @@ def verdict(
     where = f", in the box {_box(result.bbox)}" if result.bbox else ""
     if result.size_mismatch:
         (ew, eh), (aw, ah) = result.size_mismatch
-        return (
-            f"size differs: expected {ew}×{eh}, got {aw}×{ah}; in the overlapping "
-            f"{size}, {counted}{where}"
-        )
+        sizes = f"size differs: expected {ew}×{eh}, got {aw}×{ah}; "
+        if not result.diff_pixels:
+            return f"{sizes}the overlapping {size} match"
+        counted = f"{_pixels(result.diff_pixels)} differ ({_percent(result.ratio)})"
+        return f"{sizes}in the overlapping {size}, {counted}{where}"
     limits: list[tuple[float, str]] = []
     if max_diff_pixels is not None:
         limits.append((max_diff_pixels, f"max_diff_pixels={max_diff_pixels}"))
@@ -497,10 +500,11 @@ def diff_image(expected: ImageLike, mask: Mask, aa_mask: Mask | None = None) -> 
     out = np.empty((h, w, 3), np.uint8)
     rows = max(1, BAND_PIXELS // max(w, 1))
     for top in range(0, h, rows):
-        part = rgba[top : top + rows, :w].astype(np.float32)
+        bottom = min(h, top + rows)
+        part = rgba[top:bottom, :w].astype(np.float32)
         y = part[..., 0] * 0.29889531 + part[..., 1] * 0.58662247 + part[..., 2] * 0.11448223
         grey = 255 + (y - 255) * (FADE * part[..., 3] / 255)  # blended with white
-        out[top : top + rows] = grey.astype(np.uint8)[..., None]
+        out[top:bottom] = grey.astype(np.uint8)[..., None]
     if aa_mask is not None:
         out[aa_mask] = AA_COLOUR
     out[mask] = DIFF_COLOUR

@@ -32,6 +32,7 @@ from cxcheck.results import Finding
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
+    from cxcheck import imagediff
     from cxcheck.profiles import DeviceProfile
 
 SNAPSHOT_DIR = "__cx_snapshots__"
@@ -272,7 +273,8 @@ class Visual:
         level = settings.threshold if threshold is None else threshold
         if not 0 <= level <= 1:
             raise VisualError(f"threshold {level!r} must be between 0 and 1 (default 0.2)")
-        result, diff = imagediff.compare(expected, got, threshold=level)
+        diff = imagediff.compare_masks(expected, got, threshold=level)
+        result = diff.result
         problem = imagediff.verdict(
             result,
             max_diff_pixels=settings.max_diff_pixels
@@ -339,19 +341,21 @@ class Visual:
             raise VisualError(f"cannot write evidence {target}: {exc}") from None
         return target
 
-    def _failure_files(self, name: str, expected: Any, got: Any, diff: Any) -> dict[str, str]:
+    def _failure_files(
+        self, name: str, expected: Any, got: Any, diff: imagediff.Diff
+    ) -> dict[str, str]:
         from io import BytesIO
 
         from PIL import Image
 
-        from cxcheck import imagediff
+        from cxcheck.imagediff import composite
 
         pictures = {
-            "expected": Image.fromarray(expected, "RGBA"),
-            "actual": Image.fromarray(got, "RGBA"),
-            "diff": imagediff.diff_image(expected, diff),
+            "expected": Image.fromarray(expected),
+            "actual": Image.fromarray(got),
+            "diff": diff.image(expected),
         }
-        pictures["composite"] = imagediff.composite(
+        pictures["composite"] = composite(
             pictures["expected"], pictures["actual"], pictures["diff"]
         )
         files = {}
