@@ -267,6 +267,12 @@ def test_composite_puts_three_pictures_of_different_heights_side_by_side() -> No
     assert labelled.size == picture.size
 
 
+def test_empty_images_compare_as_equal() -> None:
+    empty = np.zeros((0, 5, 4), np.uint8)
+    result, mask = compare(empty, empty)
+    assert result == DiffResult(5, 0, 0, 0, 0.0, None) and mask.shape == (0, 5)
+
+
 def test_bad_inputs_are_explained() -> None:
     with pytest.raises(ValueError, match="dtype float64"):
         compare(np.zeros((4, 4, 4)), blank(4, 4))  # type: ignore[arg-type]
@@ -279,7 +285,7 @@ def test_bad_inputs_are_explained() -> None:
 def _scenes() -> list[tuple[str, Image.Image, Image.Image]]:
     rng = np.random.default_rng(2024)
     scenes = [("sub-pixel shift", shapes(0), shapes(4)), ("1/8 px shift", shapes(0), shapes(1))]
-    # strokes and rounded blocks, some translucent, drawn at 4x, moved by half a pixel, a block recoloured
+    # strokes and rounded blocks (some translucent) drawn at 4x, moved half a pixel, one recoloured
     for seed in range(3):
         r = np.random.default_rng(seed)
         frames = []
@@ -306,6 +312,14 @@ def _scenes() -> list[tuple[str, Image.Image, Image.Image]]:
         if k:
             a[..., 3] = b[..., 3] = 255
         scenes.append((f"noise {k}", Image.fromarray(a), Image.fromarray(b)))
+    # pixels on every edge and corner: 1- and 2-pixel-wide images
+    for h, w in ((1, 1), (1, 9), (9, 1), (2, 2), (2, 7), (6, 3)):
+        a = rng.integers(0, 3, (h, w, 4), dtype=np.uint8) * 127
+        a[..., 3] = 255
+        b = a.copy()
+        flip = rng.random((h, w)) < 0.5
+        b[flip, :3] = rng.integers(0, 3, (int(flip.sum()), 3), dtype=np.uint8) * 127
+        scenes.append((f"{w}x{h}", Image.fromarray(a), Image.fromarray(b)))
     return scenes
 
 

@@ -141,8 +141,14 @@ def actions(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(sorted(declarative.ACTIONS)))
     fields, shorthand = declarative.ACTIONS[kind]
     if shorthand is not None and draw(st.booleans()):
-        return {kind: draw(TEXT)}
-    return {kind: {f: draw(TEXT) for f in fields}}
+        return {kind: draw(VALUES.get(shorthand, TEXT))}
+    return {kind: {f: draw(VALUES.get(f, TEXT)) for f in fields}}
+
+
+# Fields with a form of their own (a snapshot's name is a file name).
+VALUES: dict[str, st.SearchStrategy[str]] = {
+    "name": st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True),
+}
 
 
 @st.composite
