@@ -49,8 +49,9 @@ def test_snapshots_from_update_to_a_caught_change(
     made = json.loads(baseline(pytester.path).with_suffix(".json").read_text())
     assert made["browser"].startswith("chromium ") and made["platform"]
 
-    # A re-render (new clock text, masked; animation and caret frozen) and a sub-pixel shift pass.
-    for again in ("", "?shift=0.4"):
+    # A re-render (new clock text, masked; animation and caret frozen) and 0.4 and 1 px shifts of
+    # an anti-aliased shape (only its edge pixels change) pass.
+    for again in ("", "?shift=0.4", "?shift=1"):
         query.write_text(again)
         run_pytest().assert_outcomes(passed=1)
 
