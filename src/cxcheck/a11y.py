@@ -23,7 +23,7 @@ from cxcheck.axe import (
     check_impact,
 )
 from cxcheck.baseline import Baseline, Entry, page_key
-from cxcheck.checks import add_finding, collecting, raise_failing
+from cxcheck.checks import add_finding, collecting, raise_failing, record
 from cxcheck.errors import CxError
 from cxcheck.results import Finding, RunResults
 
@@ -263,23 +263,17 @@ class A11y:
     def run(self, page: Page, config: AxeConfig, impact: str, kind: str = "a11y") -> Scan:
         scan = self.runner.scan(page, config)
         self.scans.append(scan)
-        for finding in findings_for(
-            scan,
-            config,
-            impact=impact,
-            baseline=self.baseline,
-            updating=self.settings.update_baseline,
-            kind=kind,
-            max_nodes=self.settings.max_nodes,
-        ):
-            add_finding(
-                finding.kind,
-                finding.message,
-                severity=finding.severity,
-                check=finding.check,
-                target=finding.target,
-                **finding.data,
+        record(
+            findings_for(
+                scan,
+                config,
+                impact=impact,
+                baseline=self.baseline,
+                updating=self.settings.update_baseline,
+                kind=kind,
+                max_nodes=self.settings.max_nodes,
             )
+        )
         return scan
 
     def after_step(self, record: StepRecord) -> None:

@@ -204,6 +204,15 @@ _READY_JS = """(cfg) => {
   return true;
 }"""
 
+# Only what a finding needs crosses back to Python: violations, capped and trimmed.
+_TRIM_JS = """function trim(results) {
+    return results.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, tags: v.tags,
+      nodes: v.nodes.slice(0, 200).map(n => ({
+        target: n.target, html: (n.html || '').slice(0, 400),
+        summary: (n.failureSummary || '').slice(0, 600), impact: n.impact}))}));
+  }"""
+
 # One round trip for a page without frames: scan, and finish the run at once.
 _PARTIAL_JS = """async ({context, options, timeoutMs, top}) => {
   const limit = new Promise((_, reject) => setTimeout(
@@ -215,24 +224,15 @@ _PARTIAL_JS = """async ({context, options, timeoutMs, top}) => {
     return {done: await Promise.race([axe.finishRun([partial], options), limit]).then(trim)};
   }
   return {partial: JSON.stringify(partial), frames};
-  function trim(results) {
-    return results.violations.map(v => ({
-      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, tags: v.tags,
-      nodes: v.nodes.slice(0, 200).map(n => ({
-        target: n.target, html: (n.html || '').slice(0, 400),
-        summary: (n.failureSummary || '').slice(0, 600), impact: n.impact}))}));
-  }
-}"""
+  %TRIM%
+}""".replace("%TRIM%", _TRIM_JS)
 
 _FINISH_JS = """async ({partials, options}) => {
   const results = await axe.finishRun(partials.map(p => p === null ? null : JSON.parse(p)),
                                       options);
-  return results.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, tags: v.tags,
-    nodes: v.nodes.slice(0, 200).map(n => ({
-      target: n.target, html: (n.html || '').slice(0, 400),
-      summary: (n.failureSummary || '').slice(0, 600), impact: n.impact}))}));
-}"""
+  return trim(results);
+  %TRIM%
+}""".replace("%TRIM%", _TRIM_JS)
 
 
 class AxeRunner:

@@ -119,3 +119,11 @@ def raise_failing(findings: list[Finding]) -> None:
         from cxcheck.journey import JourneyStepError
 
         raise JourneyStepError(problem, [f for f in findings if f.severity != "info"])
+
+
+def record(findings: list[Finding]) -> None:
+    """Add findings a check collected aside (with :func:`collecting`) where they belong now."""
+    for f in findings:
+        add_finding(
+            f.kind, f.message, severity=f.severity, check=f.check, target=f.target, **f.data
+        )

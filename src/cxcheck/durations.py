@@ -43,3 +43,18 @@ def budget_for(budget: Budget, network: str, where: str = "budget") -> float | N
             return parse_duration(budget["*"], f"{where}['*']")
         return None
     return parse_duration(budget, where)
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration as people read it: 840 ms, 1.24 s, 12.3 s, 2 min 05 s, 1 h 02 min."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"

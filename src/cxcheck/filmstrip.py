@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeAlias
 
+from cxcheck.durations import format_seconds as _secs
 from cxcheck.results import StepRecord
 
 if TYPE_CHECKING:
@@ -263,18 +264,6 @@ def _caption(
 def _time(step: StepRecord) -> str:
     taken = _secs(step.duration_s)
     return f"{taken} of {step.budget_s:g} s" if step.budget_s is not None else taken
-
-
-def _secs(seconds: float) -> str:
-    """As the report says it: 840 ms, 1.24 s, 12.3 s, 2 min 05 s."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 10:
-        return f"{seconds:.2f} s"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
 
 
 @cache

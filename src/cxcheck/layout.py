@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxcheck.a11y import A11y
 from cxcheck.baseline import page_key
-from cxcheck.checks import add_finding, collecting, raise_failing
+from cxcheck.checks import add_finding, collecting, raise_failing, record
 from cxcheck.errors import CxError
 from cxcheck.journey import JourneyStepError
 from cxcheck.results import Finding
@@ -205,15 +205,7 @@ class Layout:
         if fail_fast:
             raise_failing(added)
             return added
-        for finding in added:
-            add_finding(
-                finding.kind,
-                finding.message,
-                severity=finding.severity,
-                check=finding.check,
-                target=finding.target,
-                **finding.data,
-            )
+        record(added)
         return added
 
     def reflow(self, page: Page | None = None) -> None:

@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from cxcheck.durations import format_seconds as _secs
 from cxcheck.errors import CxError
 from cxcheck.filmstrip import FILMSTRIP_FILE
 from cxcheck.results import (
@@ -161,20 +162,6 @@ def _ocls(outcome: str) -> str:
 
 def _icon(outcome: str) -> str:
     return f'<span class="ic" aria-hidden="true">{ICONS.get(outcome, "?")}</span>'
-
-
-def _secs(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 10:
-        return f"{seconds:.2f} s"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {rest:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 def _budget(seconds: float) -> str:
