@@ -50,6 +50,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument(
         "pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --"
     )
+    check = commands.add_parser(
+        "check", help="validate journey files without a browser (exit 1 on a problem)"
+    )
+    check.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="journey files, or folders to search for *.journey.yaml",
+    )
+    check.add_argument(
+        "--profiles",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="TOML files of your own profiles, as in ini cx_profiles",
+    )
+    schema = commands.add_parser("schema", help="print the JSON Schema of journey files")
+    schema.add_argument("--path", action="store_true", help="print where the file is instead")
     commands.add_parser(
         "install-browser",
         help="make sure a browser is available: Playwright's download, else apt's chromium",
@@ -60,11 +80,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         extra = [a for a in args.pytest_args if a != "--"]
         try:
-            return run_demo(args.defects, args.devices, args.networks, extra,
-                            report=Path(args.report))  # fmt: skip
+            return run_demo(
+                args.defects, args.devices, args.networks, extra, report=Path(args.report)
+            )
         except CxError as exc:
             print(f"cxcheck: error: {exc}", file=sys.stderr)
             return 2
+    if args.command == "check":
+        from cxcheck.checkfiles import check_paths
+
+        try:
+            count, problems = check_paths(args.paths, args.profiles)
+        except CxError as exc:
+            print(f"cxcheck: error: {exc}", file=sys.stderr)
+            return 2
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        word = "file" if count == 1 else "files"
+        if problems:
+            print(
+                f"cxcheck check: {len(problems)} problem(s) in {count} journey {word}",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"cxcheck check: {count} journey {word} valid")
+        return 0
+    if args.command == "schema":
+        from cxcheck.declarative import SCHEMA_FILE
+
+        print(SCHEMA_FILE if args.path else SCHEMA_FILE.read_text(encoding="utf-8").rstrip())
+        return 0
     if args.command == "install-browser":
         from cxcheck.install import install_browser
 

@@ -532,6 +532,14 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
+class JourneyItem(pytest.Function):
+    """One cell of a journey file, reported as the file's own item (``todos[desktop-3g]``),
+    not as the Python function that runs it (whose dotted location pytest would show)."""
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, self.name
+
+
 class JourneyFile(pytest.File):
     """A ``*.journey.yaml`` file: one test item per device × network cell."""
 
@@ -554,7 +562,7 @@ class JourneyFile(pytest.File):
         name = spec.name.replace(" ", "-")
         test = as_test(spec)
         for cell in cells:
-            item = pytest.Function.from_parent(self, name=f"{name}[{cell.id}]", callobj=test)
+            item = JourneyItem.from_parent(self, name=f"{name}[{cell.id}]", callobj=test)
             item.stash[CELL_KEY] = cell
             if spec.ignore_requests or spec.ignore_console:
                 # The file's known noise reaches cx_journey the way a Python test's marker does.

@@ -1,0 +1,56 @@
+"""``cxcheck check``: validate journey files without a browser (a pre-commit hook, a CI pre-step).
+
+Every file is parsed and validated as pytest would collect it (structure, actions, budgets,
+check options) and its devices and networks are looked up in the catalogue. Problems are
+printed one per line as ``file:line: what is wrong; the fix``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from cxcheck.declarative import SUFFIX, load
+from cxcheck.errors import CxError
+from cxcheck.profiles import Catalogue, load_catalogue
+
+
+def journey_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """The journey files named or found under folders; problems with the paths themselves."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file())
+            if not found:
+                problems.append(f"{path}: no *{SUFFIX} files in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"{path}: no such file or folder")
+    return files, problems
+
+
+def check_file(path: Path, catalogue: Catalogue) -> str | None:
+    """The first problem of one journey file, or None when it is valid."""
+    try:
+        spec = load(path)
+        if spec.devices:
+            catalogue.resolve_devices(spec.devices, f"{path}: devices")
+        if spec.networks:
+            catalogue.resolve_networks(spec.networks, f"{path}: networks")
+    except CxError as exc:
+        return str(exc)
+    return None
+
+
+def check_paths(paths: Sequence[Path], profile_files: Sequence[Path] = ()) -> tuple[int, list[str]]:
+    """(files checked, problems); an empty list of problems means every file is valid."""
+    catalogue = load_catalogue(list(profile_files))
+    files, problems = journey_files(paths)
+    for path in files:
+        problem = check_file(path, catalogue)
+        if problem:
+            problems.append(problem)
+    return len(files), problems
