@@ -427,3 +427,24 @@ def test_a_bad_check_option_in_a_journey_file_names_the_line(
     result.stdout.fnmatch_lines(
         ["*bad.journey.yaml:5: layout checks: unknown check 'zooom' (did you mean 'zoom'?)*"]
     )
+
+
+@PHONE
+def test_a_frame_axe_cannot_start_in_is_reported_and_the_scan_is_partial(cx_a11y: A11y) -> None:
+    page = cx_a11y.page
+    page.goto("/a11y.html?frame=a11y-widget.html?lockaxe=1%26broken=alt")
+    page.frame_locator("iframe").locator("#card").wait_for()
+    found: list[Finding] = []
+    with collecting(found):
+        cx_a11y.check()
+    (skipped,) = [f for f in found if f.check == "axe-frame-skipped"]
+    assert skipped.severity == "warning" and "could not be scanned" in skipped.message
+    (scan,) = [f for f in found if f.check == "axe-scan"]
+    assert scan.data["partial"] is True  # so its baseline entries are never called fixed
+
+
+def test_journey_file_selectors_with_spaces_stay_whole() -> None:
+    from cxcheck.declarative import _a11y_options
+
+    options = _a11y_options({"exclude": "#chat .widget\nfooter a", "tags": "wcag2a wcag2aa"})
+    assert options == {"exclude": ["#chat .widget", "footer a"], "tags": ["wcag2a", "wcag2aa"]}

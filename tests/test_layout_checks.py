@@ -232,3 +232,12 @@ def test_a_given_test_shrinks_a_layout_failure_to_the_narrowest_viewport(
     (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
     reflow = [f for f in item["findings"] if f["check"] == "reflow"]
     assert len(reflow) == 1 and "scrolls sideways on 320×480" in reflow[0]["message"]
+
+
+@pytest.mark.cx(devices="iphone-13", networks="no-throttle")
+def test_an_element_clipped_away_by_its_container_is_not_reachable(cx_layout: Layout) -> None:
+    cx_layout.page.goto("/layout.html?broken=clipped")
+    with pytest.raises(JourneyStepError, match=r"#more .* is clipped away by an ancestor"):
+        cx_layout.assert_reachable("#more", timeout=500)
+    cx_layout.page.goto("/layout.html")
+    cx_layout.assert_reachable("#more", timeout=500)

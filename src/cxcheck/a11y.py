@@ -98,7 +98,7 @@ def findings_for(
         if new:
             severity = "error" if failing else "warning"
             note = ""
-            if updating and failing:
+            if updating and failing and kind == "a11y":  # only a11y findings are baselined
                 severity, note = "ignored", " (recorded in the a11y baseline)"
             out.append(_finding(kind, scan, violation, new, severity, note, max_nodes))
         if accepted:
@@ -113,6 +113,17 @@ def findings_for(
                     max_nodes,
                 )
             )
+    for skipped in scan.skipped_frames:
+        out.append(
+            Finding(
+                kind,
+                f"{'accessibility' if kind == 'a11y' else kind}: a frame of "
+                f"{page} could not be scanned ({skipped}); its content is unchecked",
+                "warning",
+                check="axe-frame-skipped",
+                target=page,
+            )
+        )
     count = sum(len(v.nodes) for v in scan.violations)
     out.append(
         Finding(
@@ -129,7 +140,7 @@ def findings_for(
                 "tags": list(config.tags),
                 "rules": list(config.rules),
                 "disabled": list(config.disabled),
-                "partial": config.partial,
+                "partial": config.partial or bool(scan.skipped_frames),
                 "impact": impact,
                 "frames": scan.frames,
                 "violations": count,
@@ -235,6 +246,8 @@ class A11y:
         found: list[Finding] = []
         with collecting(found):
             scan = self.run(page or self.page, config, level or self.settings.impact)
+        if self.settings.update_baseline:
+            record(found)  # what the baseline is made from
         raise_failing(found)
         return scan
 

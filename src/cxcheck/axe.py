@@ -10,6 +10,7 @@ what happened and what to do, never a hang.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -177,6 +178,8 @@ class Scan:
     frames: int
     rules: int
     version: str
+    skipped_frames: list[str] = field(default_factory=list)
+    """Frames axe could not scan, with why: the scan is then not complete."""
 
 
 def target_text(target: Any) -> str:
@@ -277,11 +280,14 @@ class AxeRunner:
             {"context": config.context(), "options": options, "timeoutMs": timeout_ms, "top": True},
         )
         frames = 1
+        skipped: list[str] = []
         if "done" in first:
             raw = first["done"]
         else:
             partials: list[str | None] = [first["partial"]]
-            frames += self._frames(top, first["frames"], options, timeout_ms, partials, config)
+            frames += self._frames(
+                top, first["frames"], options, timeout_ms, partials, config, skipped
+            )
             raw = top.evaluate(_FINISH_JS, {"partials": partials, "options": options})
         violations = [
             Violation(
@@ -302,7 +308,9 @@ class AxeRunner:
             )
             for v in raw
         ]
-        return Scan(page.url, violations, frames, len(config.rules_run()), catalogue().version)
+        return Scan(
+            page.url, violations, frames, len(config.rules_run()), catalogue().version, skipped
+        )
 
     def _frames(
         self,
@@ -312,12 +320,14 @@ class AxeRunner:
         timeout_ms: int,
         partials: list[str | None],
         config: AxeConfig,
+        skipped: list[str],
     ) -> int:
         scanned = 0
         for item in contexts:
             selector = item["selector"]
             if isinstance(selector, list):
                 selector = SHADOW_SEP.join(str(s) for s in selector)
+            handle = None
             try:
                 handle = parent.locator(str(selector)).element_handle(timeout=5_000)
                 frame = handle.content_frame() if handle else None
@@ -333,14 +343,24 @@ class AxeRunner:
                         "top": False,
                     },
                 )
-            except Exception:
-                # axe's own answer for a frame it could not reach: finishRun reports it as
-                # the frame-tested rule, so the gap is visible rather than silent.
+            except Exception as exc:
+                # axe's place-holder for a frame it could not reach; the gap is reported as a
+                # warning and the scan does not count as complete (see a11y.findings_for).
                 partials.append(None)
+                reason = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                skipped.append(f"{selector}: {reason}")
                 continue
+            finally:
+                if handle is not None:
+                    with contextlib.suppress(Exception):
+                        handle.dispose()
             partials.append(result["partial"])
             scanned += 1
-            scanned += self._frames(frame, result["frames"], options, timeout_ms, partials, config)
+            scanned += self._frames(
+                frame, result["frames"], options, timeout_ms, partials, config, skipped
+            )
         return scanned
 
 

@@ -390,7 +390,7 @@ def _option_problem(key: str, value: str) -> str | None:
             hint = suggest(unknown[0], CHECKS)
             did = f" (did you mean {hint[0]!r}?)" if hint else ""
             return f"unknown check {unknown[0]!r}{did}; checks: {', '.join(CHECKS)}"
-    if key == "min_target" and not (value.isdigit() and 1 <= int(value) <= 200):
+    if key == "min_target" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 200):
         return f"{value!r} is not a size in CSS px (24 or 44)"
     if key == "name":
         from cxcheck.visual import check_name
@@ -401,7 +401,7 @@ def _option_problem(key: str, value: str) -> str | None:
             return str(exc)
     if key == "full_page" and value.lower() not in ("true", "false"):
         return f"{value!r} is not true or false"
-    if key == "max_diff_pixels" and not value.isdigit():
+    if key == "max_diff_pixels" and not (value.isascii() and value.isdigit()):
         return f"{value!r} is not a number of pixels, e.g. 100"
     if key in ("threshold", "max_diff_ratio"):
         try:
@@ -416,7 +416,12 @@ def _option_problem(key: str, value: str) -> str | None:
 def _a11y_options(args: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in args.items():
-        out[key] = value if key == "impact" else value.replace(",", " ").split()
+        if key == "impact":
+            out[key] = value
+        elif key in ("include", "exclude"):  # selectors may hold spaces and commas
+            out[key] = [s for s in value.split("\n") if s.strip()]
+        else:
+            out[key] = value.replace(",", " ").split()
     return out
 
 

@@ -110,7 +110,13 @@ REACHABLE_JS = (
   const x = r.left + r.width / 2, y = r.top + r.height / 2;
   if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) { out.inView = false; return out; }
   const hit = document.elementFromPoint(x, y);
-  if (!hit || hit === el || el.contains(hit) || hit.contains(el)) return out;
+  if (hit && (hit === el || el.contains(hit))) return out;
+  // An ancestor answers where the element is clipped away (or lets clicks through itself).
+  if (hit && hit.contains(el) && getComputedStyle(el).pointerEvents !== 'none') {
+    out.clipped = true;
+    return out;
+  }
+  if (!hit) return out;
   // Name what covers it by its fixed or sticky container (the banner, not a word in it).
   let cover = hit;
   for (let p = hit; p && p !== document.body; p = p.parentElement) {
@@ -315,6 +321,15 @@ class Layout:
                 f"{selector} ({_box(data['box'])}) stays outside the viewport on {where}",
                 page,
                 "outside",
+                box=data["box"],
+            )
+        if data.get("clipped"):
+            self._unreachable(
+                selector,
+                f"{selector} ({_box(data['box'])}) is clipped away by an ancestor at its centre "
+                f"on {where}: a customer cannot see or tap it",
+                page,
+                "clipped",
                 box=data["box"],
             )
         if data["cover"]:

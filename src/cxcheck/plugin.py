@@ -1034,11 +1034,14 @@ def cx_journey(
 
 def _a11y_settings(request: pytest.FixtureRequest) -> A11ySettings:
     settings = request.config.stash[STATE_KEY].settings.a11y
-    marker = request.node.get_closest_marker("cx")
-    if marker is None:
+    # A module's or class's cx marker, then the test's own: the closest wins key by key.
+    merged: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("cx"))):
+        merged.update({k: v for k, v in marker.kwargs.items() if k.startswith("a11y_")})
+    if not merged:
         return settings
     try:
-        return with_overrides(settings, dict(marker.kwargs))
+        return with_overrides(settings, merged)
     except CxError as exc:
         error = f"cxcheck: {exc}"
     pytest.fail(error, pytrace=False)

@@ -158,6 +158,7 @@ class Visual:
         self.variant = variant
         self.evidence = evidence
         self.browser = browser
+        self.claimed: set[Path] = set()  # baselines this test wrote in update mode
 
     def path(self, name: str) -> Path:
         """Where the baseline of snapshot ``name`` is, for this test and device."""
@@ -250,7 +251,7 @@ class Visual:
         )
         now = where_made(self.browser)
         if settings.update:
-            self._update(name, path, actual, now)
+            self._update(name, path, actual, now, page or self.page)
             return
         if not path.exists():
             candidate = self._evidence(f"{name}-actual.png", actual)
@@ -305,7 +306,14 @@ class Visual:
             made_by=made or None,
         )
 
-    def _update(self, name: str, path: Path, actual: bytes, now: dict[str, str]) -> None:
+    def _update(
+        self, name: str, path: Path, actual: bytes, now: dict[str, str], page: Page
+    ) -> None:
+        if path in self.claimed:
+            raise VisualError(
+                f"snapshot {name!r} was already written in this test for {self.device.name}; "
+                "give each snapshot of a test its own name"
+            )
         if not claim(path, self.settings.run_id):
             add_finding(
                 "visual",
@@ -316,9 +324,26 @@ class Visual:
                 target=str(path),
             )
             return
+        self.claimed.add(path)
+        if path.exists() and _read_json(path.with_suffix(".json")).get("browser") == now["browser"]:
+            from cxcheck import imagediff
+
+            with contextlib.suppress(CxError):
+                same = imagediff.compare_masks(
+                    imagediff.load_rgba(path), imagediff.load_rgba(actual)
+                ).result.identical
+                if same:  # no churn in the repository for a picture that did not change
+                    add_finding(
+                        "visual",
+                        f"visual: snapshot {name!r} for {self.device.name} is unchanged",
+                        severity="info",
+                        check="snapshot-updated",
+                        target=str(path),
+                    )
+                    return
         try:
             _write_atomic(path, actual)
-            meta = {**now, "viewport": self.page.viewport_size, "written": int(time.time())}
+            meta = {**now, "viewport": page.viewport_size, "written": int(time.time())}
             _write_atomic(path.with_suffix(".json"), (json.dumps(meta, indent=2) + "\n").encode())
         except OSError as exc:
             raise VisualError(
