@@ -426,7 +426,10 @@ ODD = [
     (STEP + '      - click: "\\U00110000"\n', ":5: not valid YAML at column 19: an escape"),
     (STEP + '      - click: "\\UFFFFFFFF"\n', ":5: not valid YAML at column 19: an escape"),
     (STEP + "      - click: '#a\tb'\n", None),  # a tab inside a text is fine
-    (STEP + "      - click: '#a'\t# a comment\n", ":5: not valid YAML at column 20: found char"),
+    # A tab before a comment: libyaml (used when PyYAML has it) reads it; PyYAML's own parser
+    # does not, and the error names the line.
+    (STEP + "      - click: '#a'\t# a comment\n",
+     None if hasattr(yaml, "CSafeLoader") else ":5: not valid YAML at column 20: found char"),
     ("name: x\nname: y\nsteps: []\n", ":2: 'name' appears twice in a journey"),
     (_budget("{3g: 1s, 3g: 2s}"), ":4: budget: '3g' appears twice"),
     (_budget("99999999999999999999999999"), ":4: budget: 99999999999999999999999999 is out of"),
