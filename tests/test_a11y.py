@@ -252,9 +252,13 @@ def test_the_baseline_accepts_old_violations_fails_new_ones_and_reports_fixed(
     pytester.makepyfile(test_page=A11Y_TEST)
     broken = pytester.path / "broken.txt"
     broken.write_text("alt")
-    result = run_pytest("--cx-json", "r.json")
+    result = run_pytest("--cx-json", "r.json", "--cx-report", "report")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*accessibility: image-alt (critical) on /a11y.html: Images*"])
+    # The report shows the finding, its element and axe's page on how to fix it.
+    html = (pytester.path / "report" / "index.html").read_text()
+    assert "image-alt (critical)" in html and "#hero" in html
+    assert 'href="https://dequeuniversity.com/rules/axe/' in html
 
     result = run_pytest("--cx-a11y-update-baseline")
     result.assert_outcomes(passed=1)
