@@ -34,7 +34,7 @@ def test_problems_are_listed_with_file_and_line_and_exit_1(tmp_path: Path) -> No
         "name: b\ndevices: iphone-31\nsteps:\n  - name: s\n    actions:\n      - click: '#go'\n"
     )
     (tmp_path / "c.journey.yaml").write_text(
-        "name: c\nsteps:\n  - name: s\n    actions:\n      - reload\n"
+        "name: c\nsteps:\n  - name: s\n    actions:\n      - click\n"
     )
     done = cxcheck("check", str(tmp_path), str(tmp_path / "missing.journey.yaml"))
     assert done.returncode == 1

@@ -148,3 +148,68 @@ def test_every_action_in_the_table_has_a_runner() -> None:
     source = inspect.getsource(declarative.run)
     missing = [kind for kind in declarative.ACTIONS if f'action.kind == "{kind}"' not in source]
     assert not missing, f"actions without a branch in declarative.run: {missing}"
+
+
+PAGE_ACTIONS = """
+name: pages
+devices: desktop-1080p
+networks: no-throttle
+start: /index.html
+steps:
+  - name: around
+    actions:
+      - goto: /popup.html
+      - back
+      - expect_url: /index.html
+      - forward:
+      - expect_url: /popup.html
+      - reload
+      - expect_url: {pattern: /popup.html, timeout: 2s}
+  - name: a missing button
+    actions:
+      - click: {selector: "#not-there", timeout: 1s}
+"""
+
+
+def test_page_actions_bare_forms_and_a_timeout_per_action(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.path.joinpath("pages.journey.yaml").write_text(PAGE_ACTIONS)
+    result = run_pytest("--cx-json", "r.json")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Timeout 1000ms exceeded*"])
+    (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
+    around, missing = item["steps"]
+    assert around["status"] == "passed" and missing["status"] == "failed"
+    assert missing["duration_s"] < 10  # its own 1 s, not Playwright's 30 s
+
+
+@pytest.mark.parametrize(
+    ("file_timeout", "ini", "waited"),
+    [("timeout: 800ms\n", "", "800ms"), ("", "cx_action_timeout = 700ms\n", "700ms")],
+)
+def test_a_file_or_the_ini_sets_every_actions_timeout(
+    pytester: pytest.Pytester, run_pytest: Any, file_timeout: str, ini: str, waited: str
+) -> None:
+    pytester.makeini(f"[pytest]\n{ini}")
+    pytester.path.joinpath("wait.journey.yaml").write_text(
+        "name: wait\ndevices: desktop-1080p\nnetworks: no-throttle\n" + file_timeout
+        + "start: /index.html\nsteps:\n  - name: s\n    actions:\n"
+        "      - expect_visible: '#not-there'\n"
+    )  # fmt: skip
+    result = run_pytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*with timeout {waited}*"])
+
+
+def test_bad_timeouts_are_named(pytester: pytest.Pytester, run_pytest: Any) -> None:
+    pytester.path.joinpath("bad.journey.yaml").write_text(
+        "name: bad\nsteps:\n  - name: s\n    actions:\n"
+        "      - click: {selector: a, timeout: soon}\n"
+    )
+    result = run_pytest()
+    result.stdout.fnmatch_lines(["*bad.journey.yaml:5: click timeout: *like timeout: 10s*"])
+    pytester.makeini("[pytest]\ncx_action_timeout = forever\n")
+    result = run_pytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*ini cx_action_timeout = 'forever' is not a duration*"])

@@ -419,7 +419,7 @@ ODD = [
     ("? [name]\n: x\n", ":1: a key in a journey must be a plain name, not a list"),
     (STEP + "      - {click: x}: '#go'\n", ":5: an action's name must be a plain word"),
     (STEP + "      - ? [click]\n        : '#go'\n", ":5: an action's name must be a plain word"),
-    (STEP + "      - click: null\n", ":5: click must be a non-empty text, and a bare null"),
+    (STEP + "      - click: null\n", ":5: click needs selector; expected form: click:"),
     (STEP + "      - click: 5\n      - fill: {selector: 1, value: 2}\n", None),
     (STEP + "      - fill: {selector: '#q', selector: '#r', value: 2}\n", ":5: 'selector' appears"),
     (STEP + '      - click: "\\ud800"\n', ":5: click holds an escape of a lone surrogate"),

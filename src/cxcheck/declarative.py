@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from cxcheck.durations import Budget, budget_for
+from cxcheck.durations import Budget, budget_for, parse_duration
 from cxcheck.errors import CxError, suggest
 
 if TYPE_CHECKING:
@@ -28,7 +28,16 @@ if TYPE_CHECKING:
 SUFFIX = ".journey.yaml"
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
 PATTERN_FORM = "a glob pattern or a list of them, like ['*/learn.json']"
-TOP_KEYS = ("name", "start", "devices", "networks", "ignore_requests", "ignore_console", "steps")
+TOP_KEYS = (
+    "name",
+    "start",
+    "devices",
+    "networks",
+    "timeout",
+    "ignore_requests",
+    "ignore_console",
+    "steps",
+)
 STEP_KEYS = ("name", "budget", "actions")
 
 # action → (the fields of its mapping form, the field a plain string stands for)
@@ -48,6 +57,9 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "layout": ((), None),
     "reachable": (("selector",), "selector"),
     "snapshot": (("name",), "name"),
+    "reload": ((), None),
+    "back": ((), None),
+    "forward": ((), None),
 }
 # Fields an action may leave out: a11y and layout run with the run's defaults when bare.
 OPTIONAL: dict[str, tuple[str, ...]] = {
@@ -71,6 +83,9 @@ EXAMPLES = {
     "layout": "layout: {checks: [reflow, target-size, zoom], min_target: 44}  (or `layout:`)",
     "reachable": 'reachable: "#checkout"',
     "snapshot": 'snapshot: home  (or snapshot: {name: header, selector: header, mask: ["#clock"]})',
+    "reload": "- reload  (or reload: {timeout: 10s})",
+    "back": "- back",
+    "forward": "- forward",
 }
 
 
@@ -83,6 +98,7 @@ class Action:
     kind: str
     args: dict[str, str]
     line: int
+    timeout: float | None = None  # seconds; None: the file's, the run's or Playwright's default
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,7 @@ class JourneySpec:
     steps: tuple[Step, ...] = field(default_factory=tuple)
     ignore_requests: tuple[str, ...] = ()
     ignore_console: tuple[str, ...] = ()
+    timeout: float | None = None  # seconds, for every action without its own
 
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -113,14 +130,23 @@ _BUDGET_FORM = "like budget: 3s, or budget: {3g: 8s, '*': 2s}"
 # Plain-word hints for PyYAML's complaints, matched against its context and problem.
 _YAML_HINTS = (
     ("'\\t'", "YAML indents with spaces only: replace the tab with spaces"),
-    ("mapping values are not allowed", "put quotes around a text that contains `: `, or check "
-                                       "that this line is indented like the lines above it"),
-    ("could not find expected ':'", "a line is not `key: value` or is indented wrongly; check "
-                                    "this line and the one above"),
-    ("expected <block end>", "this line is not indented like the lines above it; line it up "
-                             "with its neighbours"),
-    ("undefined alias", "a value starting with `*` refers to an `&anchor`; put it in quotes, "
-                        "like \"*\""),
+    (
+        "mapping values are not allowed",
+        "put quotes around a text that contains `: `, or check "
+        "that this line is indented like the lines above it",
+    ),
+    (
+        "could not find expected ':'",
+        "a line is not `key: value` or is indented wrongly; check this line and the one above",
+    ),
+    (
+        "expected <block end>",
+        "this line is not indented like the lines above it; line it up with its neighbours",
+    ),
+    (
+        "undefined alias",
+        'a value starting with `*` refers to an `&anchor`; put it in quotes, like "*"',
+    ),
     ("end of stream", "a quote or bracket is never closed; close it"),
     ("escape", "a backslash inside double quotes starts an escape; use single quotes instead"),
     ("expected ',' or", "a bracket is not closed or a comma is missing; check the brackets"),
@@ -128,7 +154,7 @@ _YAML_HINTS = (
     ("cannot start any token", "put the value in quotes"),
     ("expected the node content", "put the value in quotes"),
     ("tag", "a value starting with `!` is a YAML tag; put it in quotes"),
-)  # fmt: skip
+)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -243,8 +269,10 @@ class _Reader:
             if key not in keys:
                 hint = suggest(key, keys)
                 did = f" Did you mean `{hint[0]}`?" if hint else ""
-                raise self.fail(key_node, f"unknown key {_shown(key)} in {what}.{did} "
-                                          f"Expected: {', '.join(keys)}")  # fmt: skip
+                raise self.fail(
+                    key_node,
+                    f"unknown key {_shown(key)} in {what}.{did} Expected: {', '.join(keys)}",
+                )
             if key in out:
                 raise self.fail(key_node, f"{key!r} appears twice in {what}; keep only one")
             out[key] = value_node
@@ -286,8 +314,9 @@ class _Reader:
             for key_node, _ in node.value:
                 key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
                 if key is not None and key in seen:
-                    raise self.fail(key_node, f"budget: {key!r} appears twice; keep only one "
-                                              f"({_BUDGET_FORM})")  # fmt: skip
+                    raise self.fail(
+                        key_node, f"budget: {key!r} appears twice; keep only one ({_BUDGET_FORM})"
+                    )
                 seen.add(str(key))
         try:
             data = _construct(node)
@@ -304,13 +333,22 @@ class _Reader:
         except CxError as exc:
             raise self.fail(node, f"{exc} ({_BUDGET_FORM})") from None
         except (OverflowError, ValueError):  # a number too large for a float
-            raise self.fail(node, f"budget: {_shown(data)} is out of range: more than 0 and at "
-                                  f"most 1 hour ({_BUDGET_FORM})") from None  # fmt: skip
+            raise self.fail(
+                node,
+                f"budget: {_shown(data)} is out of range: more than 0 and at "
+                f"most 1 hour ({_BUDGET_FORM})",
+            ) from None
         return budget
 
     def action(self, node: yaml.Node) -> Action:
+        if isinstance(node, yaml.ScalarNode) and not ACTIONS.get(str(node.value), ("x",))[0]:
+            return Action(str(node.value), {}, self.line(node))  # bare: `- reload`
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
-            raise self.fail(node, 'each action is one mapping like `click: "#add-to-basket"`')
+            raise self.fail(
+                node,
+                'each action is one mapping like `click: "#add-to-basket"` (or a bare '
+                "`- reload`, `- back`, `- forward`)",
+            )
         key_node, value_node = node.value[0]
         if not isinstance(key_node, yaml.ScalarNode):
             raise self.fail(
@@ -322,43 +360,40 @@ class _Reader:
         if kind not in ACTIONS:
             hint = suggest(kind, ACTIONS)
             did = f" Did you mean `{hint[0]}`?" if hint else ""
-            raise self.fail(key_node, f"unknown action {_shown(kind)}.{did} "
-                                      f"Actions: {', '.join(ACTIONS)}")  # fmt: skip
+            raise self.fail(
+                key_node, f"unknown action {_shown(kind)}.{did} Actions: {', '.join(ACTIONS)}"
+            )
         fields, shorthand = ACTIONS[kind]
         example = EXAMPLES.get(kind) or f"{kind}: {{{', '.join(f'{f}: ...' for f in fields)}}}"
         form = f"expected form: {example}"
-        if kind in OPTIONAL:
-            bare = isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")
-            if isinstance(value_node, yaml.ScalarNode) and shorthand and not bare:
-                args = {shorthand: self.text(value_node, kind, form)}
-            else:
-                args = self.options(kind, value_node, form)
-            missing = [f for f in fields if f not in args]
-            if missing:
-                raise self.fail(value_node, f"{kind} needs {', '.join(missing)}; {form}")
-            problem = _option_problem(shorthand or "", args.get(shorthand or "", ""))
-            if shorthand and problem:
-                raise self.fail(value_node, f"{kind} {shorthand}: {problem}; {form}")
-            return Action(kind, args, self.line(node))
-        if isinstance(value_node, yaml.ScalarNode):
+        bare = isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")
+        if isinstance(value_node, yaml.ScalarNode) and not bare:
             if shorthand is None:
                 raise self.fail(value_node, f"{kind} needs {', '.join(fields)}; {form}")
-            return Action(kind, {shorthand: self.text(value_node, kind, form)}, self.line(node))
-        values = self.mapping(value_node, kind, fields, form)
-        missing = [f for f in fields if f not in values]
-        if missing:
-            raise self.fail(value_node, f"{kind} is missing {', '.join(missing)}; {form}")
-        args = {k: self.text(v, f"{kind} {k}", form) for k, v in values.items()}
-        return Action(kind, args, self.line(node))
+            args = {shorthand: self.text(value_node, kind, form)}
+        else:
+            args = self.options(kind, value_node, form)
+            missing = [f for f in fields if f not in args]
+            if missing:
+                verb = "needs" if bare else "is missing"
+                raise self.fail(value_node, f"{kind} {verb} {', '.join(missing)}; {form}")
+        if shorthand:
+            problem = _option_problem(shorthand, args[shorthand])
+            if problem:
+                raise self.fail(value_node, f"{kind} {shorthand}: {problem}; {form}")
+        timeout = args.pop("timeout", None)
+        seconds = parse_duration(timeout) if timeout is not None else None
+        return Action(kind, args, self.line(node), seconds)
 
     def options(self, kind: str, node: yaml.Node, form: str) -> dict[str, str]:
-        """An action of optional settings: nothing (``a11y:``) or a mapping of names/lists."""
+        """An action's mapping form: its fields, its optional settings, and ``timeout``."""
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
             return {}
-        values = self.mapping(node, kind, (*ACTIONS[kind][0], *OPTIONAL[kind]), form)
+        optional = OPTIONAL.get(kind, ())
+        values = self.mapping(node, kind, (*ACTIONS[kind][0], *optional, "timeout"), form)
         out = {}
         for key, value in values.items():
-            if isinstance(value, yaml.SequenceNode):
+            if isinstance(value, yaml.SequenceNode) and key in optional:
                 items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
                 out[key] = "\n".join(items)  # selectors may hold spaces
             else:
@@ -370,7 +405,13 @@ class _Reader:
 
 
 def _option_problem(key: str, value: str) -> str | None:
-    """What is wrong with one a11y/layout setting, checked before anything runs."""
+    """What is wrong with one action setting, checked before anything runs."""
+    if key == "timeout":
+        try:
+            parse_duration(value)
+        except CxError as exc:
+            return str(exc).removeprefix("budget: ") + " (like timeout: 10s or 500ms)"
+        return None
     from cxcheck.axe import IMPACTS, check_rules, check_tags
     from cxcheck.layout import CHECKS
 
@@ -504,10 +545,22 @@ def load(path: Path) -> JourneySpec:
         if not isinstance(actions_node, yaml.SequenceNode) or not actions_node.value:
             raise reader.fail(actions_node, 'actions must be a list, like - click: "#go"')
         budget = reader.budget(parts["budget"], networks or ()) if "budget" in parts else None
-        steps.append(Step(reader.text(parts["name"], "a step's name"), budget,
-                          tuple(reader.action(a) for a in actions_node.value),
-                          reader.line(step_node)))  # fmt: skip
+        steps.append(
+            Step(
+                reader.text(parts["name"], "a step's name"),
+                budget,
+                tuple(reader.action(a) for a in actions_node.value),
+                reader.line(step_node),
+            )
+        )
     start = reader.text(top["start"], "start") if "start" in top else None
+    timeout = None
+    if "timeout" in top:
+        text = reader.text(top["timeout"], "timeout")
+        problem = _option_problem("timeout", text)
+        if problem:
+            raise reader.fail(top["timeout"], f"timeout: {problem}")
+        timeout = parse_duration(text)
     ignore = {
         key: reader.names(top[key], key, PATTERN_FORM) if key in top else ()
         for key in ("ignore_requests", "ignore_console")
@@ -521,6 +574,7 @@ def load(path: Path) -> JourneySpec:
         tuple(steps),
         ignore_requests=ignore["ignore_requests"],
         ignore_console=ignore["ignore_console"],
+        timeout=timeout,
     )
 
 
@@ -530,32 +584,35 @@ def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout, visual:
 
     page = journey.page
     if spec.start:
-        page.goto(spec.start)
+        page.goto(spec.start, timeout=spec.timeout * 1000 if spec.timeout else None)
     for step in spec.steps:
         with journey.step(step.name, budget=step.budget):
             for action in step.actions:
                 a = action.args
+                seconds = action.timeout or spec.timeout
+                # Playwright's own defaults (30 s for actions, 5 s for expect) unless set.
+                ms = seconds * 1000 if seconds else None
                 try:
                     if action.kind == "goto":
-                        page.goto(a["url"])
+                        page.goto(a["url"], timeout=ms)
                     elif action.kind == "click":
-                        page.locator(a["selector"]).click()
+                        page.locator(a["selector"]).click(timeout=ms)
                     elif action.kind == "fill":
-                        page.locator(a["selector"]).fill(a["value"])
+                        page.locator(a["selector"]).fill(a["value"], timeout=ms)
                     elif action.kind == "select":
-                        page.locator(a["selector"]).select_option(a["value"])
+                        page.locator(a["selector"]).select_option(a["value"], timeout=ms)
                     elif action.kind == "check":
-                        page.locator(a["selector"]).check()
+                        page.locator(a["selector"]).check(timeout=ms)
                     elif action.kind == "press":
-                        page.locator(a["selector"]).press(a["key"])
+                        page.locator(a["selector"]).press(a["key"], timeout=ms)
                     elif action.kind == "wait_for":
-                        page.locator(a["selector"]).wait_for()
+                        page.locator(a["selector"]).wait_for(timeout=ms)
                     elif action.kind == "expect_visible":
-                        expect(page.locator(a["selector"])).to_be_visible()
+                        expect(page.locator(a["selector"])).to_be_visible(timeout=ms)
                     elif action.kind == "expect_hidden":
-                        expect(page.locator(a["selector"])).to_be_hidden()
+                        expect(page.locator(a["selector"])).to_be_hidden(timeout=ms)
                     elif action.kind == "expect_text":
-                        expect(page.locator(a["selector"])).to_contain_text(a["text"])
+                        expect(page.locator(a["selector"])).to_contain_text(a["text"], timeout=ms)
                     elif action.kind == "a11y":
                         a11y.check(**_a11y_options(a))
                     elif action.kind == "layout":
@@ -563,7 +620,7 @@ def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout, visual:
                         size = int(a["min_target"]) if "min_target" in a else None
                         layout.check(checks=checks, min_target=size)
                     elif action.kind == "reachable":
-                        layout.assert_reachable(a["selector"])
+                        layout.assert_reachable(a["selector"], timeout=ms or 5_000)
                     elif action.kind == "snapshot":
                         visual.assert_matches(
                             a["name"],
@@ -579,7 +636,13 @@ def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout, visual:
                             else None,
                         )
                     elif action.kind == "expect_url":
-                        expect(page).to_have_url(re.compile(re.escape(a["pattern"])))
+                        expect(page).to_have_url(re.compile(re.escape(a["pattern"])), timeout=ms)
+                    elif action.kind == "reload":
+                        page.reload(timeout=ms)
+                    elif action.kind == "back":
+                        page.go_back(timeout=ms)
+                    elif action.kind == "forward":
+                        page.go_forward(timeout=ms)
                     else:  # a new action in ACTIONS needs its branch here
                         raise NotImplementedError(f"cxcheck cannot run {action.kind!r} yet")
                 except Exception as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import shutil
 import signal
 import time
@@ -179,6 +180,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "0 to 1 (default 0.2, as Playwright)", None, None),
     ("cx_visual_max_diff_pixels", "differing pixels a snapshot may have (default 0)", None, None),
     ("cx_visual_max_diff_ratio", "fraction of differing pixels a snapshot may have", None, None),
+    ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
+     "Playwright's, 30 s for actions and 5 s for expect_*); a file's timeout: wins", None, None),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
@@ -559,6 +562,8 @@ class JourneyFile(pytest.File):
             )
         except CxError as exc:
             raise self.CollectError(f"cxcheck: {exc}") from None
+        if spec.timeout is None and state.settings.action_timeout:
+            spec = dataclasses.replace(spec, timeout=state.settings.action_timeout)
         name = spec.name.replace(" ", "-")
         test = as_test(spec)
         for cell in cells:

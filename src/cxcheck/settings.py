@@ -107,6 +107,8 @@ class Settings:
     a11y_baseline: Path = Path("cx-a11y-baseline.json")
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     visual: VisualSettings = field(default_factory=VisualSettings)
+    action_timeout: float | None = None
+    """Seconds each journey-file action may wait (ini cx_action_timeout); None: Playwright's."""
 
 
 def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
@@ -146,7 +148,22 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         a11y_baseline=ini_dir / str(ini("cx_a11y_baseline") or "cx-a11y-baseline.json").strip(),
         layout=layout_settings(ini),
         visual=visual_settings(option, ini),
+        action_timeout=action_timeout(ini),
     )
+
+
+def action_timeout(ini: Lookup) -> float | None:
+    text = str(ini("cx_action_timeout") or "").strip()
+    if not text:
+        return None
+    from cxcheck.durations import parse_duration
+
+    try:
+        return parse_duration(text)
+    except CxError:
+        raise CxError(
+            f"ini cx_action_timeout = {text!r} is not a duration; write it like 10s or 500ms"
+        ) from None
 
 
 def visual_settings(option: Lookup, ini: Lookup) -> VisualSettings:
