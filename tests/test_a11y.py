@@ -420,19 +420,6 @@ def test_journey_files_run_the_checks_as_actions(
     assert "covered at its centre by #cookie-banner" in laptop[2]["error"]
 
 
-def test_a_bad_check_option_in_a_journey_file_names_the_line(
-    pytester: pytest.Pytester, run_pytest: Any
-) -> None:
-    pytester.path.joinpath("bad.journey.yaml").write_text(
-        "name: bad\nsteps:\n  - name: s\n    actions:\n      - layout: {checks: [reflow, zooom]}\n"
-    )
-    result = run_pytest()
-    assert result.ret != 0
-    result.stdout.fnmatch_lines(
-        ["*bad.journey.yaml:5: layout checks: unknown check 'zooom' (did you mean 'zoom'?)*"]
-    )
-
-
 @PHONE
 def test_a_frame_axe_cannot_start_in_is_reported_and_the_scan_is_partial(cx_a11y: A11y) -> None:
     page = cx_a11y.page

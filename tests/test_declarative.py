@@ -202,13 +202,30 @@ def test_a_file_or_the_ini_sets_every_actions_timeout(
     result.stdout.fnmatch_lines([f"*with timeout {waited}*"])
 
 
-def test_bad_timeouts_are_named(pytester: pytest.Pytester, run_pytest: Any) -> None:
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ("click: {selector: a, timeout: soon}", "click timeout: *like timeout: 10s*"),
+        ("layout: {checks: [reflow, zooom]}",
+         "layout checks: unknown check 'zooom' (did you mean 'zoom'?)*"),
+        ("snapshot: ../home", "snapshot name: *cannot be a file name*"),
+        ("a11y: {impact: severe}", "a11y impact: 'severe' is not an impact level*"),
+    ],
+)  # fmt: skip
+def test_a_bad_action_setting_names_the_file_and_line(
+    pytester: pytest.Pytester, run_pytest: Any, action: str, message: str
+) -> None:
     pytester.path.joinpath("bad.journey.yaml").write_text(
-        "name: bad\nsteps:\n  - name: s\n    actions:\n"
-        "      - click: {selector: a, timeout: soon}\n"
+        f"name: bad\nsteps:\n  - name: s\n    actions:\n      - {action}\n"
     )
     result = run_pytest()
-    result.stdout.fnmatch_lines(["*bad.journey.yaml:5: click timeout: *like timeout: 10s*"])
+    assert result.ret != 0
+    result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
+
+
+def test_a_bad_action_timeout_in_the_ini_stops_the_run(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
     pytester.makeini("[pytest]\ncx_action_timeout = forever\n")
     result = run_pytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR

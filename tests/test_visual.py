@@ -187,14 +187,3 @@ def test_journey_files_take_snapshots_and_journeys_leave_a_filmstrip(
     assert "filmstrip.png" in item["evidence"]
     html = (pytester.path / "report" / "index.html").read_text()
     assert "Filmstrip" in html and "Snapshot page" in html
-
-
-def test_a_bad_snapshot_in_a_journey_file_names_the_line(
-    pytester: pytest.Pytester, run_pytest: Any
-) -> None:
-    pytester.path.joinpath("bad.journey.yaml").write_text(
-        "name: bad\nsteps:\n  - name: s\n    actions:\n      - snapshot: ../home\n"
-    )
-    result = run_pytest()
-    assert result.ret != 0
-    result.stdout.fnmatch_lines(["*bad.journey.yaml:5: snapshot name: *cannot be a file name*"])
