@@ -401,10 +401,11 @@ def test_journey_files_run_the_checks_as_actions(
     results = {
         r["device"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]
     }
-    for device, statuses in (("iphone-13", ["failed"]), ("laptop-1366", ["failed"])):
+    for device in ("iphone-13", "laptop-1366"):
         steps = results[device]["steps"]
-        assert [s["status"] for s in steps] == statuses  # the first step fails on each device
-        assert "label (critical)" in steps[0]["error"]
+        # After `start`, the first step fails on each device.
+        assert [s["status"] for s in steps] == ["passed", "failed"]
+        assert "label (critical)" in steps[1]["error"]
     # Reflow only breaks the phone; both are covered by the banner: see each step on its own.
     pytester.path.joinpath("checks.journey.yaml").write_text(
         CHECKS_JOURNEY.replace("?broken=label", "")
@@ -414,10 +415,10 @@ def test_journey_files_run_the_checks_as_actions(
         r["device"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]
     }
     phone, laptop = results["iphone-13"]["steps"], results["laptop-1366"]["steps"]
-    assert [s["status"] for s in phone] == ["passed", "failed"]
-    assert "scrolls sideways" in phone[1]["error"]
-    assert [s["status"] for s in laptop] == ["passed", "passed", "failed"]
-    assert "covered at its centre by #cookie-banner" in laptop[2]["error"]
+    assert [s["status"] for s in phone] == ["passed", "passed", "failed"]
+    assert "scrolls sideways" in phone[2]["error"]
+    assert [s["status"] for s in laptop] == ["passed", "passed", "passed", "failed"]
+    assert "covered at its centre by #cookie-banner" in laptop[3]["error"]
 
 
 @PHONE
@@ -435,7 +436,8 @@ def test_a_frame_axe_cannot_start_in_is_reported_and_the_scan_is_partial(cx_a11y
 
 
 def test_journey_file_selectors_with_spaces_stay_whole() -> None:
-    from cxcheck.declarative import _a11y_options
+    from cxcheck.actions import Action, a11y_options
 
-    options = _a11y_options({"exclude": "#chat .widget\nfooter a", "tags": "wcag2a wcag2aa"})
+    action = Action("a11y", {"exclude": "#chat .widget\nfooter a", "tags": "wcag2a wcag2aa"}, 1)
+    options = a11y_options(action)
     assert options == {"exclude": ["#chat .widget", "footer a"], "tags": ["wcag2a", "wcag2aa"]}

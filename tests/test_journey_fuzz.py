@@ -108,7 +108,8 @@ TEXT = st.one_of(
         "\u2028", "\ufeff", "%", "@", "`", "?", "|", ">", "--- x", "...", "\\", "\ud7ff",
     ]),
     st.text(st.characters(codec="utf-8", exclude_characters="\x85"), min_size=1, max_size=6),
-).filter(str.strip)  # fmt: skip
+).filter(lambda t: t.strip() and "${" not in t)  # fmt: skip
+# (`${name}` is a variable, with tests of its own in test_journey_language.py.)
 WORD = st.text("abcdefghijklmnopqrstuvwxyz_-#./*: ", min_size=1, max_size=10).filter(str.strip)
 DURATION = st.one_of(
     st.integers(1, 3600),
@@ -148,6 +149,8 @@ def actions(draw: st.DrawFn) -> dict[str, Any]:
 # Fields with a form of their own (a snapshot's name is a file name).
 VALUES: dict[str, st.SearchStrategy[str]] = {
     "name": st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True),
+    "count": st.from_regex(r"[0-9]{1,3}", fullmatch=True),
+    "files": st.just("fuzz.journey.yaml"),  # uploads must exist beside the journey
 }
 
 
@@ -233,6 +236,8 @@ def _dump(draw: Draw, tree: dict[str, Any]) -> str:
 
 def _expected(tree: dict[str, Any]) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
     out = []
+    if "start" in tree:  # the journey's first step
+        out.append(("start", [("goto", {"url": tree["start"]})]))
     for step in tree["steps"]:
         steps = []
         for action in step["actions"]:
@@ -256,7 +261,8 @@ def test_valid_journeys_load_as_written(journey_file: Path, data: st.DataObject)
         assert getattr(spec, key) == expected
     got = [(s.name, [(a.kind, a.args) for a in s.actions]) for s in spec.steps]
     assert got == _expected(tree)
-    assert [s.budget for s in spec.steps] == [s.get("budget") for s in tree["steps"]]
+    budgets = [None] * ("start" in tree) + [s.get("budget") for s in tree["steps"]]
+    assert [s.budget for s in spec.steps] == budgets
 
 
 @settings(FUZZ, max_examples=300)

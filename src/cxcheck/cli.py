@@ -74,7 +74,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         "install-browser",
         help="make sure a browser is available: Playwright's download, else apt's chromium",
     )
+    record = commands.add_parser(
+        "record",
+        help="record a journey in a browser with Playwright's recorder and write it as YAML",
+        description="Open URL in a browser with Playwright's recorder, click through the journey "
+        "(the toolbar on the page adds checks), close the window: the journey is written as a "
+        "journey file with accessible locators. Needs a display; --from-jsonl converts a "
+        "transcript of `playwright codegen --target jsonl -o FILE URL` without one.",
+    )
+    record.add_argument("url", nargs="?", metavar="URL", help="the page the journey starts on")
+    record.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="the journey file to write, like checkout.journey.yaml (- for standard output)",
+    )
+    record.add_argument(
+        "--device", metavar="NAME", help="record as this device (viewport, touch, user agent)"
+    )
+    record.add_argument(
+        "--from-jsonl",
+        type=Path,
+        metavar="FILE",
+        help="convert this recorder transcript instead of recording (no browser, no display)",
+    )
+    record.add_argument("--name", help="the journey's name (default: from the file name)")
+    record.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="write addresses on this origin as paths (default: the start page's origin)",
+    )
+    record.add_argument(
+        "--save-jsonl", type=Path, metavar="FILE", help="also keep the recorder's transcript"
+    )
+    record.add_argument(
+        "--profiles",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="TOML files of your own profiles, for --device",
+    )
     args = parser.parse_args(argv)
+    if args.command == "record":
+        from cxcheck.recorder import command
+
+        try:
+            return command(
+                args.url,
+                output=args.output,
+                device=args.device,
+                from_jsonl=args.from_jsonl,
+                name=args.name,
+                base_url=args.base_url,
+                profiles=args.profiles,
+                save_jsonl=args.save_jsonl,
+            )
+        except CxError as exc:
+            print(f"cxcheck: error: {exc}", file=sys.stderr)
+            return 2
     if args.command == "demo":
         from cxcheck.demo import run_demo
 

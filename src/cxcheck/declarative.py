@@ -4,26 +4,60 @@ A file is parsed and validated as a whole before anything runs; every mistake is
 the file, the line and the expected form (and a did-you-mean for unknown actions). Running a
 journey turns each action into the Playwright call a Python test would make, inside named steps
 of a :class:`cxcheck.journey.Journey`, so budgets and evidence work the same way.
+
+Reuse: ``- include: add-items.steps.yaml`` pulls in a list of steps (nested, never in a cycle);
+``vars:`` and ``secrets:`` fill ``${name}`` in any text (``${env.NAME}`` reads the environment;
+secret values are masked as ``***`` in everything cxcheck writes); ``examples:`` rows make one
+journey per row; ``tags:`` become pytest markers. The actions themselves live in
+:mod:`cxcheck.actions`.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from cxcheck import masking
+from cxcheck.actions import (
+    BY_KIND,
+    COMMON,
+    LOCATOR_FIELDS,
+    RETRYABLE,
+    Action,
+    Runner,
+    expected,
+    perform,
+    seen,
+    value_problem,
+    wait_seconds,
+)
 from cxcheck.durations import Budget, budget_for, parse_duration
 from cxcheck.errors import CxError, suggest
+from cxcheck.journey import JourneyStepError
+from cxcheck.locators import KINDS as LOCATOR_KINDS
+from cxcheck.locators import MODIFIERS, ROLES, Locator
+from cxcheck.results import Finding
+
+try:  # Playwright's errors; a Python install without it can still check files
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # pragma: no cover
+    PlaywrightError = RuntimeError  # type: ignore[misc,assignment]
 
 if TYPE_CHECKING:
     from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
     from cxcheck.layout import Layout
+    from cxcheck.profiles import Catalogue
     from cxcheck.visual import Visual
+
+__all__ = ["ACTIONS", "Action", "JourneyFileError", "JourneySpec", "Step", "load", "load_all"]
 
 SUFFIX = ".journey.yaml"
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
@@ -34,71 +68,31 @@ TOP_KEYS = (
     "devices",
     "networks",
     "timeout",
+    "tags",
+    "vars",
+    "secrets",
+    "examples",
     "ignore_requests",
     "ignore_console",
     "steps",
 )
 STEP_KEYS = ("name", "budget", "actions")
-
-# action → (the fields of its mapping form, the field a plain string stands for)
+START_KEYS = ("url", "budget", "timeout")
+START_STEP = "start"
+# action → (the fields of its mapping form, the field a plain value stands for)
 ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "goto": (("url",), "url"),
-    "click": (("selector",), "selector"),
-    "fill": (("selector", "value"), None),
-    "select": (("selector", "value"), None),
-    "check": (("selector",), "selector"),
-    "press": (("selector", "key"), None),
-    "wait_for": (("selector",), "selector"),
-    "expect_visible": (("selector",), "selector"),
-    "expect_hidden": (("selector",), "selector"),
-    "expect_text": (("selector", "text"), None),
-    "expect_url": (("pattern",), "pattern"),
-    "a11y": ((), None),
-    "layout": ((), None),
-    "reachable": (("selector",), "selector"),
-    "snapshot": (("name",), "name"),
-    "reload": ((), None),
-    "back": ((), None),
-    "forward": ((), None),
+    a.kind: (a.fields, a.shorthand) for a in BY_KIND.values()
 }
-# Fields an action may leave out: a11y and layout run with the run's defaults when bare.
-OPTIONAL: dict[str, tuple[str, ...]] = {
-    "a11y": ("tags", "rules", "disabled", "impact", "include", "exclude"),
-    "layout": ("checks", "min_target"),
-    "snapshot": ("selector", "full_page", "mask", "threshold", "max_diff_pixels", "max_diff_ratio"),
-}
-EXAMPLES = {
-    "goto": "goto: /basket",
-    "click": 'click: "#add-to-basket"',
-    "fill": 'fill: {selector: "#email", value: ada@example.com}',
-    "select": 'select: {selector: "#size", value: M}',
-    "check": 'check: "#terms"',
-    "press": 'press: {selector: "#search-q", key: Enter}',
-    "wait_for": 'wait_for: "#basket-count"',
-    "expect_visible": 'expect_visible: "#checkout"',
-    "expect_hidden": 'expect_hidden: "#cookie-banner"',
-    "expect_text": 'expect_text: {selector: "#result-count", text: 1 product}',
-    "expect_url": "expect_url: /confirmation/",
-    "a11y": "a11y: {impact: serious, exclude: '#chat-widget'}  (or a bare `a11y:`)",
-    "layout": "layout: {checks: [reflow, target-size, zoom], min_target: 44}  (or `layout:`)",
-    "reachable": 'reachable: "#checkout"',
-    "snapshot": 'snapshot: home  (or snapshot: {name: header, selector: header, mask: ["#clock"]})',
-    "reload": "- reload  (or reload: {timeout: 10s})",
-    "back": "- back",
-    "forward": "- forward",
-}
+# Fields an action may leave out (a11y and layout run with the run's defaults when bare).
+OPTIONAL: dict[str, tuple[str, ...]] = {a.kind: a.optional for a in BY_KIND.values() if a.optional}
+EXAMPLES = {a.kind: a.example for a in BY_KIND.values()}
+_VAR = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class JourneyFileError(CxError):
     """A journey file that is not valid; the message names the file, line and expected form."""
-
-
-@dataclass(frozen=True)
-class Action:
-    kind: str
-    args: dict[str, str]
-    line: int
-    timeout: float | None = None  # seconds; None: the file's, the run's or Playwright's default
 
 
 @dataclass(frozen=True)
@@ -107,11 +101,12 @@ class Step:
     budget: Budget
     actions: tuple[Action, ...]
     line: int
+    path: Path | None = field(default=None, compare=False)  # an included file's, else None
 
 
 @dataclass(frozen=True)
 class JourneySpec:
-    """A validated journey file."""
+    """A validated journey file (one of its ``examples:`` rows, when it has them)."""
 
     path: Path
     name: str
@@ -122,6 +117,9 @@ class JourneySpec:
     ignore_requests: tuple[str, ...] = ()
     ignore_console: tuple[str, ...] = ()
     timeout: float | None = None  # seconds, for every action without its own
+    tags: tuple[str, ...] = ()
+    example: str | None = None  # the examples row's id
+    line: int = 1  # where the journey (or its examples row) is written
 
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -239,9 +237,10 @@ def _normalised(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, variables: dict[str, str] | None = None) -> None:
         self.path = path
         self.source = text
+        self.vars = variables if variables is not None else {}
 
     def line(self, node: yaml.Node) -> int:
         """The line of ``node`` as an editor counts it (YAML also breaks lines at U+2028)."""
@@ -278,7 +277,8 @@ class _Reader:
             out[key] = value_node
         return out
 
-    def text(self, node: yaml.Node, what: str, form: str = "") -> str:
+    def raw(self, node: yaml.Node, what: str, form: str = "") -> str:
+        """A non-empty text as written, ``${…}`` not yet filled in."""
         expected = f"; {form}" if form else ""
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"{what} must be a text, not {_kind(node)}{expected}")
@@ -299,6 +299,45 @@ class _Reader:
             )
         return value
 
+    def text(self, node: yaml.Node, what: str, form: str = "") -> str:
+        """A non-empty text with its ``${name}`` and ``${env.NAME}`` filled in."""
+        value = self.fill(node, self.raw(node, what, form), what)
+        if not value.strip():
+            raise self.fail(node, f"{what} is empty once ${{…}} is filled in")
+        return value
+
+    def fill(self, node: yaml.Node, value: str, what: str) -> str:
+        if "$" not in value:
+            return value
+
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) is None:  # `$${` writes a literal `${`
+                return "${"
+            name = match.group(1).strip()
+            if name.startswith("env."):
+                variable = name[4:]
+                found = os.environ.get(variable)
+                if found is None:
+                    raise self.fail(
+                        node,
+                        f"{what} uses ${{{name}}}, but the environment variable {variable} is "
+                        f"not set; set it (export {variable}=…, or a CI secret) before running",
+                    )
+                return found
+            if name in self.vars:
+                return self.vars[name]
+            hint = suggest(name, list(self.vars))
+            did = f" Did you mean `${{{hint[0]}}}`?" if hint else ""
+            known = ", ".join(self.vars) or "none yet"
+            raise self.fail(
+                node,
+                f"{what} uses ${{{name}}}, which is not defined.{did} Define it under `vars:` "
+                f"(defined: {known}), use ${{env.NAME}} for an environment variable, or "
+                "write $${ for a literal ${",
+            )
+
+        return _VAR.sub(one, value)
+
     def names(
         self, node: yaml.Node, what: str, form: str = "a name or a list of names, like [iphone-13]"
     ) -> tuple[str, ...]:
@@ -307,6 +346,13 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode) and node.value:
             return tuple(self.text(item, f"each of {what}") for item in node.value)
         raise self.fail(node, f"{what} must be {form}")
+
+    def duration(self, node: yaml.Node, what: str) -> float:
+        text = self.text(node, what)
+        problem = _option_problem("timeout", text)
+        if problem:
+            raise self.fail(node, f"{what}: {problem}")
+        return parse_duration(text)
 
     def budget(self, node: yaml.Node, network_names: tuple[str, ...]) -> Budget:
         if isinstance(node, yaml.MappingNode):
@@ -318,6 +364,9 @@ class _Reader:
                         key_node, f"budget: {key!r} appears twice; keep only one ({_BUDGET_FORM})"
                     )
                 seen.add(str(key))
+        if isinstance(node, yaml.ScalarNode) and "${" in str(node.value):
+            node = yaml.ScalarNode("tag:yaml.org,2002:str", self.text(node, "budget"),
+                                   node.start_mark, node.end_mark)  # fmt: skip
         try:
             data = _construct(node)
         except (yaml.YAMLError, ValueError, TypeError, LookupError, AttributeError, RecursionError):
@@ -340,71 +389,223 @@ class _Reader:
             ) from None
         return budget
 
+    def locator(self, node: yaml.Node, what: str, form: str) -> str | Locator:
+        """A locator: a selector text, or an accessible mapping like {role: button, name: Add}."""
+        if not isinstance(node, yaml.MappingNode):
+            return self.text(node, what, form)
+        parts = self.mapping(node, what, (*LOCATOR_KINDS, *MODIFIERS), _LOCATOR_FORM)
+        return self.locator_parts(node, parts, what)
+
+    def locator_parts(self, node: yaml.Node, parts: dict[str, yaml.Node], what: str) -> Locator:
+        kinds = [k for k in LOCATOR_KINDS if k in parts]
+        if len(kinds) != 1:
+            which = " and ".join(kinds) if kinds else "none"
+            raise self.fail(
+                node, f"{what} needs exactly one of {', '.join(LOCATOR_KINDS)} (found {which}); "
+                f"{_LOCATOR_FORM}",
+            )  # fmt: skip
+        kind = kinds[0]
+        value = self.text(parts[kind], f"{what} {kind}", _LOCATOR_FORM)
+        if kind == "role" and value not in ROLES:
+            hint = suggest(value, ROLES)
+            did = f" Did you mean `{hint[0]}`?" if hint else ""
+            raise self.fail(
+                parts[kind], f"{_shown(value)} is not an ARIA role.{did} Common roles: button, "
+                "link, textbox, checkbox, heading, listitem, combobox, dialog (all: "
+                "https://www.w3.org/TR/wai-aria-1.2/#role_definitions)",
+            )  # fmt: skip
+        name = None
+        if "name" in parts:
+            if kind != "role":
+                raise self.fail(
+                    parts["name"], f"`name` goes with `role` only (the accessible name, like "
+                    f"{{role: button, name: Add}}); {kind} already says what to look for",
+                )  # fmt: skip
+            name = self.text(parts["name"], f"{what} name", _LOCATOR_FORM)
+        exact = False
+        if "exact" in parts:
+            flag = self.text(parts["exact"], f"{what} exact")
+            if flag.lower() not in ("true", "false"):
+                raise self.fail(parts["exact"], f"exact: {_shown(flag)} is not true or false")
+            exact = flag.lower() == "true"
+        return Locator(kind, value, name, exact)
+
     def action(self, node: yaml.Node) -> Action:
-        if isinstance(node, yaml.ScalarNode) and not ACTIONS.get(str(node.value), ("x",))[0]:
-            return Action(str(node.value), {}, self.line(node))  # bare: `- reload`
+        if isinstance(node, yaml.ScalarNode) and str(node.value) in BY_KIND:
+            kind = str(node.value)
+            if BY_KIND[kind].fields:
+                raise self.fail(node, f"{kind} needs {', '.join(BY_KIND[kind].fields)}; "
+                                f"expected form: {BY_KIND[kind].example}")  # fmt: skip
+            return Action(kind, {}, self.line(node), path=self.path)  # bare: `- reload`
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+            if isinstance(node, yaml.ScalarNode):
+                hint = suggest(str(node.value), BY_KIND)
+                if hint:
+                    raise self.fail(node, f"unknown action {_shown(node.value)}. Did you mean "
+                                    f"`{hint[0]}`?")  # fmt: skip
             raise self.fail(
                 node,
                 'each action is one mapping like `click: "#add-to-basket"` (or a bare '
-                "`- reload`, `- back`, `- forward`)",
+                "`- reload`, `- back`, `- forward`, `- rotate`)",
             )
         key_node, value_node = node.value[0]
         if not isinstance(key_node, yaml.ScalarNode):
             raise self.fail(
                 key_node,
                 f"an action's name must be a plain word like `click`, not {_kind(key_node)}. "
-                f"Actions: {', '.join(ACTIONS)}",
+                f"Actions: {', '.join(BY_KIND)}",
             )
         kind = str(key_node.value)
-        if kind not in ACTIONS:
-            hint = suggest(kind, ACTIONS)
+        if kind not in BY_KIND:
+            hint = suggest(kind, BY_KIND)
             did = f" Did you mean `{hint[0]}`?" if hint else ""
             raise self.fail(
-                key_node, f"unknown action {_shown(kind)}.{did} Actions: {', '.join(ACTIONS)}"
+                key_node, f"unknown action {_shown(kind)}.{did} Actions: {', '.join(BY_KIND)}"
             )
-        fields, shorthand = ACTIONS[kind]
-        example = EXAMPLES.get(kind) or f"{kind}: {{{', '.join(f'{f}: ...' for f in fields)}}}"
-        form = f"expected form: {example}"
+        d = BY_KIND[kind]
+        form = f"expected form: {d.example}"
         bare = isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")
         if isinstance(value_node, yaml.ScalarNode) and not bare:
-            if shorthand is None:
-                raise self.fail(value_node, f"{kind} needs {', '.join(fields)}; {form}")
-            args = {shorthand: self.text(value_node, kind, form)}
+            if d.shorthand is None:
+                raise self.fail(value_node, f"{kind} needs {', '.join(d.fields)}; {form}")
+            args: dict[str, Any] = {d.shorthand: self.text(value_node, kind, form)}
+        elif (
+            isinstance(value_node, yaml.MappingNode)
+            and d.shorthand in LOCATOR_FIELDS
+            and _only_locator(value_node, d.fields + d.optional)
+        ):  # `click: {role: button, name: Add}`
+            args = {d.shorthand: self.locator(value_node, kind, form)}
         else:
             args = self.options(kind, value_node, form)
-            missing = [f for f in fields if f not in args]
+            missing = [f for f in d.fields if f not in args]
             if missing:
                 verb = "needs" if bare else "is missing"
                 raise self.fail(value_node, f"{kind} {verb} {', '.join(missing)}; {form}")
-        if shorthand:
-            problem = _option_problem(shorthand, args[shorthand])
-            if problem:
-                raise self.fail(value_node, f"{kind} {shorthand}: {problem}; {form}")
+        for key, value in args.items():
+            if isinstance(value, str):
+                problem = _option_problem(key, value, kind)
+                if problem:
+                    raise self.fail(value_node, f"{kind} {key}: {problem}; {form}")
+        if kind == "upload":
+            self.check_files(value_node, args["files"])
         timeout = args.pop("timeout", None)
         seconds = parse_duration(timeout) if timeout is not None else None
-        return Action(kind, args, self.line(node), seconds)
+        return Action(kind, args, self.line(node), seconds, path=self.path)
 
-    def options(self, kind: str, node: yaml.Node, form: str) -> dict[str, str]:
-        """An action's mapping form: its fields, its optional settings, and ``timeout``."""
+    def options(self, kind: str, node: yaml.Node, form: str) -> dict[str, Any]:
+        """An action's mapping form: its fields, its optional settings, ``timeout``, and for
+        actions on an element the accessible locator keys in place of ``selector``."""
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
             return {}
-        optional = OPTIONAL.get(kind, ())
-        values = self.mapping(node, kind, (*ACTIONS[kind][0], *optional, "timeout"), form)
-        out = {}
+        d = BY_KIND[kind]
+        own = (*d.fields, *d.optional, *COMMON)
+        inline: tuple[str, ...] = ()
+        if "selector" in d.fields:
+            inline = tuple(k for k in (*LOCATOR_KINDS, *MODIFIERS) if k not in own)
+        values = self.mapping(node, kind, (*own, *inline), form)
+        out: dict[str, Any] = {}
         for key, value in values.items():
-            if isinstance(value, yaml.SequenceNode) and key in optional:
+            if key in inline:
+                continue
+            if key in LOCATOR_FIELDS:
+                out[key] = self.locator(value, f"{kind} {key}", form)
+            elif isinstance(value, yaml.SequenceNode) and key in d.lists and value.value:
                 items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
                 out[key] = "\n".join(items)  # selectors may hold spaces
             else:
                 out[key] = self.text(value, f"{kind} {key}", form)
-            problem = _option_problem(key, out[key])
-            if problem:
-                raise self.fail(value, f"{kind} {key}: {problem}; {form}")
+        found = {k: v for k, v in values.items() if k in inline}
+        if found:
+            if "selector" in values:
+                raise self.fail(
+                    node, f"{kind} has both `selector` and {', '.join(found)}; use one way to "
+                    f"say where: {_LOCATOR_FORM}",
+                )  # fmt: skip
+            out["selector"] = self.locator_parts(node, found, kind)
         return out
 
+    def check_files(self, node: yaml.Node, files: str) -> None:
+        for name in files.split("\n"):
+            path = self.path.parent / name
+            if not path.is_file():
+                raise self.fail(
+                    node, f"upload: {name!r} is not a file (paths are relative to "
+                    f"{self.path.name}'s folder, {self.path.parent})",
+                )  # fmt: skip
 
-def _option_problem(key: str, value: str) -> str | None:
+    def steps(self, node: yaml.Node, chain: tuple[Path, ...]) -> list[Step]:
+        """A list of steps; ``- include: FILE`` items pull in another file's steps."""
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            raise self.fail(node, "steps must be a list of steps, each with name and actions")
+        out: list[Step] = []
+        for step_node in node.value:
+            if (
+                isinstance(step_node, yaml.MappingNode)
+                and len(step_node.value) == 1
+                and getattr(step_node.value[0][0], "value", None) == "include"
+            ):
+                out.extend(self.include(step_node.value[0][1], chain))
+                continue
+            form = "a step is {name, actions, budget?} or `- include: FILE`"
+            parts = self.mapping(step_node, "a step", STEP_KEYS, form)
+            if "name" not in parts or "actions" not in parts:
+                raise self.fail(step_node, "each step needs `name` and `actions`")
+            actions_node = parts["actions"]
+            if not isinstance(actions_node, yaml.SequenceNode) or not actions_node.value:
+                raise self.fail(actions_node, 'actions must be a list, like - click: "#go"')
+            networks = self.networks or ()
+            budget = self.budget(parts["budget"], networks) if "budget" in parts else None
+            out.append(
+                Step(
+                    self.text(parts["name"], "a step's name"),
+                    budget,
+                    tuple(self.action(a) for a in actions_node.value),
+                    self.line(step_node),
+                    self.path,
+                )
+            )
+        return out
+
+    networks: tuple[str, ...] | None = None
+
+    def include(self, node: yaml.Node, chain: tuple[Path, ...]) -> list[Step]:
+        name = self.text(node, "include", "like - include: add-items.steps.yaml")
+        path = (self.path.parent / name).resolve()
+        if path in chain:
+            names = " → ".join(p.name for p in (*chain, path))
+            raise self.fail(node, f"include makes a cycle: {names}; a file cannot include "
+                            "itself, directly or through another")  # fmt: skip
+        if not path.is_file():
+            raise self.fail(node, f"include: {name!r} is not a file (paths are relative to "
+                            f"{self.path.name}'s folder, {self.path.parent})")  # fmt: skip
+        if path.name.endswith(SUFFIX):
+            raise self.fail(node, f"include: {name!r} is a journey (it would also run on its "
+                            "own); name a file of steps like add-items.steps.yaml")  # fmt: skip
+        text = _read(path)
+        root = _fast_compose(text) or _compose(path, text)
+        reader = _Reader(path, text, self.vars)
+        reader.networks = self.networks
+        if root is None:
+            raise reader.fail(None, "the file is empty; an included file holds a list of steps")
+        if not isinstance(root, yaml.SequenceNode):
+            raise reader.fail(root, "an included file holds a list of steps (- name: …), "
+                              "not a whole journey")  # fmt: skip
+        return reader.steps(root, (*chain, path))
+
+
+_LOCATOR_FORM = (
+    'a selector like "#email", or {role: button, name: Add}, {label: Email}, '
+    "{placeholder: Search}, {test_id: basket}, {text: Continue}, {alt: Logo} or {title: Close}"
+)
+
+
+def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
+    """Whether a mapping holds only locator keys (and timeout), none of the action's own."""
+    keys = {getattr(k, "value", None) for k, _ in node.value}
+    return bool(keys & set(LOCATOR_KINDS)) and not keys & {*own, *COMMON}
+
+
+def _option_problem(key: str, value: str, kind: str = "") -> str | None:
     """What is wrong with one action setting, checked before anything runs."""
     if key == "timeout":
         try:
@@ -412,6 +613,9 @@ def _option_problem(key: str, value: str) -> str | None:
         except CxError as exc:
             return str(exc).removeprefix("budget: ") + " (like timeout: 10s or 500ms)"
         return None
+    problem = value_problem(kind, key, value)
+    if problem:
+        return problem
     from cxcheck.axe import IMPACTS, check_rules, check_tags
     from cxcheck.layout import CHECKS
 
@@ -433,7 +637,7 @@ def _option_problem(key: str, value: str) -> str | None:
             return f"unknown check {unknown[0]!r}{did}; checks: {', '.join(CHECKS)}"
     if key == "min_target" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 200):
         return f"{value!r} is not a size in CSS px (24 or 44)"
-    if key == "name":
+    if key == "name" and kind in ("snapshot", "screenshot", ""):
         from cxcheck.visual import check_name
 
         try:
@@ -452,18 +656,6 @@ def _option_problem(key: str, value: str) -> str | None:
         if not 0 <= number <= 1:
             return f"{value!r} must be a number between 0 and 1"
     return None
-
-
-def _a11y_options(args: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in args.items():
-        if key == "impact":
-            out[key] = value
-        elif key in ("include", "exclude"):  # selectors may hold spaces and commas
-            out[key] = [s for s in value.split("\n") if s.strip()]
-        else:
-            out[key] = value.replace(",", " ").split()
-    return out
 
 
 def _read(path: Path) -> str:
@@ -521,7 +713,15 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
 
 
 def load(path: Path) -> JourneySpec:
-    """Parse and validate one journey file; every problem is a :class:`JourneyFileError`."""
+    """Parse and validate one journey file; every problem is a :class:`JourneyFileError`.
+
+    A file with ``examples:`` gives its first row here; :func:`load_all` gives every row.
+    """
+    return load_all(path)[0]
+
+
+def load_all(path: Path) -> list[JourneySpec]:
+    """One validated journey per ``examples:`` row (one in all for a file without rows)."""
     text = _read(path)
     root = _fast_compose(text) or _compose(path, text)
     if root is None:
@@ -531,42 +731,36 @@ def load(path: Path) -> JourneySpec:
     for key in ("name", "steps"):
         if key not in top:
             raise reader.fail(root, f"a journey needs `{key}`")
+    if "vars" in top:
+        reader.vars.update(_variables(reader, top["vars"], "vars"))
+    if "secrets" in top:
+        secrets = _variables(reader, top["secrets"], "secrets")
+        masking.register(secrets.values())
+        reader.vars.update(secrets)
+    rows: list[tuple[str | None, dict[str, str], int]] = [(None, {}, 1)]
+    if "examples" in top:
+        rows = list(_examples(reader, top["examples"]))
+    return [_spec(_Reader(path, text, {**reader.vars, **values}), top, row, line)
+            for row, values, line in rows]  # fmt: skip
+
+
+def _spec(reader: _Reader, top: dict[str, yaml.Node], row: str | None, line: int) -> JourneySpec:
     devices = reader.names(top["devices"], "devices") if "devices" in top else None
     networks = reader.names(top["networks"], "networks") if "networks" in top else None
-    steps_node = top["steps"]
-    if not isinstance(steps_node, yaml.SequenceNode) or not steps_node.value:
-        raise reader.fail(steps_node, "steps must be a list of steps, each with name and actions")
-    steps = []
-    for step_node in steps_node.value:
-        parts = reader.mapping(step_node, "a step", STEP_KEYS)
-        if "name" not in parts or "actions" not in parts:
-            raise reader.fail(step_node, "each step needs `name` and `actions`")
-        actions_node = parts["actions"]
-        if not isinstance(actions_node, yaml.SequenceNode) or not actions_node.value:
-            raise reader.fail(actions_node, 'actions must be a list, like - click: "#go"')
-        budget = reader.budget(parts["budget"], networks or ()) if "budget" in parts else None
-        steps.append(
-            Step(
-                reader.text(parts["name"], "a step's name"),
-                budget,
-                tuple(reader.action(a) for a in actions_node.value),
-                reader.line(step_node),
-            )
-        )
-    start = reader.text(top["start"], "start") if "start" in top else None
-    timeout = None
-    if "timeout" in top:
-        text = reader.text(top["timeout"], "timeout")
-        problem = _option_problem("timeout", text)
-        if problem:
-            raise reader.fail(top["timeout"], f"timeout: {problem}")
-        timeout = parse_duration(text)
+    reader.networks = networks
+    timeout = reader.duration(top["timeout"], "timeout") if "timeout" in top else None
+    steps = reader.steps(top["steps"], (reader.path.resolve(),))
+    start = None
+    if "start" in top:
+        start_step = _start(reader, top["start"], networks)
+        start = start_step.actions[0].text("url")
+        steps.insert(0, start_step)
     ignore = {
         key: reader.names(top[key], key, PATTERN_FORM) if key in top else ()
         for key in ("ignore_requests", "ignore_console")
     }
     return JourneySpec(
-        path,
+        reader.path,
         reader.text(top["name"], "name"),
         start,
         devices,
@@ -575,87 +769,236 @@ def load(path: Path) -> JourneySpec:
         ignore_requests=ignore["ignore_requests"],
         ignore_console=ignore["ignore_console"],
         timeout=timeout,
+        tags=_tags(reader, top["tags"]) if "tags" in top else (),
+        example=row,
+        line=line,
     )
 
 
-def run(spec: JourneySpec, journey: Journey, a11y: A11y, layout: Layout, visual: Visual) -> None:
-    """Play the journey's steps on the journey's page (``a11y``/``layout`` for their actions)."""
-    from playwright.sync_api import expect
+def _start(reader: _Reader, node: yaml.Node, networks: tuple[str, ...] | None) -> Step:
+    """``start:`` is the journey's first step, timed and budgeted like the others."""
+    form = "like start: /, or start: {url: /, budget: 3s}"
+    line = reader.line(node)
+    if not isinstance(node, yaml.MappingNode):
+        url = reader.text(node, "start", form)
+        return Step(START_STEP, None, (Action("goto", {"url": url}, line, path=reader.path),),
+                    line, reader.path)  # fmt: skip
+    parts = reader.mapping(node, "start", START_KEYS, form)
+    if "url" not in parts:
+        raise reader.fail(node, f"start needs `url`; {form}")
+    url = reader.text(parts["url"], "start url", form)
+    budget = reader.budget(parts["budget"], networks or ()) if "budget" in parts else None
+    timeout = reader.duration(parts["timeout"], "start timeout") if "timeout" in parts else None
+    goto = Action("goto", {"url": url}, line, timeout, path=reader.path)
+    return Step(START_STEP, budget, (goto,), line, reader.path)
 
-    page = journey.page
-    if spec.start:
-        page.goto(spec.start, timeout=spec.timeout * 1000 if spec.timeout else None)
+
+def _variables(reader: _Reader, node: yaml.Node, what: str) -> dict[str, str]:
+    form = f"like {what}: {{user: ada, password: '${{env.SHOP_PASSWORD}}'}}"
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        raise reader.fail(node, f"{what} must be a mapping of names to texts, {form}")
+    out: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = str(getattr(key_node, "value", ""))
+        if not isinstance(key_node, yaml.ScalarNode) or not _NAME.fullmatch(key):
+            raise reader.fail(key_node, f"{_shown(key)} is not a name for {what}: use letters, "
+                              f"digits and _, starting with a letter, {form}")  # fmt: skip
+        if key in out or key in reader.vars:
+            raise reader.fail(key_node, f"{key!r} is defined twice (in vars or secrets); keep one")
+        if key == "env":
+            raise reader.fail(key_node, "`env` is taken: ${env.NAME} reads the environment")
+        out[key] = reader.text(value_node, f"{what} {key}", form)
+        reader.vars[key] = out[key]  # later values may use earlier ones
+    for key in out:
+        del reader.vars[key]
+    return out
+
+
+def _examples(reader: _Reader, node: yaml.Node) -> list[tuple[str, dict[str, str], int]]:
+    """``examples:`` rows: (their id, their values, their line)."""
+    form = "like examples: [{id: two-items, first: milk, second: eggs}, …]"
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise reader.fail(node, f"examples must be a list of rows (mappings), {form}")
+    rows: list[tuple[str, dict[str, str], int]] = []
+    for number, row_node in enumerate(node.value, 1):
+        values = _variables(reader, row_node, "an examples row")
+        row_id = values.pop("id", None) or "-".join(values.values())
+        row_id = re.sub(r"[^A-Za-z0-9_.-]+", "-", row_id).strip("-")[:40] or f"row{number}"
+        if any(row_id == r for r, _, _ in rows):
+            row_id = f"{row_id}-{number}"
+        rows.append((row_id, values, reader.line(row_node)))
+    return rows
+
+
+_RESERVED_TAGS = ("skip", "skipif", "xfail", "parametrize", "usefixtures", "filterwarnings", "cx")
+
+
+def _tags(reader: _Reader, node: yaml.Node) -> tuple[str, ...]:
+    tags = reader.names(node, "tags", "a tag or a list of tags, like [smoke, checkout]")
+    for tag, item in zip(tags, getattr(node, "value", [node]) or [node], strict=False):
+        where = item if isinstance(item, yaml.Node) else node
+        if not _TAG.fullmatch(tag):
+            raise reader.fail(where, f"tag {_shown(tag)} is not a marker name: use letters, "
+                              "digits and _ (it becomes a pytest marker: -m smoke)")  # fmt: skip
+        if tag in _RESERVED_TAGS:
+            raise reader.fail(where, f"tag {tag!r} is one of pytest's own markers; choose "
+                              "another name")  # fmt: skip
+    return tags
+
+
+def check_profiles(spec: JourneySpec, catalogue: Catalogue) -> None:
+    """Mid-journey ``network:`` actions name networks of the catalogue (or ``default``)."""
+    for step in spec.steps:
+        for action in step.actions:
+            if action.kind != "network":
+                continue
+            name = action.text("profile")
+            if name != "default" and name not in catalogue.networks:
+                hint = suggest(name, [*catalogue.networks, "default"])
+                did = f" Did you mean `{hint[0]}`?" if hint else ""
+                raise JourneyFileError(
+                    f"{action.path or spec.path}:{action.line}: network: {name!r} is not a "
+                    f"network profile.{did} Use default (the cell's own), offline, or one of: "
+                    f"{', '.join(catalogue.networks)}"
+                )
+
+
+def run(
+    spec: JourneySpec,
+    journey: Journey,
+    a11y: A11y,
+    layout: Layout,
+    visual: Visual,
+    catalogue: Catalogue | None = None,
+) -> None:
+    """Play the journey's steps on the journey's page (``a11y``/``layout``/``visual`` for their
+    actions); a failed action is an :class:`ActionFailed` in plain words."""
+    from cxcheck.actions import Runner
+
+    runner = Runner(journey, a11y, layout, visual, catalogue)
     for step in spec.steps:
         with journey.step(step.name, budget=step.budget):
             for action in step.actions:
-                a = action.args
-                seconds = action.timeout or spec.timeout
-                # Playwright's own defaults (30 s for actions, 5 s for expect) unless set.
-                ms = seconds * 1000 if seconds else None
-                try:
-                    if action.kind == "goto":
-                        page.goto(a["url"], timeout=ms)
-                    elif action.kind == "click":
-                        page.locator(a["selector"]).click(timeout=ms)
-                    elif action.kind == "fill":
-                        page.locator(a["selector"]).fill(a["value"], timeout=ms)
-                    elif action.kind == "select":
-                        page.locator(a["selector"]).select_option(a["value"], timeout=ms)
-                    elif action.kind == "check":
-                        page.locator(a["selector"]).check(timeout=ms)
-                    elif action.kind == "press":
-                        page.locator(a["selector"]).press(a["key"], timeout=ms)
-                    elif action.kind == "wait_for":
-                        page.locator(a["selector"]).wait_for(timeout=ms)
-                    elif action.kind == "expect_visible":
-                        expect(page.locator(a["selector"])).to_be_visible(timeout=ms)
-                    elif action.kind == "expect_hidden":
-                        expect(page.locator(a["selector"])).to_be_hidden(timeout=ms)
-                    elif action.kind == "expect_text":
-                        expect(page.locator(a["selector"])).to_contain_text(a["text"], timeout=ms)
-                    elif action.kind == "a11y":
-                        a11y.check(**_a11y_options(a))
-                    elif action.kind == "layout":
-                        checks = a["checks"].split() if "checks" in a else None
-                        size = int(a["min_target"]) if "min_target" in a else None
-                        layout.check(checks=checks, min_target=size)
-                    elif action.kind == "reachable":
-                        layout.assert_reachable(a["selector"], timeout=ms or 5_000)
-                    elif action.kind == "snapshot":
-                        visual.assert_matches(
-                            a["name"],
-                            selector=a.get("selector"),
-                            full_page=a.get("full_page", "true").lower() == "true",
-                            mask=[m for m in a.get("mask", "").split("\n") if m],
-                            threshold=float(a["threshold"]) if "threshold" in a else None,
-                            max_diff_pixels=int(a["max_diff_pixels"])
-                            if "max_diff_pixels" in a
-                            else None,
-                            max_diff_ratio=float(a["max_diff_ratio"])
-                            if "max_diff_ratio" in a
-                            else None,
-                        )
-                    elif action.kind == "expect_url":
-                        expect(page).to_have_url(re.compile(re.escape(a["pattern"])), timeout=ms)
-                    elif action.kind == "reload":
-                        page.reload(timeout=ms)
-                    elif action.kind == "back":
-                        page.go_back(timeout=ms)
-                    elif action.kind == "forward":
-                        page.go_forward(timeout=ms)
-                    else:  # a new action in ACTIONS needs its branch here
-                        raise NotImplementedError(f"cxcheck cannot run {action.kind!r} yet")
-                except Exception as exc:
-                    exc.add_note(f"cxcheck: in {spec.path.name}:{action.line}: {action.kind} {a}")
-                    raise
+                play(runner, step, action, spec.timeout)
 
 
-def as_test(spec: JourneySpec) -> Any:
+def as_test(spec: JourneySpec, catalogue: Catalogue | None = None) -> Any:
     """A test function playing ``spec``, for pytest to collect with cxcheck's fixtures."""
 
     def journey_test(
         cx_journey: Journey, cx_a11y: A11y, cx_layout: Layout, cx_visual: Visual
     ) -> None:
-        run(spec, cx_journey, cx_a11y, cx_layout, cx_visual)
+        run(spec, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue)
 
     return journey_test
+
+
+def with_timeout(spec: JourneySpec, seconds: float | None) -> JourneySpec:
+    """``spec`` with the run's default action timeout, unless the file sets its own."""
+    return spec if spec.timeout is not None or not seconds else replace(spec, timeout=seconds)
+
+
+class ActionFailed(JourneyStepError):
+    """An action of a journey file could not be done, said in plain words (``finding``)."""
+
+
+# How long one slice of a wait lasts: between slices a page error ends the wait early, since the
+# step fails for that error anyway (no more waiting out 30 s timeouts after the page broke).
+_SLICE_S = 2.0
+
+
+def play(runner: Runner, step: Step, action: Action, default_timeout: float | None) -> None:
+    """Play one action; a Playwright failure becomes an :class:`ActionFailed` naming the file,
+    line, step and action, what was expected and what the page showed."""
+    __tracebackhide__ = True
+    seconds = wait_seconds(action, default_timeout)
+    record = runner.journey.steps[-1] if runner.journey.steps else None
+    errors_before = len(record.page_errors) if record else 0
+    started = time.monotonic()
+    gave_up = ""
+    try:
+        if action.kind not in RETRYABLE:
+            perform(runner, action, seconds)
+            return
+        deadline = started + seconds
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                perform(runner, action, max(0.05, min(_SLICE_S, left)))
+                return
+            except (AssertionError, PlaywrightError) as exc:
+                if isinstance(exc, JourneyStepError) or not _timed_out(exc):
+                    raise
+                broke = record is not None and len(record.page_errors) > errors_before
+                if broke and runner.journey.fail_on_page_errors and record is not None:
+                    gave_up = record.page_errors[errors_before]
+                    raise
+                if deadline - time.monotonic() <= 0.01:
+                    raise
+    except (AssertionError, PlaywrightError) as exc:
+        if isinstance(exc, JourneyStepError):
+            exc.add_note(f"cxcheck: in {_where(action)}: {masking.mask(action.describe())}")
+            raise
+        waited = round(time.monotonic() - started, 1)
+        raise _failed(runner, step, action, exc, waited, seconds, gave_up) from exc
+    except CxError as exc:
+        message = f"{_where(action)}: step {step.name!r}, {action.describe()}: {exc}"
+        finding = Finding("action", masking.mask(message), check=action.kind,
+                          data={"file": str(action.path), "line": action.line})  # fmt: skip
+        raise ActionFailed(finding.message, [finding]) from None
+
+
+def _timed_out(exc: BaseException) -> bool:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    return isinstance(exc, PlaywrightTimeout) or (
+        isinstance(exc, AssertionError) and "timeout" in str(exc).lower()
+    )
+
+
+def _where(action: Action) -> str:
+    return f"{action.path.name if action.path else '?'}:{action.line}"
+
+
+def _failed(
+    runner: Runner,
+    step: Step,
+    action: Action,
+    exc: BaseException,
+    waited: float,
+    limit: float,
+    gave_up: str,
+) -> ActionFailed:
+    saw = seen(runner, action, waited)
+    if gave_up:
+        saw += (
+            f"; cxcheck stopped waiting after {waited:g} s of {limit:g} s because the page threw "
+            f"an uncaught error: {gave_up}"
+        )
+    if _timed_out(exc) and not gave_up:
+        saw += f" (its time limit: {limit:g} s; `timeout:` on the action or the file changes it)"
+    first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    lines = [
+        f"{_where(action)}: step {step.name!r}, {action.describe()}",
+        f"  expected: {expected(action)}",
+        f"  seen:     {saw}",
+    ]
+    message = masking.mask("\n".join(lines))
+    finding = Finding(
+        "action",
+        message,
+        check=action.kind,
+        target=str(action.locator()) if "selector" in action.args else None,
+        data=masking.mask_data({
+            "file": str(action.path),
+            "line": action.line,
+            "step": step.name,
+            "action": action.describe(),
+            "expected": expected(action),
+            "seen": saw,
+            "waited_s": waited,
+            "timeout_s": limit,
+            "playwright": first,
+        }),
+    )  # fmt: skip
+    return ActionFailed(message, [finding])

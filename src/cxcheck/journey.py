@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cxcheck.checks import collecting, failure_message
 from cxcheck.durations import Budget, budget_for
 from cxcheck.filmstrip import make_filmstrip
+from cxcheck.masking import mask_data
 from cxcheck.profiles import DeviceProfile, NetworkProfile
 from cxcheck.results import FailedRequest, Finding, StepRecord
 from cxcheck.vitals import INIT_SCRIPT, READ_SCRIPT, Vitals, check
@@ -122,7 +123,11 @@ class Journey:
         self.after_step: list[Callable[[StepRecord], None]] = []
         """Called after each step that did not fail, its findings going to the step."""
         self.steps: list[StepRecord] = []
+        self.cell_network = network
+        self.network_now = network
+        """The cell's network; :meth:`set_network` may switch the page to another for a while."""
         self._current: StepRecord | None = None
+        self._seen: set[int] = set()  # the current step's requests, counted once each
         self._cdp: CDPSession | None = None
         page.context.add_init_script(INIT_SCRIPT)
         page.on("request", self._on_request)
@@ -134,7 +139,13 @@ class Journey:
     # --- listeners: they only record; the step decides what fails ---
 
     def _on_request(self, request: Request) -> None:
-        if self._current is not None:
+        self._count(request)
+
+    def _count(self, request: Request) -> None:
+        # A request that started just before the step (its event delivered before the step
+        # began) is counted with its response, so bytes never come without requests.
+        if self._current is not None and id(request) not in self._seen:
+            self._seen.add(id(request))
             self._current.requests += 1
 
     def _on_failed(self, request: Request) -> None:
@@ -152,6 +163,7 @@ class Journey:
     def _on_response(self, response: Response) -> None:
         if self._current is None:
             return
+        self._count(response.request)
         # Content-Length comes with the response event; asking the browser for exact transfer
         # sizes would cost a round trip per request (chunked responses count 0 here).
         length = response.headers.get("content-length", "")
@@ -188,6 +200,7 @@ class Journey:
         record = StepRecord(len(self.steps) + 1, name, budget_for(budget, self.network.name))
         self.steps.append(record)
         self._current = record
+        self._seen = set()
         started = time.monotonic()
         failure: BaseException | None = None
         try:
@@ -298,6 +311,55 @@ class Journey:
         # Errors first so the step's message names the problem that matters most.
         return sorted(out, key=lambda f: not f.failing)
 
+    # --- conditions that change mid-journey, and named evidence ---
+
+    def rotate(self) -> str:
+        """Turn the device: the viewport's width and height swap (portrait ↔ landscape).
+
+        Recorded on the current step; returns the new orientation.
+        """
+        size = self.page.viewport_size
+        now = (
+            (size["width"], size["height"])
+            if size
+            else (self.device.viewport.width, self.device.viewport.height)
+        )
+        width, height = now[1], now[0]
+        self.page.set_viewport_size({"width": width, "height": height})
+        orientation = "landscape" if width > height else "portrait"
+        self._note("rotate", f"rotated to {orientation}: the viewport is now {width}×{height}",
+                   orientation=orientation, width=width, height=height)  # fmt: skip
+        return orientation
+
+    def set_network(self, network: NetworkProfile | None) -> None:
+        """Put the page on another network now (``None``: back to the cell's own), e.g. offline
+        as the train enters a tunnel; recorded on the current step. Budgets stay the cell's."""
+        from cxcheck.throttle import throttle_of
+
+        chosen = network or self.cell_network
+        throttle_of(self.page.context, self.cell_network).set_network(self.page, chosen)
+        self.network_now = chosen
+        back = " (the cell's own)" if network is None else ""
+        self._note("network", f"network switched to {chosen.name}{back} ({chosen.label})",
+                   network=chosen.name)  # fmt: skip
+
+    def screenshot(self, name: str, *, full_page: bool = False) -> Path:
+        """Save the page as ``screenshot-<name>.png`` in the evidence folder, linked from the
+        current step (or the test) in the report."""
+        from cxcheck.checks import add_finding
+
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        path = self.artifacts / f"screenshot-{slug(name)}.png"
+        self.page.screenshot(path=path, full_page=full_page)
+        add_finding("screenshot", f"screenshot {name!r}: {path.name}", severity="info",
+                    check="screenshot", target=name, file=path.name)  # fmt: skip
+        return path
+
+    def _note(self, check: str, message: str, **data: Any) -> None:
+        from cxcheck.checks import add_finding
+
+        add_finding("condition", message, severity="info", check=check, **data)
+
     def _read_vitals(self) -> Vitals | None:
         try:
             return Vitals.from_page(self.page.evaluate(READ_SCRIPT))
@@ -367,7 +429,7 @@ class Journey:
             "network": self.network.name,
             "steps": [asdict(s) for s in self.steps],
         }
-        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(mask_data(data), indent=2), encoding="utf-8")
         if self.screenshots:
             # Extra evidence: a strip that cannot be written never fails the test.
             with contextlib.suppress(OSError):

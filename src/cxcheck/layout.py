@@ -28,6 +28,7 @@ from cxcheck.journey import JourneyStepError
 from cxcheck.results import Finding
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Locator as PlaywrightLocator
     from playwright.sync_api import Page
 
     from cxcheck.explore import Exploration
@@ -285,16 +286,23 @@ class Layout:
         )
 
     def assert_reachable(
-        self, selector: str, page: Page | None = None, *, timeout: float = 5_000
+        self,
+        selector: str | PlaywrightLocator,
+        page: Page | None = None,
+        *,
+        timeout: float = 5_000,
+        label: str | None = None,
     ) -> None:
         """The element is visible, scrolls into view, and nothing covers its centre.
 
         Fails at once (a customer who cannot reach it cannot go on), naming what covers it,
         its box and the viewport. ``timeout`` (ms) is how long to wait for it to exist.
+        ``selector`` may be a Playwright locator; ``label`` is how messages name it.
         """
         __tracebackhide__ = True
         page = page or self.page
-        locator = page.locator(selector).first
+        locator = (page.locator(selector) if isinstance(selector, str) else selector).first
+        selector = label or (selector if isinstance(selector, str) else str(selector))
         where = self._viewport(page)
         try:
             locator.wait_for(state="attached", timeout=timeout)

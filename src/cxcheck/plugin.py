@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
 import shutil
 import signal
 import time
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from cxcheck import masking
 from cxcheck.a11y import A11ySettings, baseline_outcome, with_overrides
 from cxcheck.baseline import Baseline
 from cxcheck.browser import ENGINES, check_base_url, context_options
@@ -136,6 +136,7 @@ class CxState:
 STATE_KEY = pytest.StashKey[CxState]()
 FAILED_KEY = pytest.StashKey[bool]()
 CELL_KEY = pytest.StashKey[Cell]()
+ROW_KEY = pytest.StashKey[str]()  # a journey file's examples row
 ARTIFACTS_KEY = pytest.StashKey[Path]()
 RECORDER_KEY = pytest.StashKey[ItemRecorder]()
 ATTEMPT_KEY = pytest.StashKey[int]()
@@ -500,8 +501,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     networks = ",".join(sel.cli_networks or sel.ini_networks or DEFAULT_NETWORKS)
     return (
         f"cxcheck: engine {state.settings.browser.engine}, base URL {state.base_url or '(none)'}"
-        f", matrix devices={devices} networks={networks} (unless a test's cx marker says "
-        "otherwise)"
+        f", matrix devices={devices} networks={networks} (the default: a test's cx marker or a "
+        "journey file's devices:/networks: may choose others)"
     )
 
 
@@ -542,41 +543,67 @@ class JourneyItem(pytest.Function):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, self.name
 
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+        """A failure in plain words: file:line, step, action, expected and seen, the step's page
+        errors and failed requests, and the evidence; the Python traceback with --tb=long."""
+        from cxcheck.failures import plain_failure
+
+        if self.config.getoption("tbstyle", "auto") in ("long", "native"):
+            return masking.mask(str(super().repr_failure(excinfo)))
+        journey = self.stash.get(JOURNEY_KEY, None)
+        text = plain_failure(
+            excinfo.value,
+            journey.steps if journey is not None else [],
+            self.stash.get(ARTIFACTS_KEY, None),
+            self.config.rootpath,
+        )
+        return masking.mask(text) if text else super().repr_failure(excinfo)
+
 
 class JourneyFile(pytest.File):
-    """A ``*.journey.yaml`` file: one test item per device × network cell."""
+    """A ``*.journey.yaml`` file: one test item per examples row × device × network cell."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from cxcheck.declarative import as_test, load
+        from cxcheck.declarative import as_test, check_profiles, load_all, with_timeout
 
         state = self.config.stash[STATE_KEY]
         try:
-            spec = load(self.path)
+            specs = load_all(self.path)
+            for spec in specs:
+                check_profiles(spec, state.catalogue)
             cells = cells_for(
                 state.catalogue,
                 state.settings.selection,
-                spec.devices,
-                spec.networks,
+                specs[0].devices,
+                specs[0].networks,
                 state.settings.browser.engine,
                 where=self.path.name,
             )
         except CxError as exc:
             raise self.CollectError(f"cxcheck: {exc}") from None
-        if spec.timeout is None and state.settings.action_timeout:
-            spec = dataclasses.replace(spec, timeout=state.settings.action_timeout)
-        name = spec.name.replace(" ", "-")
-        test = as_test(spec)
-        for cell in cells:
-            item = JourneyItem.from_parent(self, name=f"{name}[{cell.id}]", callobj=test)
-            item.stash[CELL_KEY] = cell
-            if spec.ignore_requests or spec.ignore_console:
-                # The file's known noise reaches cx_journey the way a Python test's marker does.
-                noise = pytest.mark.cx(
-                    ignore_requests=list(spec.ignore_requests),
-                    ignore_console=list(spec.ignore_console),
-                )
-                item.add_marker(noise)
-            yield item
+        for tag in specs[0].tags:
+            # Registered, so --strict-markers passes and `pytest --markers` lists them.
+            self.config.addinivalue_line("markers", f"{tag}: a journey file tag (cxcheck)")
+        for spec in specs:
+            spec = with_timeout(spec, state.settings.action_timeout)
+            name = spec.name.replace(" ", "-")
+            test = as_test(spec, state.catalogue)
+            row = f"{spec.example}-" if spec.example else ""
+            for cell in cells:
+                item = JourneyItem.from_parent(self, name=f"{name}[{row}{cell.id}]", callobj=test)
+                item.stash[CELL_KEY] = cell
+                if spec.example:
+                    item.stash[ROW_KEY] = spec.example
+                for tag in spec.tags:
+                    item.add_marker(tag)
+                if spec.ignore_requests or spec.ignore_console:
+                    # The file's known noise reaches cx_journey as a Python test's marker does.
+                    noise = pytest.mark.cx(
+                        ignore_requests=list(spec.ignore_requests),
+                        ignore_console=list(spec.ignore_console),
+                    )
+                    item.add_marker(noise)
+                yield item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -619,7 +646,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
         engine=state.settings.browser.engine,
         params={k: param_text(v) for k, v in params.items()},
         attempt=attempt,
-        variant=variant(callspec.id, cell.id if cell else None) if callspec is not None else "",
+        variant=variant(callspec.id, cell.id if cell else None)
+        if callspec is not None
+        else item.stash.get(ROW_KEY, ""),
     )
     # Checks run by fixtures as they set up report to the test.
     with collecting(recorder.findings):
@@ -699,9 +728,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             item.stash.get(ARTIFACTS_KEY, None),
             state.browser_line,
         )
-        report.cx_result = result.to_dict()
+        # Masked where it is made: everything that reads results (terminal, JSON, JUnit, the
+        # HTML report, the controller under xdist) never sees a journey file's secrets.
+        report.cx_result = masking.mask_data(result.to_dict())
     if report.when == "teardown":
-        report.user_properties.extend(junit_properties(result, recorder.result.attempt))
+        properties = junit_properties(result, recorder.result.attempt)
+        report.user_properties.extend(masking.mask_data(properties))
     return report
 
 

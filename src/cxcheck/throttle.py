@@ -7,6 +7,7 @@ Offline is left to Playwright's own ``offline`` context option, which every engi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, CDPSession, Page
 
 CDP_ENGINES = ("chromium",)
+# Each context's throttle, so that a journey can change the network mid-way (a tunnel).
+_THROTTLES: weakref.WeakKeyDictionary[Any, Throttle] = weakref.WeakKeyDictionary()
 
 
 def needs_cdp(network: NetworkProfile) -> bool:
@@ -69,6 +72,7 @@ class Throttle:
         # Sessions are kept so that they stay attached for the page's lifetime.
         self.sessions: list[CDPSession] = []
         self.pages: list[Page] = []
+        self._by_page: list[tuple[Page, CDPSession]] = []
 
     @property
     def active(self) -> bool:
@@ -82,6 +86,7 @@ class Throttle:
         test opens with ``context.new_page()`` are therefore throttled before that call returns;
         popups and tabs the page opens itself are throttled through the event.
         """
+        _THROTTLES[context] = self
         if not self.active:
             return
         for page in context.pages:
@@ -105,11 +110,40 @@ class Throttle:
         """
         if any(p is page for p in self.pages):
             return
-        session = page.context.new_cdp_session(page)
+        session = self._session(page)
         if needs_cdp(self.network):
             session.send("Network.enable")
             session.send("Network.emulateNetworkConditions", network_conditions(self.network))
         if self.cpu_slowdown > 1:
             session.send("Emulation.setCPUThrottlingRate", {"rate": self.cpu_slowdown})
-        self.sessions.append(session)
         self.pages.append(page)
+
+    def _session(self, page: Page) -> CDPSession:
+        for known, session in self._by_page:
+            if known is page:
+                return session
+        session = page.context.new_cdp_session(page)
+        self.sessions.append(session)
+        self._by_page.append((page, session))
+        return session
+
+    def set_network(self, page: Page, network: NetworkProfile) -> None:
+        """Switch ``page`` (and pages opened later) to ``network`` now, e.g. offline and back."""
+        engine = page.context.browser.browser_type.name if page.context.browser else "chromium"
+        check_engine(engine, (), (network,))
+        page.context.set_offline(network.offline)
+        if engine in CDP_ENGINES:
+            session = self._session(page)
+            if not any(p is page for p in self.pages):
+                self.pages.append(page)
+            session.send("Network.enable")
+            session.send("Network.emulateNetworkConditions", network_conditions(network))
+        self.network = network
+
+
+def throttle_of(context: BrowserContext, network: NetworkProfile) -> Throttle:
+    """The throttle cxcheck attached to ``context``, or a new one for a context made elsewhere."""
+    found = _THROTTLES.get(context)
+    if found is None:
+        found = _THROTTLES[context] = Throttle(network)
+    return found
