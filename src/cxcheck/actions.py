@@ -503,7 +503,7 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
         found = f"{where} matched {count} element(s)" if count > 1 else f"{where} was found"
         return f"{found} {after}" + (f", but {' and '.join(facts)}" if facts else "")
     except Exception as exc:  # the page is gone or navigating: say what Playwright said
-        return _first_line(exc)
+        return first_line(exc)
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -511,7 +511,7 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     lines = [line for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
 

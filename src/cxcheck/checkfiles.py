@@ -1,7 +1,7 @@
 """``cxcheck check``: validate journey files without a browser (a pre-commit hook, a CI pre-step).
 
 Every file is parsed and validated as pytest would collect it (structure, actions, budgets,
-check options) and its devices and networks are looked up in the catalogue. Problems are
+check options, includes, vars, mid-journey networks) and its devices and networks are looked up in the catalogue. Problems are
 printed one per line as ``file:line: what is wrong; the fix``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from cxcheck.declarative import SUFFIX, load
+from cxcheck.declarative import SUFFIX, check_profiles, load_all
 from cxcheck.errors import CxError
 from cxcheck.profiles import Catalogue, load_catalogue
 
@@ -35,7 +35,10 @@ def journey_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
 def check_file(path: Path, catalogue: Catalogue) -> str | None:
     """The first problem of one journey file, or None when it is valid."""
     try:
-        spec = load(path)
+        specs = load_all(path)
+        for spec in specs:
+            check_profiles(spec, catalogue)
+        spec = specs[0]
         if spec.devices:
             catalogue.resolve_devices(spec.devices, f"{path}: devices")
         if spec.networks:

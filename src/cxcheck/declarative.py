@@ -27,6 +27,7 @@ import yaml
 from cxcheck import masking
 from cxcheck.actions import (
     BY_KIND,
+    first_line,
     COMMON,
     LOCATOR_FIELDS,
     RETRYABLE,
@@ -227,6 +228,8 @@ def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
     indent = re.match(r"[ \t]*", text.split("\n")[line - 1])
     if indent and "\t" in indent[0]:
         hint = _YAML_HINTS[0][1]
+    elif "${" in text.split("\n")[line - 1] and "{" in text.split("\n")[line - 1].split("${")[0]:
+        hint = "inside { } a value holding ${…} needs quotes, like value: '${name}'"
     where = f"{path}:{line}: not valid YAML at column {column}"
     return f"{where}: {said}; {hint}"
 
@@ -637,7 +640,7 @@ def _option_problem(key: str, value: str, kind: str = "") -> str | None:
             return f"unknown check {unknown[0]!r}{did}; checks: {', '.join(CHECKS)}"
     if key == "min_target" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 200):
         return f"{value!r} is not a size in CSS px (24 or 44)"
-    if key == "name" and kind in ("snapshot", "screenshot", ""):
+    if key == "name" and kind in ("snapshot", ""):
         from cxcheck.visual import check_name
 
         try:
@@ -913,7 +916,6 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
     __tracebackhide__ = True
     seconds = wait_seconds(action, default_timeout)
     record = runner.journey.steps[-1] if runner.journey.steps else None
-    errors_before = len(record.page_errors) if record else 0
     started = time.monotonic()
     gave_up = ""
     try:
@@ -929,9 +931,9 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
             except (AssertionError, PlaywrightError) as exc:
                 if isinstance(exc, JourneyStepError) or not _timed_out(exc):
                     raise
-                broke = record is not None and len(record.page_errors) > errors_before
-                if broke and runner.journey.fail_on_page_errors and record is not None:
-                    gave_up = record.page_errors[errors_before]
+                # The step fails for its page error anyway: waiting longer tells nothing more.
+                if record is not None and record.page_errors and runner.journey.fail_on_page_errors:
+                    gave_up = record.page_errors[0]
                     raise
                 if deadline - time.monotonic() <= 0.01:
                     raise
@@ -975,7 +977,9 @@ def _failed(
             f"; cxcheck stopped waiting after {waited:g} s of {limit:g} s because the page threw "
             f"an uncaught error: {gave_up}"
         )
-    if _timed_out(exc) and not gave_up:
+    if action.kind in ("goto", "reload", "back", "forward"):
+        saw = f"{first_line(exc)} ({saw})"
+    elif _timed_out(exc) and not gave_up:
         saw += f" (its time limit: {limit:g} s; `timeout:` on the action or the file changes it)"
     first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
     lines = [

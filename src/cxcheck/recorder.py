@@ -26,7 +26,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +100,7 @@ NAVIGATING = frozenset({"click", "press", "check", "uncheck", "select", "setInpu
 # ControlOrMeta so that a recording made on a Mac replays on Linux and Windows.
 MODIFIER_BITS = ((1, "Alt"), (2, "ControlOrMeta"), (4, "ControlOrMeta"), (8, "Shift"))
 STEP_NAME_WIDTH = 70
+STEP_QUERY_WIDTH = 30
 # How long after a page load every action that caused it is in the transcript: the recorder
 # holds a click back 500 ms (to see if a double click follows) and writes its file every 250 ms.
 SETTLE_S = 1.0
@@ -343,6 +344,7 @@ class _Builder:
         self.steps: list[_Step] = []
         self.main = _page_of(entries[0]) if entries else "page"
         self.url: str | None = None  # the page the current step acts on
+        self.acted = False  # whether anything was done on that page yet
         self.next_name: str | None = None  # a step to begin at the next item (after a load)
         self.noted_pages: set[str] = set()
         self.per_page: dict[str, int] = {}
@@ -378,7 +380,12 @@ class _Builder:
         return url
 
     def step_name(self, verb: str, url: str) -> str:
-        place = self.relative(url)
+        """``open /basket``, ``on /search?q=jacket``: unique, and short enough to read (a
+        long query string, like a submitted form's, is left out)."""
+        place = self.relative(url).split("#", 1)[0]
+        path, _, query = place.partition("?")
+        if len(query) > STEP_QUERY_WIDTH:
+            place = path
         if len(place) > STEP_NAME_WIDTH:
             place = place[: STEP_NAME_WIDTH - 1] + "…"
         name = f"{verb} {place}"
@@ -408,16 +415,16 @@ class _Builder:
         if self.start is None and not self.steps and self.next_name is None:
             self.start, self.url = self.relative(url), url
             return
-        current = self.steps[-1] if self.steps and self.next_name is None else None
-        if _same_page(url, self.url) and (current is None or not current.has_actions):
+        if _same_page(url, self.url) and not self.acted:
             return  # the same load seen twice (the recorder's own navigate after a click's)
         self.next_name = self.step_name("open", url)
-        self.url = url
+        self.url, self.acted = url, False
         self.add(("goto", self.relative(url)))
 
     def act(self, entry: dict[str, Any]) -> None:
         for item in translate(entry):
             self.add(item)
+        self.acted = True
         for signal in _signals(entry):
             self.signal(signal)
 
@@ -437,7 +444,7 @@ class _Builder:
             url = signal.get("url")
             if isinstance(url, str) and _is_web(url) and not _same_page(url, self.url):
                 self.next_name = self.step_name("on", url)
-                self.url = url
+                self.url, self.acted = url, False
 
     def other_page(self, entry: Mapping[str, Any], page: str) -> None:
         if page in self.noted_pages or entry["name"] == "closePage":
@@ -643,7 +650,10 @@ def _emit(name: str, start: str | None, steps: Sequence[_Step]) -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())
+    """One line of comment: a recorded text may hold line breaks or control characters, which
+    YAML would not read in a comment, so they are written escaped."""
+    shown = "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in " ".join(text.split()))
+    return shown
 
 
 # Starts and characters that always need quotes in a flow collection; anything else that
@@ -735,9 +745,12 @@ class NavigationWatcher:
     nobody clicks on a page within a second of it appearing).
     """
 
-    def __init__(self, page: Page, transcript: Path) -> None:
+    def __init__(
+        self, page: Page, transcript: Path, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.page = page
         self.transcript = transcript
+        self.clock = clock
         self.url = page.url
         self.seen: list[float] = []  # when each line of the transcript first appeared
         self.loads: list[tuple[float, str]] = []  # page loads not yet placed
@@ -747,11 +760,11 @@ class NavigationWatcher:
     def _navigated(self, frame: Frame) -> None:
         if frame.parent_frame is None and not _same_page(frame.url, self.url):
             self.url = frame.url
-            self.loads.append((time.monotonic(), frame.url))
+            self.loads.append((self.clock(), frame.url))
 
     def poll(self) -> None:
         """Read the transcript's length and place the page loads that have settled."""
-        now = time.monotonic()
+        now = self.clock()
         try:
             count = len(self.transcript.read_text(encoding="utf-8").splitlines())
         except OSError:
@@ -959,10 +972,10 @@ def command(
         raise RecorderError(f"cannot read {from_jsonl}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise RecorderError(f"{from_jsonl} is not UTF-8 text; is it a JSONL transcript?") from None
-    if base_url is None:
-        start = first_url(read_transcript(lines))
-        base_url = _origin(start) if start else None
     try:
+        if base_url is None:
+            start = first_url(read_transcript(lines))
+            base_url = _origin(start) if start else None
         text = convert(lines, name=name or _default_name(output), base_url=base_url)
     except RecorderError as exc:
         raise RecorderError(f"{from_jsonl}: {exc}") from None

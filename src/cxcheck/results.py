@@ -31,6 +31,9 @@ OUTCOMES = ("failed", "error", "flaky", "not-run", "skipped", "passed")
 # What a finding is about. "assertion" is a step body that raised (an expect() that timed out).
 KINDS = (
     "assertion",
+    "action",  # a journey file's action that could not be done
+    "condition",  # the device turned or the network changed mid-journey
+    "screenshot",  # named evidence
     "budget",
     "page-error",
     "failed-request",
