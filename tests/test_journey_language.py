@@ -15,7 +15,7 @@ from cxcheck.declarative import JourneyFileError, load, load_all
 ADD_ITEMS = """\
 - name: add the first
   actions:
-    - fill: {placeholder: What needs to be done?, value: "${first}"}
+    - fill: {placeholder: "What needs to be done?", value: "${first}"}
     - press: {selector: "#new-todo", key: Enter}
 - include: more/second.steps.yaml
 """
@@ -403,3 +403,31 @@ def test_an_unknown_network_mid_journey_is_caught_before_running(tmp_path: Path)
         "mean `3g`? Use default (the cell's own), offline, or one of: " + problems[0].split(
             "one of: ")[1]
     ]  # fmt: skip
+
+
+# --- one table: the loader, the schema and the action reference agree ---
+
+
+def test_the_schema_and_the_action_reference_are_made_from_the_action_table() -> None:
+    from cxcheck.reference import DOCS_FILE, SCHEMA_FILE, action_reference, rendered_schema
+
+    fix = "run `python -m cxcheck.reference --write` and commit the result"
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == rendered_schema(), fix
+    assert DOCS_FILE.read_text(encoding="utf-8") == action_reference(), fix
+
+
+def test_every_documented_example_loads_and_matches_the_schema(tmp_path: Path) -> None:
+    import jsonschema
+    import yaml
+
+    from cxcheck.actions import TABLE
+    from cxcheck.reference import journey_schema
+
+    (tmp_path / "receipt.png").write_bytes(b"")
+    schema = journey_schema()
+    for d in TABLE:
+        line = d.example.removeprefix("- ")
+        text = f"{HEAD}      - {line}\n"
+        spec = _load(tmp_path, text)
+        assert spec.steps[0].actions[0].kind == d.kind
+        jsonschema.validate(yaml.safe_load(text), schema)

@@ -510,7 +510,6 @@ def test_record_converts_what_the_recorder_wrote(
     assert journey["start"] == "/"
 
 
-@pytest.mark.xfail(strict=False, reason="locator mappings land in declarative.py")
 @pytest.mark.parametrize("stem", TRANSCRIPTS)
 def test_the_converted_journeys_load(stem: str, tmp_path: Path) -> None:
     from cxcheck import declarative

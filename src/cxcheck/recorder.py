@@ -43,13 +43,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NO_DISPLAY",
+    "NavigationWatcher",
     "RecorderError",
     "add_navigation_signals",
     "command",
     "convert",
+    "describe",
+    "first_url",
+    "locator_of",
     "read_transcript",
     "record",
     "require_display",
+    "translate",
 ]
 
 # A locator as the journey language writes it: a selector text or an accessible mapping.

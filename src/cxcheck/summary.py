@@ -1,8 +1,8 @@
 """The terminal's view of a run: the matrix as a compact grid, read from the results only.
 
 Rows are tests, columns device × network cells (devices on the first header line, networks on
-the second); each entry says how the cell ended and how long its slowest step took, with the
-step's name when there is room. Below the grid, one line per cell that did not pass says why.
+the second); each entry says how the cell ended and how long its slowest step took (for a failed
+cell, the step that failed), with the step's name when there is room. Below the grid, one line per cell that did not pass says why.
 ``cxcheck demo`` prints the same text from the JSON results.
 """
 
@@ -26,9 +26,10 @@ MAX_ROW_LABEL = 36
 
 
 def entry(result: ItemResult, with_step: bool = True) -> str:
-    """One cell: outcome word, then the slowest step and its time (``*``: machine busy)."""
+    """One cell: outcome word, then the slowest (or failed) step and its time (``*``: busy)."""
     word = WORDS.get(result.outcome, result.outcome)
-    slowest = result.slowest_step
+    failed = [s for s in result.steps if s.status == "failed"]
+    slowest = failed[-1] if failed else result.slowest_step
     if slowest is not None and with_step:
         name = slowest.name if len(slowest.name) <= MAX_STEP_NAME else slowest.name[:13] + "…"
         detail = f" {name} {slowest.duration_s:.1f}s"
