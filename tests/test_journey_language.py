@@ -431,3 +431,27 @@ def test_every_documented_example_loads_and_matches_the_schema(tmp_path: Path) -
         spec = _load(tmp_path, text)
         assert spec.steps[0].actions[0].kind == d.kind
         jsonschema.validate(yaml.safe_load(text), schema)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("    actions:\n      - click: a\n     - click: b\n",
+         "j.journey.yaml:6: not valid YAML: line 6 is indented by 5 spaces, like no line above it "
+         "(line 5 is indented by 6 (its text after `- ` by 8)); YAML reads the structure from the "
+         "indentation: line it up with the line it belongs with"),
+        ("    actions:\n      - click: a\n        - click: b\n",
+         "j.journey.yaml:6: not valid YAML: line 6 is indented further than line 5 (8 spaces, "
+         "not 6), as if it belonged inside it, but line 5 already has its value; give both the "
+         "same indentation"),
+        ("   actions:\n      - click: a\n",
+         "j.journey.yaml:4: not valid YAML: line 4 is indented by 3 spaces, like no line above it "
+         "(line 3 is indented by 2 (its text after `- ` by 4))"),
+    ],
+)  # fmt: skip
+def test_indentation_mistakes_are_said_in_plain_words(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(JourneyFileError) as info:
+        _load(tmp_path, "name: x\nsteps:\n  - name: a\n" + text)
+    assert str(info.value).removeprefix(f"{tmp_path}/").startswith(message), info.value

@@ -230,8 +230,59 @@ def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
         hint = _YAML_HINTS[0][1]
     elif "${" in text.split("\n")[line - 1] and "{" in text.split("\n")[line - 1].split("${")[0]:
         hint = "inside { } a value holding ${…} needs quotes, like value: '${name}'"
+    elif any(key in f"{context} {problem}" for key in _INDENT_PROBLEMS):
+        plain = _indent_hint(text, line)
+        if plain:  # the parser's jargon (<block end>) says less than this
+            return f"{path}:{line}: not valid YAML: {plain}"
     where = f"{path}:{line}: not valid YAML at column {column}"
     return f"{where}: {said}; {hint}"
+
+
+_INDENT_PROBLEMS = ("expected <block end>", "mapping values are not allowed", "expected ':'")
+
+
+def _indent_hint(text: str, number: int) -> str | None:
+    """Which line is indented unlike its neighbours, in words, or None when indentation looks
+    consistent (then the parser's own complaint stands)."""
+    lines = text.split("\n")
+    if number > len(lines):
+        return None
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    def columns(line: str) -> set[int]:
+        # A list item's text starts after its dash: siblings of that text line up with it.
+        at = indent(line)
+        rest = line[at:]
+        if rest.startswith("- "):
+            return {at, at + 2 + indent(rest[2:])}
+        return {at}
+
+    previous = [n for n in range(number - 1, 0, -1)
+                if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")]  # fmt: skip
+    if not previous:
+        return None
+    current, above = lines[number - 1], lines[previous[0] - 1]
+    width = indent(current)
+    spaces = f"{width} space{'s' * (width != 1)}"
+    used = set().union(*(columns(lines[n - 1]) for n in previous))
+    neighbour = f"line {previous[0]} is indented by {indent(above)}"
+    if len(columns(above)) > 1:
+        neighbour += f" (its text after `- ` by {max(columns(above))})"
+    if width not in used:
+        return (
+            f"line {number} is indented by {spaces}, like no line above it ({neighbour}); "
+            "YAML reads the structure from the indentation: line it up with the line it "
+            "belongs with"
+        )
+    if width > indent(above) and not above.rstrip().endswith(":"):
+        return (
+            f"line {number} is indented further than line {previous[0]} ({width} spaces, not "
+            f"{indent(above)}), as if it belonged inside it, but line {previous[0]} already has "
+            "its value; give both the same indentation"
+        )
+    return None
 
 
 def _normalised(text: str) -> str:
