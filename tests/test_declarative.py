@@ -180,7 +180,7 @@ def test_page_actions_bare_forms_and_a_timeout_per_action(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*matched 0 elements after * s (its time limit: 1 s;*"])
     (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
-    start, around, missing = item["steps"]
+    _, around, missing = item["steps"]
     assert around["status"] == "passed" and missing["status"] == "failed"
     assert missing["duration_s"] < 10  # its own 1 s, not Playwright's 30 s
 

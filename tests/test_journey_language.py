@@ -147,6 +147,13 @@ def test_tap_needs_a_touch_device(pytester: pytest.Pytester, run_pytest: Any) ->
     )
     result = run_pytest("-v")
     result.assert_outcomes(passed=1, failed=1)
+    # The header no longer claims only a cx marker may choose other devices.
+    result.stdout.fnmatch_lines(
+        [
+            "cxcheck: engine chromium, * (the default: a test's cx marker "
+            "or a journey file's devices:/networks: may choose others)"
+        ]
+    )
     result.stdout.fnmatch_lines([
         "tap.journey.yaml::tap[[]iphone-13-no-throttle[]] PASSED*",
         "tap.journey.yaml:8: step 'tap it', tap: {role: button, name: Tap me}: tap needs a touch "
@@ -216,7 +223,9 @@ def test_secrets_are_masked_everywhere_cxcheck_writes(
     )
     result = run_pytest("--cx-json", "r.json", "--cx-report", "report", "--junitxml", "j.xml")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*seen:     \"#nickname\" was found after * s, but its value is ***"])
+    result.stdout.fnmatch_lines(
+        ['*seen:     "#nickname" was found after * s, but its value is ***']
+    )
     written = [result.stdout.str(), (pytester.path / "r.json").read_text(),
                (pytester.path / "j.xml").read_text()]  # fmt: skip
     written += [p.read_text() for p in pytester.path.rglob("steps.json")]
@@ -272,7 +281,8 @@ HEAD = "name: j\nsteps:\n  - name: s\n    actions:\n"
         ("- click: {role: button, name: Add, exact: true, timeout: 2s}", "click",
          "{role: button, name: Add, exact: true}"),
         ("- fill: {label: Email, value: ada}", "fill", "{label: Email}"),
-        ("- press: {selector: {placeholder: Search}, key: Enter}", "press", "{placeholder: Search}"),
+        ("- press: {selector: {placeholder: Search}, key: Enter}", "press",
+         "{placeholder: Search}"),
         ("- expect_text: {selector: {test_id: count}, text: '2', exact: true}", "expect_text",
          "{test_id: count}"),
         ("- drag: {from: {text: Card}, to: '#done'}", "drag", "{text: Card}"),

@@ -1,8 +1,8 @@
 """``cxcheck check``: validate journey files without a browser (a pre-commit hook, a CI pre-step).
 
 Every file is parsed and validated as pytest would collect it (structure, actions, budgets,
-check options, includes, vars, mid-journey networks) and its devices and networks are looked up in the catalogue. Problems are
-printed one per line as ``file:line: what is wrong; the fix``.
+check options, includes, vars, mid-journey networks) and its devices and networks are looked up
+in the catalogue. Problems are printed one per line as ``file:line: what is wrong; the fix``.
 """
 
 from __future__ import annotations

@@ -27,13 +27,13 @@ import yaml
 from cxcheck import masking
 from cxcheck.actions import (
     BY_KIND,
-    first_line,
     COMMON,
     LOCATOR_FIELDS,
     RETRYABLE,
     Action,
     Runner,
     expected,
+    first_line,
     perform,
     seen,
     value_problem,

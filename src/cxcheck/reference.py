@@ -266,7 +266,7 @@ def action_reference() -> str:
         "## Locators",
         "",
         "Wherever an action takes a `selector` (and `drag`'s `from` and `to`), write either a "
-        "Playwright selector (`\"#email\"`, `.todo-list li`, `text=Continue`) or an accessible "
+        'Playwright selector (`"#email"`, `.todo-list li`, `text=Continue`) or an accessible '
         "locator, which finds elements the way a person does:",
         "",
         "| form | finds |",

@@ -1,8 +1,9 @@
 """The terminal's view of a run: the matrix as a compact grid, read from the results only.
 
 Rows are tests, columns device × network cells (devices on the first header line, networks on
-the second); each entry says how the cell ended and how long its slowest step took (for a failed
-cell, the step that failed), with the step's name when there is room. Below the grid, one line per cell that did not pass says why.
+the second); each entry says how the cell ended and how long its slowest step took (for a
+failed cell, the step that failed), with the step's name when there is room. Below the grid,
+one line per cell that did not pass says why.
 ``cxcheck demo`` prints the same text from the JSON results.
 """
 
