@@ -20,6 +20,7 @@ def demo(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.timeout(900)  # the whole demo, one item at a time, on a machine the suite keeps busy
 def test_examples_pass_on_the_default_matrix_without_defects() -> None:
     done = demo("--", "-p", "no:randomly")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

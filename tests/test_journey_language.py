@@ -465,3 +465,26 @@ def test_indentation_mistakes_are_said_in_plain_words(
     with pytest.raises(JourneyFileError) as info:
         _load(tmp_path, "name: x\nsteps:\n  - name: a\n" + text)
     assert str(info.value).removeprefix(f"{tmp_path}/").startswith(message), info.value
+
+
+def test_an_include_must_be_a_steps_file_not_a_journey(tmp_path: Path) -> None:
+    (tmp_path / "other.journey.yaml").write_text("name: o\nsteps:\n  - include: j.journey.yaml\n")
+    with pytest.raises(JourneyFileError) as info:
+        _load(tmp_path, "name: j\nsteps:\n  - include: other.journey.yaml\n")
+    assert str(info.value) == (
+        f"{tmp_path / 'j.journey.yaml'}:3: include: 'other.journey.yaml' is a journey (it would "
+        "also run on its own); name a file of steps like add-items.steps.yaml"
+    )
+    (tmp_path / "whole.steps.yaml").write_text("name: not a list\nsteps: []\n")
+    with pytest.raises(JourneyFileError, match=r"whole.steps.yaml:1: an included file holds a "
+                       r"list of steps"):  # fmt: skip
+        _load(tmp_path, "name: j\nsteps:\n  - include: whole.steps.yaml\n")
+
+
+def test_a_row_that_misses_a_value_says_which_variable(tmp_path: Path) -> None:
+    with pytest.raises(JourneyFileError) as info:
+        _load(tmp_path, "name: j\nexamples:\n  - {id: a, item: milk}\n  - {id: b, itme: eggs}\n"
+              "steps:\n  - name: add ${item}\n    actions:\n      - reload\n")  # fmt: skip
+    assert str(info.value).startswith(
+        f"{tmp_path / 'j.journey.yaml'}:6: a step's name uses ${{item}}, which is not defined."
+    )

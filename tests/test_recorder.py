@@ -521,3 +521,15 @@ def test_the_converted_journeys_load(stem: str, tmp_path: Path) -> None:
     assert spec.name == stem
     kinds = {action.kind for step in spec.steps for action in step.actions}
     assert {"click", "expect_text"} <= kinds
+
+
+def test_a_recorded_storefront_journey_replays_green_on_a_phone(pytester: pytest.Pytester) -> None:
+    """The recording, converted, runs against the storefront it was recorded on."""
+    path = pytester.path / "recorded.journey.yaml"
+    path.write_text(converted("storefront-checkout", name="recorded"), encoding="utf-8")
+    pytester.makeini(
+        "[pytest]\ncx_server_command = {python} -m cxshop --port {port}\n"
+        "cx_server_ready_path = /healthz\ncx_devices = iphone-13\ncx_networks = no-throttle\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
+    result.assert_outcomes(passed=1)

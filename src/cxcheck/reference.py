@@ -29,7 +29,9 @@ DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "actions.md"
 SCHEMA_ID = "https://cxcheck.dev/schemas/journey.schema.json"
 _DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m)?\s*$"
 _TEXT = {"type": ["string", "number", "boolean"]}  # YAML reads `2` and `yes`; cxcheck takes text
-_BOOL = {"oneOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]}
+# A value may also come from a variable, known only once ${…} is filled in.
+_VARIABLE = {"type": "string", "pattern": r"\$\{[^}]+\}"}
+_BOOL = {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}, _VARIABLE]}
 _FIELD_DOCS = {
     "url": "a path relative to the base URL, or a full URL",
     "selector": "where: a selector or an accessible locator (see Locators)",
@@ -53,9 +55,10 @@ _FIELD_DOCS = {
 
 def _duration() -> dict[str, Any]:
     return {
-        "oneOf": [
+        "anyOf": [
             {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
             {"type": "string", "pattern": _DURATION_PATTERN},
+            _VARIABLE,
         ]
     }
 
@@ -87,12 +90,12 @@ def _field(name: str, d: ActionDef) -> dict[str, Any]:
     if name in ("exact", "full_page"):
         return _BOOL
     if name == "state":
-        return {"enum": list(WAIT_STATES)}
+        return {"anyOf": [{"enum": list(WAIT_STATES)}, _VARIABLE]}
     if name in ("count", "max_diff_pixels", "min_target"):
-        return {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string",
-                                                               "pattern": r"^\d+$"}]}  # fmt: skip
+        number = {"type": "string", "pattern": r"^\d+$"}
+        return {"anyOf": [{"type": "integer", "minimum": 0}, number, _VARIABLE]}
     if name in ("threshold", "max_diff_ratio"):
-        return {"type": "number", "minimum": 0, "maximum": 1}
+        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, _VARIABLE]}
     return _TEXT
 
 
