@@ -46,11 +46,6 @@ from cxcheck.locators import KINDS as LOCATOR_KINDS
 from cxcheck.locators import MODIFIERS, ROLES, Locator
 from cxcheck.results import Finding
 
-try:  # Playwright's errors; a Python install without it can still check files
-    from playwright.sync_api import Error as PlaywrightError
-except ImportError:  # pragma: no cover
-    PlaywrightError = RuntimeError  # type: ignore[misc,assignment]
-
 if TYPE_CHECKING:
     from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
@@ -659,8 +654,16 @@ def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
     return bool(keys & set(LOCATOR_KINDS)) and not keys & {*own, *COMMON}
 
 
+_CHECKED = frozenset(
+    {"timeout", "state", "count", "exact", "tags", "rules", "disabled", "impact", "checks",
+     "min_target", "name", "full_page", "max_diff_pixels", "threshold", "max_diff_ratio"}
+)  # fmt: skip
+
+
 def _option_problem(key: str, value: str, kind: str = "") -> str | None:
     """What is wrong with one action setting, checked before anything runs."""
+    if key not in _CHECKED:
+        return None  # free text: selectors, values, keys
     if key == "timeout":
         try:
             parse_duration(value)
@@ -979,7 +982,7 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
             try:
                 perform(runner, action, max(0.05, min(_SLICE_S, left)))
                 return
-            except (AssertionError, PlaywrightError) as exc:
+            except Exception as exc:
                 if isinstance(exc, JourneyStepError) or not _timed_out(exc):
                     raise
                 # The step fails for its page error anyway: waiting longer tells nothing more.
@@ -988,22 +991,33 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
                     raise
                 if deadline - time.monotonic() <= 0.01:
                     raise
-    except (AssertionError, PlaywrightError) as exc:
+    except Exception as exc:
+        if isinstance(exc, CxError):  # cxcheck's own words already (tap on a desktop, …)
+            message = f"{_where(action)}: step {step.name!r}, {action.describe()}: {exc}"
+            finding = Finding("action", masking.mask(message), check=action.kind,
+                              data={"file": str(action.path), "line": action.line})  # fmt: skip
+            raise ActionFailed(finding.message, [finding]) from None
+        if not isinstance(exc, AssertionError | _playwright_error()):
+            raise
         if isinstance(exc, JourneyStepError):
             exc.add_note(f"cxcheck: in {_where(action)}: {masking.mask(action.describe())}")
             raise
         waited = round(time.monotonic() - started, 1)
         raise _failed(runner, step, action, exc, waited, seconds, gave_up) from exc
-    except CxError as exc:
-        message = f"{_where(action)}: step {step.name!r}, {action.describe()}: {exc}"
-        finding = Finding("action", masking.mask(message), check=action.kind,
-                          data={"file": str(action.path), "line": action.line})  # fmt: skip
-        raise ActionFailed(finding.message, [finding]) from None
+
+
+def _playwright_error() -> type[Exception]:
+    # Imported here: `cxcheck check` validates files without loading Playwright at all.
+    from playwright.sync_api import Error
+
+    return Error
 
 
 def _timed_out(exc: BaseException) -> bool:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    if not isinstance(exc, AssertionError | PlaywrightTimeout):
+        return False
     return isinstance(exc, PlaywrightTimeout) or (
         isinstance(exc, AssertionError) and "timeout" in str(exc).lower()
     )
