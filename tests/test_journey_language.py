@@ -488,3 +488,16 @@ def test_a_row_that_misses_a_value_says_which_variable(tmp_path: Path) -> None:
     assert str(info.value).startswith(
         f"{tmp_path / 'j.journey.yaml'}:6: a step's name uses ${{item}}, which is not defined."
     )
+
+
+def test_cxcheck_check_notes_unset_environment_variables_without_failing(tmp_path: Path) -> None:
+    from cxcheck.checkfiles import check_paths
+
+    text = "name: j\nsecrets: {password: '${env.CX_SURELY_UNSET}'}\nsteps:\n  - name: s\n"
+    _write(tmp_path, text + "    actions:\n      - fill: {label: Password, value: '${password}'}\n")
+    notes: list[str] = []
+    assert check_paths([tmp_path], notes=notes) == (1, [])
+    assert notes == [f"{tmp_path / 'j.journey.yaml'}: reads CX_SURELY_UNSET from the environment, "
+                     "not set here; set it where pytest runs the journeys"]  # fmt: skip
+    with pytest.raises(JourneyFileError, match="CX_SURELY_UNSET is not set"):
+        load(tmp_path / "j.journey.yaml")  # pytest itself needs it

@@ -150,10 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cxcheck.checkfiles import check_paths
 
         try:
-            count, problems = check_paths(args.paths, args.profiles)
+            notes: list[str] = []
+            count, problems = check_paths(args.paths, args.profiles, notes)
         except CxError as exc:
             print(f"cxcheck: error: {exc}", file=sys.stderr)
             return 2
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         for problem in problems:
             print(problem, file=sys.stderr)
         word = "file" if count == 1 else "files"

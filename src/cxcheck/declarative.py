@@ -366,6 +366,9 @@ class _Reader:
             if name.startswith("env."):
                 variable = name[4:]
                 found = os.environ.get(variable)
+                if found is None and self.unset_env is not None:
+                    self.unset_env.append(variable)  # `cxcheck check` on a machine without it
+                    return "1"
                 if found is None:
                     raise self.fail(
                         node,
@@ -616,6 +619,8 @@ class _Reader:
         return out
 
     networks: tuple[str, ...] | None = None
+    # None: an unset ${env.NAME} is an error; a list: it is noted here and stands as "1".
+    unset_env: list[str] | None = None
 
     def include(self, node: yaml.Node, chain: tuple[Path, ...]) -> list[Step]:
         name = self.text(node, "include", "like - include: add-items.steps.yaml")
@@ -634,6 +639,7 @@ class _Reader:
         root = _fast_compose(text) or _compose(path, text)
         reader = _Reader(path, text, self.vars)
         reader.networks = self.networks
+        reader.unset_env = self.unset_env
         if root is None:
             raise reader.fail(None, "the file is empty; an included file holds a list of steps")
         if not isinstance(root, yaml.SequenceNode):
@@ -777,13 +783,18 @@ def load(path: Path) -> JourneySpec:
     return load_all(path)[0]
 
 
-def load_all(path: Path) -> list[JourneySpec]:
-    """One validated journey per ``examples:`` row (one in all for a file without rows)."""
+def load_all(path: Path, unset_env: list[str] | None = None) -> list[JourneySpec]:
+    """One validated journey per ``examples:`` row (one in all for a file without rows).
+
+    With ``unset_env`` (a list), environment variables that are not set are appended to it
+    instead of failing: ``cxcheck check`` runs where secrets are not.
+    """
     text = _read(path)
     root = _fast_compose(text) or _compose(path, text)
     if root is None:
         raise JourneyFileError(f"{path}: the file is empty; a journey needs name and steps")
     reader = _Reader(path, text)
+    reader.unset_env = unset_env
     top = reader.mapping(root, "a journey", TOP_KEYS)
     for key in ("name", "steps"):
         if key not in top:
@@ -797,8 +808,12 @@ def load_all(path: Path) -> list[JourneySpec]:
     rows: list[tuple[str | None, dict[str, str], int]] = [(None, {}, 1)]
     if "examples" in top:
         rows = list(_examples(reader, top["examples"]))
-    return [_spec(_Reader(path, text, {**reader.vars, **values}), top, row, line)
-            for row, values, line in rows]  # fmt: skip
+    specs = []
+    for row, values, line in rows:
+        row_reader = _Reader(path, text, {**reader.vars, **values})
+        row_reader.unset_env = unset_env
+        specs.append(_spec(row_reader, top, row, line))
+    return specs
 
 
 def _spec(reader: _Reader, top: dict[str, yaml.Node], row: str | None, line: int) -> JourneySpec:
