@@ -13,6 +13,14 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 
 import pageserver  # noqa: E402
 from cxcheck.browser import BrowserSettings, launch  # noqa: E402
+from cxcheck.server import AppServer, ServerSpec  # noqa: E402
+
+
+def storefront() -> AppServer:
+    """The demo storefront on a free 127.0.0.1 port, not yet started (``.start()`` → its URL)."""
+    spec = ServerSpec("{python} -m cxshop --port {port}", ready_path="/healthz", timeout_s=60,
+                      cwd=ROOT / "fixtures")  # fmt: skip
+    return AppServer(spec)
 
 
 @contextmanager

@@ -21,8 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import BARE_PRELUDE, bare_env, median, timed_pytest
-from cxcheck.server import AppServer, ServerSpec
+from _common import BARE_PRELUDE, bare_env, median, storefront, timed_pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVICES = ["iphone-13", "ipad-mini", "laptop-1366"]
@@ -92,8 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     repeats = parser.parse_args().repeats
-    server = AppServer(ServerSpec("{python} -m cxshop --port {port}", ready_path="/healthz",
-                                  timeout_s=60, cwd=ROOT / "fixtures"))  # fmt: skip
+    server = storefront()
     url = server.start()
     try:
         with tempfile.TemporaryDirectory() as tmp:

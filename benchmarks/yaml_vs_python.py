@@ -30,9 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from _common import median, timed_pytest
+from _common import median, storefront, timed_pytest
 from cxcheck.browser import BrowserSettings, find_browser
-from cxcheck.server import AppServer, ServerSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVICES = ["iphone-13", "laptop-1366"]
@@ -132,8 +131,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     repeats = parser.parse_args().repeats
-    server = AppServer(ServerSpec("{python} -m cxshop --port {port}", ready_path="/healthz",
-                                  timeout_s=60, cwd=ROOT / "fixtures"))  # fmt: skip
+    server = storefront()
     url = server.start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
