@@ -45,8 +45,8 @@ def run(*command: str) -> None:
 
 
 def prepare(py: str) -> None:
-    step("installing cxcheck and its test tools (pip install -e '.[test,lint]')")
-    run(py, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", ".[test,lint]")
+    step("installing cxcheck, test tools and the load extra (pip install -e '.[test,lint,load]')")
+    run(py, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", ".[test,lint,load]")
     step("making sure a browser is there (cxcheck install-browser)")
     run(py, "-m", "cxcheck.cli", "install-browser")
 

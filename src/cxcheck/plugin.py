@@ -17,6 +17,7 @@ import base64
 import contextlib
 import shutil
 import signal
+import sys
 import time
 import types
 import uuid
@@ -68,6 +69,7 @@ from cxcheck.settings import (
     OPT_HEADED,
     OPT_JSON,
     OPT_LIST,
+    OPT_LOAD_ALLOW,
     OPT_NETWORKS,
     OPT_PROFILES,
     OPT_REPORT,
@@ -91,6 +93,7 @@ if TYPE_CHECKING:
     from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
     from cxcheck.layout import Layout
+    from cxcheck.loadtest import LoadTest
     from cxcheck.visual import Visual
 
 __all__ = [
@@ -183,6 +186,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_visual_max_diff_ratio", "fraction of differing pixels a snapshot may have", None, None),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
      "Playwright's, 30 s for actions and 5 s for expect_*); a file's timeout: wins", None, None),
+    ("cx_load_allow_host", "hosts (one per line) cx_load may send load to besides loopback "
+     "addresses", "linelist", []),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
@@ -306,6 +311,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="write or refresh cx_visual baselines (__cx_snapshots__/...) instead of comparing",
     )
+    group.addoption(
+        "--cx-load-allow-host",
+        dest=OPT_LOAD_ALLOW,
+        metavar="HOST",
+        action="append",
+        default=[],
+        help="let cx_load send load to this host (name or host:port; repeatable; adds to ini "
+        "cx_load_allow_host); without it load goes to loopback addresses only",
+    )
     for name, help_text, kind, default in INI:
         if default is None:  # pytest's own default for the type ("" for text)
             parser.addini(name, help_text, type=kind)
@@ -379,6 +393,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if config.pluginmanager.hasplugin("xdist"):
             config.pluginmanager.register(_XdistHooks(state), "cxcheck-xdist")
     config.stash[STATE_KEY] = state
+    config.add_cleanup(_stop_load)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -430,11 +445,19 @@ def _watch_interrupts(config: pytest.Config, state: CxState) -> None:
     config.add_cleanup(restore)
 
 
+def _stop_load() -> None:
+    """No Locust process outlives the run (imported only if a load test ran)."""
+    load = sys.modules.get("cxcheck.load")
+    if load is not None:
+        load.stop_all()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
     # CPython 3.11 can leave a traceback entry without a line number when Ctrl-C lands on an
     # instruction that has none; pytest's own report of the interrupt then crashes, and the run
     # ends with exit code 1 instead of 2. Give such entries their function's first line.
+    _stop_load()
     seen: set[int] = set()
     exc: BaseException | None = excinfo.value
     while exc is not None and id(exc) not in seen:
@@ -616,7 +639,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def _is_cx(item: pytest.Item) -> bool:
-    return CELL_FIXTURE in getattr(item, "fixturenames", ())
+    names = getattr(item, "fixturenames", ())
+    # A load test is a cxcheck test too (its findings reach the report), without a cell.
+    return CELL_FIXTURE in names or "cx_load" in names
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -1009,6 +1034,41 @@ def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) ->
     prepare_folder(folder, request.node.stash.get(ATTEMPT_KEY, 1))
     request.node.stash[ARTIFACTS_KEY] = folder
     return folder
+
+
+@pytest.fixture
+def cx_load(
+    pytestconfig: pytest.Config, cx_base_url: str | None, cx_artifacts: Path
+) -> Iterator[LoadTest]:
+    """Load scenarios with Locust: ``cx_load.run("load/shop.py", users=50, run_time="30s")``.
+
+    Returns what Locust measured (requests, failures, rps, p50–p99 per endpoint, and over time);
+    ``result.check(p95="500ms", failure_ratio=0.01, min_rps=100)`` fails with a table of what
+    fell short. ``cx_load.background(...)`` runs load while the test does something else,
+    ``cx_load.under_load(cx_journey, steps, scenario, max_slowdown=2.0)`` compares a journey's
+    steps with and without load, and ``cx_load.record_journey(cx_browser, steps)`` turns a
+    browser journey into a scenario. Locust runs in child processes (``workers=N`` adds local
+    workers); load goes to loopback addresses only unless ``--cx-load-allow-host`` names the host.
+    """
+    from cxcheck.load import LoadSettings, stop_all
+    from cxcheck.loadtest import LoadTest
+
+    state = pytestconfig.stash[STATE_KEY]
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    progress = None
+    if reporter is not None and not hasattr(pytestconfig, "workerinput"):
+        progress = lambda line: reporter.write_line(line)  # noqa: E731
+    tester = LoadTest(
+        base_url=cx_base_url,
+        artifacts=cx_artifacts,
+        settings=LoadSettings(allow_hosts=state.settings.load_allow_hosts),
+        progress=progress,
+        root=pytestconfig.rootpath,
+    )
+    try:
+        yield tester
+    finally:
+        stop_all()  # a failing test leaves no Locust process behind
 
 
 @pytest.fixture

@@ -21,15 +21,17 @@ import gzip
 import hashlib
 import html
 import json
+import math
 import os
 import shutil
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from cxcheck.durations import format_seconds as _secs
 from cxcheck.errors import CxError
@@ -72,6 +74,9 @@ JavaScript too. Later panels are built when opened from HTML kept, gzipped, in a
 2,000 panels of markup take a browser seconds to parse, and even as plain JSON (with every < and
 > escaped) they would be 15 MB, where gzip makes them about 1 MB of base64."""
 BAD = ' class="bad"'
+OWN_SECTION_KINDS = ("load",)
+"""Finding kinds whose numbers a section of their own shows (a load run's tables and charts):
+the findings list gives their message, not their data again."""
 
 
 MARKER = ".cxcheck-report"
@@ -739,6 +744,7 @@ def _body(r: ItemResult, urls: dict[str, str]) -> str:
         out.append(_filmstrip(r, urls))
         out.append(_shots(r.steps, urls))
     out.append(_visual(r, urls))
+    out.append(_load_section(r))
     out.append(_findings(r))
     out.append(_trace(r, urls))
     out.append(_other_files(r, urls))
@@ -891,7 +897,7 @@ def _finding(f: Finding, step: StepRecord | None) -> str:
         meta.append(f"<code>{_e(f.target)}</code>")
     ignored = '<span class="ig">ignored — </span>' if f.severity == "ignored" else ""
     data = ""
-    if f.data:
+    if f.data and f.kind not in OWN_SECTION_KINDS:
         data = f'<span class="fd">{_e(_data_text(f.data.items()))}</span>'
     help_url = f.data.get("help_url")
     # Only axe's own pages: a page under test could fake window.axe and its links.
@@ -965,6 +971,377 @@ def _visual(r: ItemResult, urls: dict[str, str]) -> str:
                 f'<div class="shots visual">{"".join(figures)}</div>'
             )
     return "".join(out)
+
+
+# -- load runs ---------------------------------------------------------------------------------
+
+ALL_REQUESTS = "all requests"
+LOAD_METRICS = {"avg": "average", "failure_ratio": "failure ratio", "min_rps": "requests/s"}
+"""How a threshold's metric reads in the table; the others (p50 … p99, max) read as they are."""
+THRESHOLD_MARKS = {"error": ("✗", "breached"), "warning": ("!", "warning")}
+"""A threshold's mark and its word for screen readers; any other severity is ✓ (met)."""
+ENDPOINT_TIMES = ("rps", "p50_ms", "p95_ms", "p99_ms", "max_ms")
+CHART_W, CHART_H = 560, 190
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 46, 40, 12, 34
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One line of a chart: (x, y) points, y None where there was nothing to measure."""
+
+    label: str
+    cls: str
+    """Its CSS class, which gives its colour (``s-rps``, ``s-users``, ``s-p50``...)."""
+    points: Sequence[tuple[float, float | None]]
+    right: bool = False
+    """Drawn against the right-hand axis (a second unit, like users next to requests/s)."""
+    step: bool = False
+    """A step line: the value holds until the next point (a user count, not a rate)."""
+
+
+def _num(value: object) -> float | None:
+    """A number from a finding's data, or None for anything else (bools, strings, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _fmt(value: float | None) -> str:
+    """A measured number, short: 812, 41.1, 0.421, 12,345; – when there is none."""
+    if value is None:
+        return "–"
+    if abs(value) >= 999.5:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def _with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "ratio":
+        percent = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+        return f"{percent} %"
+    return f"{_fmt(value)} {unit}".rstrip()
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _mappings(value: object) -> list[Mapping[str, Any]]:
+    return [x for x in value if isinstance(x, Mapping)] if isinstance(value, list) else []
+
+
+def _load_section(r: ItemResult) -> str:
+    """The load runs of a result: thresholds, endpoints, charts over time, steps under load."""
+    found = [f for f in r.all_findings if f.kind == "load"]
+    if not found:
+        return ""
+    runs = [f for f in found if f.check == "load-run"]
+    thresholds = [f for f in found if f.check == "load-threshold"]
+    slowdowns = [f for f in found if f.check == "load-slowdown"]
+    p95 = _p95_limit(thresholds)
+    out = ['<div class="load"><h3>Load</h3>']
+    if thresholds:
+        out.append(_load_thresholds(thresholds))
+    for n, run in enumerate(runs, start=1):
+        out.append(_load_run(run, p95, n if len(runs) > 1 else None))
+    if slowdowns:
+        out.append(_load_slowdowns(slowdowns))
+    out.append("</div>")
+    return "".join(out)
+
+
+def _p95_limit(thresholds: Sequence[Finding]) -> tuple[float, str] | None:
+    """The p95 limit the response-time chart draws: the one on all requests, else the first."""
+    limits = [
+        (limit, f.target or ALL_REQUESTS)
+        for f in thresholds
+        if f.data.get("metric") == "p95" and (limit := _num(f.data.get("limit"))) is not None
+    ]
+    overall = [x for x in limits if x[1] == ALL_REQUESTS]
+    return next(iter(overall or limits), None)
+
+
+def _load_thresholds(thresholds: Sequence[Finding]) -> str:
+    rows = []
+    for f in sorted(thresholds, key=lambda f: not f.failing):  # breached ones first
+        metric = str(f.data.get("metric") or f.check or "")
+        unit = str(f.data.get("unit") or "")
+        limit = _num(f.data.get("limit"))
+        mark, word = THRESHOLD_MARKS.get(f.severity, ("✓", "met"))
+        bound = "" if limit is None else (">" if metric.startswith("min") else "<")
+        rows.append(
+            f"<tr{BAD if f.failing else ''}>"
+            f'<td class="mk"><span aria-hidden="true">{mark}</span>'
+            f'<span class="vh">{word}</span></td>'
+            f'<td class="l">{_e(LOAD_METRICS.get(metric, metric))}</td>'
+            f"<td>{_e(f'{bound} {_with_unit(limit, unit)}'.strip())}</td>"
+            f'<td class="tm">{_e(_with_unit(_num(f.data.get("measured")), unit))}</td>'
+            f'<td class="sn">{_e(f.target or ALL_REQUESTS)}</td></tr>'
+        )
+    return (
+        '<h4>Thresholds</h4><div class="tw"><table class="steps lt"><thead><tr>'
+        '<th class="l"><span class="vh">Result</span></th><th class="l">Metric</th>'
+        '<th>Limit</th><th>Measured</th><th class="l">Target</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _load_run(run: Finding, p95: tuple[float, str] | None, n: int | None) -> str:
+    data = run.data
+    facts = []
+    if data.get("host"):
+        facts.append(f"<code>{_e(data['host'])}</code>")
+    for key, word in (("users", "user"), ("workers", "worker")):
+        count = _num(data.get(key))
+        if count is not None:
+            facts.append(_e(_plural(int(count), word)))
+    duration = _num(data.get("duration_s"))
+    if duration is not None:
+        facts.append(_e(f"{_fmt(duration)} s"))
+    title = f"<h4>Run {n}</h4>" if n is not None else ""
+    return (
+        f'{title}<p class="lm"><span class="msg">{_e(run.message)}</span>'
+        + "".join(f"<span>{fact}</span>" for fact in facts)
+        + "</p>"
+        + _load_endpoints(data)
+        + _load_charts(_mappings(data.get("history")), p95)
+    )
+
+
+def _load_endpoints(data: Mapping[str, Any]) -> str:
+    endpoints = _mappings(data.get("endpoints"))
+    total = _mapping(data.get("total"))
+    if not endpoints and not total:
+        return ""
+    numbers = ("Requests", "Failures", "rps", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    head = '<th class="l">Method</th><th class="l">Name</th>' + "".join(
+        f"<th>{label}</th>" for label in numbers
+    )
+    body = "".join(_endpoint_row(e) for e in endpoints)
+    foot = f"<tfoot>{_endpoint_row(total, ALL_REQUESTS)}</tfoot>" if total else ""
+    return (
+        f'<h4>Endpoints</h4><div class="tw"><table class="steps le"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{body}</tbody>{foot}</table></div>"
+    )
+
+
+def _endpoint_row(e: Mapping[str, Any], name: str | None = None) -> str:
+    failures = _num(e.get("failures"))
+    cells = [
+        f'<td class="l">{_e(e.get("method") or "")}</td>',
+        f'<td class="sn">{_e(name if name is not None else e.get("name") or "")}</td>',
+        f"<td>{_fmt(_num(e.get('requests')))}</td>",
+        f"<td{BAD if failures else ''}>{_fmt(failures)}</td>",
+        *(f"<td>{_fmt(_num(e.get(k)))}</td>" for k in ENDPOINT_TIMES),
+    ]
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _load_slowdowns(slowdowns: Sequence[Finding]) -> str:
+    """The customer's journey steps, timed without load and under it."""
+    rows = []
+    for f in slowdowns:
+        d = f.data
+        ratio, limit = _num(d.get("ratio")), _num(d.get("max_slowdown"))
+        rows.append(
+            f"<tr{BAD if f.failing else ''}>"
+            f'<td class="sn">{_e(d.get("step") or f.target or "")}</td>'
+            f"<td>{_e(_secs_or_dash(_num(d.get('baseline_s'))))}</td>"
+            f"<td>{_e(_secs_or_dash(_num(d.get('under_load_s'))))}</td>"
+            f'<td class="tm">{"–" if ratio is None else _e(f"× {_fmt(ratio)}")}</td>'
+            f"<td>{'' if limit is None else _e(f'× {_fmt(limit)}')}</td></tr>"
+        )
+    return (
+        "<h4>Journey under load</h4>"
+        '<div class="tw"><table class="steps ls"><thead><tr><th class="l">Step</th>'
+        "<th>Without load</th><th>Under load</th><th>Ratio</th><th>Limit</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _secs_or_dash(seconds: float | None) -> str:
+    return "–" if seconds is None else _secs(seconds)
+
+
+def _load_charts(history: Sequence[Mapping[str, Any]], p95: tuple[float, str] | None) -> str:
+    """Requests/s (and users) and p50/p95 over the run, or a sentence when there is no history."""
+    points = sorted(
+        ((t, h) for h in history if (t := _num(h.get("t_s"))) is not None), key=lambda x: x[0]
+    )
+    if not points:
+        return '<p class="lazy">No history over time was recorded for this run: no charts.</p>'
+
+    def series(key: str) -> list[tuple[float, float | None]]:
+        return [(t, _num(h.get(key))) for t, h in points]
+
+    start = min(0.0, points[0][0])  # seconds since the run started: the axis starts with it
+    span = f"{_fmt(points[-1][0] - start)} s"
+    rps, users, failed = series("rps"), series("users"), series("failures_per_s")
+    p50, p95s = series("p50_ms"), series("p95_ms")
+    load = [_Series("requests/s", "s-rps", rps)]
+    load_text = f"Requests per second over {span}: peak {_fmt(_peak(rps))} rps"
+    if _peak(failed):
+        load.append(_Series("failures/s", "s-fail", failed))
+        load_text += f", failures up to {_fmt(_peak(failed))}/s"
+    if _peak(users) is not None:
+        load.append(_Series("users (right axis)", "s-users", users, right=True, step=True))
+        load_text += f"; up to {_fmt(_peak(users))} users"
+    time_text = (
+        f"Response time over {span}: p50 up to {_fmt(_peak(p50))} ms, "
+        f"p95 up to {_fmt(_peak(p95s))} ms"
+    )
+    limit, limit_label = None, ""
+    if p95 is not None:
+        limit = p95[0]
+        over = sum(1 for _, v in p95s if v is not None and v > limit)
+        target = "" if p95[1] == ALL_REQUESTS else f" ({p95[1]})"
+        limit_label = f"p95 limit {_fmt(limit)} ms{target}"
+        time_text += f"; {limit_label}, exceeded in {over} of {len(p95s)} intervals"
+    return (
+        '<div class="charts">'
+        + _svg_line_chart(
+            load,
+            summary=load_text + ".",
+            x_label="seconds",
+            y_label="rps",
+            y2_label="users",
+            x_min=start,
+        )
+        + _svg_line_chart(
+            [_Series("p50", "s-p50", p50), _Series("p95", "s-p95", p95s)],
+            summary=time_text + ".",
+            x_label="seconds",
+            y_label="ms",
+            x_min=start,
+            limit=limit,
+            limit_label=limit_label,
+        )
+        + "</div>"
+    )
+
+
+def _peak(points: Sequence[tuple[float, float | None]]) -> float | None:
+    return max((v for _, v in points if v is not None), default=None)
+
+
+def _nice_ceiling(value: float) -> float:
+    """The axis top for ``value``: the next 1, 2, 2.5 or 5 × a power of ten (1 for nothing)."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if value <= m * power * (1 + 1e-9))
+
+
+def _svg_line_chart(
+    series: Sequence[_Series],
+    *,
+    summary: str,
+    x_label: str,
+    y_label: str,
+    y2_label: str = "",
+    x_min: float | None = None,
+    limit: float | None = None,
+    limit_label: str = "",
+) -> str:
+    """A small inline SVG line chart with its legend, as a <figure>; no script, no style attribute.
+
+    The x axis runs from ``x_min`` (or the first x) to the last x; the left axis from 0 to a round
+    number above the highest value (and ``limit``, drawn as a dashed line); series with ``right``
+    set get their own axis on the right. ``summary`` is what
+    the chart says, for screen readers (``role="img"``) and as its tooltip.
+    """
+    xs = [x for s in series for x, _ in s.points]
+    x0 = min([*xs, x_min] if x_min is not None else xs, default=0.0)
+    x1 = max(xs, default=1.0)
+    x_span = (x1 - x0) or 1.0
+    left = [v for s in series if not s.right for _, v in s.points if v is not None]
+    right = [v for s in series if s.right for _, v in s.points if v is not None]
+    y_max = _nice_ceiling(max([*left, limit or 0.0], default=0.0))
+    y2_max = _nice_ceiling(max(right, default=0.0))
+    plot_w = CHART_W - CHART_LEFT - CHART_RIGHT
+    plot_h = CHART_H - CHART_TOP - CHART_BOTTOM
+    bottom, end = CHART_TOP + plot_h, CHART_LEFT + plot_w
+
+    def px(x: float) -> float:
+        return CHART_LEFT + plot_w * (x - x0) / x_span
+
+    def py(y: float, on_right: bool = False) -> float:
+        top = y2_max if on_right else y_max
+        return bottom - plot_h * min(max(y / top, 0.0), 1.0)
+
+    parts = [
+        f"<title>{_e(summary)}</title>",
+        f'<path class="ax" d="M{CHART_LEFT} {CHART_TOP}V{bottom}H{end}'
+        + (f'V{CHART_TOP}"/>' if right else '"/>'),
+        f'<line class="gr" x1="{CHART_LEFT}" x2="{end}" y1="{CHART_TOP}" y2="{CHART_TOP}"/>',
+    ]
+    for s in series:
+        parts.append(_svg_path(s, px, py))
+    if limit is not None:
+        y = py(limit)
+        parts.append(
+            f'<line class="lim" x1="{CHART_LEFT}" x2="{end}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke-dasharray="6 4"/>'
+            f'<text class="ll" x="{end - 4}" y="{y - 4:.1f}" text-anchor="end">'
+            f"{_e(limit_label)}</text>"
+        )
+    mid_y = CHART_TOP + plot_h / 2
+    labels = [
+        (CHART_LEFT, bottom + 14, "start", _fmt(x0)),
+        (end, bottom + 14, "end", _fmt(x1)),
+        (CHART_LEFT - 4, bottom, "end", "0"),
+        (CHART_LEFT - 4, CHART_TOP + 8, "end", _fmt(y_max)),
+    ]
+    if right:
+        labels += [(end + 4, bottom, "start", "0"), (end + 4, CHART_TOP + 8, "start", _fmt(y2_max))]
+    parts += [
+        f'<text x="{x}" y="{y}" text-anchor="{anchor}">{_e(text)}</text>'
+        for x, y, anchor, text in labels
+    ]
+    parts.append(
+        f'<text class="al" x="{CHART_LEFT + plot_w / 2}" y="{CHART_H - 4}" '
+        f'text-anchor="middle">{_e(x_label)}</text>'
+        f'<text class="al" x="0" y="0" text-anchor="middle" '
+        f'transform="translate(12 {mid_y}) rotate(-90)">{_e(y_label)}</text>'
+    )
+    if right and y2_label:
+        parts.append(
+            f'<text class="al" x="0" y="0" text-anchor="middle" '
+            f'transform="translate({CHART_W - 8} {mid_y}) rotate(90)">{_e(y2_label)}</text>'
+        )
+    legend = [f'<span><i class="sw {s.cls}"></i>{_e(s.label)}</span>' for s in series]
+    if limit is not None:
+        legend.append(f'<span><i class="sw s-lim"></i>{_e(limit_label)}</span>')
+    return (
+        f'<figure class="chart"><svg class="lc" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
+        f'aria-label="{_e(summary)}">{"".join(parts)}</svg>'
+        f'<figcaption aria-hidden="true">{"".join(legend)}</figcaption></figure>'
+    )
+
+
+def _svg_path(s: _Series, px: Callable[[float], float], py: Callable[[float, bool], float]) -> str:
+    """One series as a path, broken where a value is missing; a lone point as a dot."""
+    segments: list[list[tuple[float, float]]] = [[]]
+    for x, y in s.points:
+        if y is None:
+            segments.append([])
+        else:
+            segments[-1].append((px(x), py(y, s.right)))
+    d, dots = [], []
+    for seg in segments:
+        if len(seg) == 1:
+            dots.append(
+                f'<circle class="{s.cls}" cx="{seg[0][0]:.1f}" cy="{seg[0][1]:.1f}" r="2"/>'
+            )
+        elif seg:
+            d.append(f"M{seg[0][0]:.1f} {seg[0][1]:.1f}")
+            for x, y in seg[1:]:
+                d.append(f"H{x:.1f}V{y:.1f}" if s.step else f"L{x:.1f} {y:.1f}")
+    path = f'<path class="{s.cls}" d="{"".join(d)}"/>' if d else ""
+    return path + "".join(dots)
 
 
 def _other_files(r: ItemResult, urls: dict[str, str]) -> str:

@@ -44,6 +44,7 @@ OPT_JSON = "cx_json"
 OPT_REPORT = "cx_report"
 OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
 OPT_UPDATE_SNAPSHOTS = "cx_update_snapshots"
+OPT_LOAD_ALLOW = "cx_load_allow_host"
 
 
 # --- option value types: validated while parsing ---
@@ -109,6 +110,8 @@ class Settings:
     visual: VisualSettings = field(default_factory=VisualSettings)
     action_timeout: float | None = None
     """Seconds each journey-file action may wait (ini cx_action_timeout); None: Playwright's."""
+    load_allow_hosts: tuple[str, ...] = ()
+    """Hosts besides loopback that cx_load may send load to (--cx-load-allow-host)."""
 
 
 def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
@@ -149,6 +152,11 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         layout=layout_settings(ini),
         visual=visual_settings(option, ini),
         action_timeout=action_timeout(ini),
+        load_allow_hosts=tuple(
+            h.strip()
+            for h in (*(option(OPT_LOAD_ALLOW) or ()), *(ini("cx_load_allow_host") or ()))
+            if h.strip()
+        ),
     )
 
 
