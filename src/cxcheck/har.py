@@ -33,7 +33,7 @@ STATIC_SUFFIXES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg
 KEPT_HEADERS = ("accept", "content-type", "x-requested-with")
 MAX_THINK_S = 5.0
 
-LOCUSTFILE = '''"""A journey recorded by cxcheck, replayed by each Locust user (see journey.json)."""
+LOCUSTFILE = '''"""A journey recorded by cxcheck, replayed by every Locust user (journey.json)."""
 
 import json
 import time
