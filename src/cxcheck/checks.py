@@ -42,6 +42,11 @@ def _stack() -> list[list[Finding]]:
     return stack
 
 
+def recording() -> bool:
+    """Whether findings have somewhere to go now (a cxcheck test or step is running)."""
+    return bool(_stack())
+
+
 @contextmanager
 def collecting(into: list[Finding]) -> Iterator[list[Finding]]:
     """Send findings added while the block runs to ``into`` (innermost block wins)."""
