@@ -501,3 +501,26 @@ def test_cxcheck_check_notes_unset_environment_variables_without_failing(tmp_pat
                      "not set here; set it where pytest runs the journeys"]  # fmt: skip
     with pytest.raises(JourneyFileError, match="CX_SURELY_UNSET is not set"):
         load(tmp_path / "j.journey.yaml")  # pytest itself needs it
+
+
+def test_a_load_block_is_read_and_its_mistakes_are_named(tmp_path: Path) -> None:
+    (tmp_path / "shop.py").write_text("")
+    head = "name: j\nsteps:\n  - name: s\n    actions:\n      - reload\n"
+    spec = _load(tmp_path, head + "load:\n  scenario: shop.py\n  users: 5\n  run_time: 4s\n"
+                 "  thresholds: {p95: 500ms, failure_ratio: 1%, min_rps: 20}\n")  # fmt: skip
+    assert spec.load is not None
+    assert (spec.load.scenario, spec.load.users, spec.load.run_time, spec.load.max_slowdown) == (
+        (tmp_path / "shop.py").resolve(), 5, 4.0, 2.0)  # fmt: skip
+    assert spec.load.thresholds == {"p95": "500ms", "failure_ratio": "1%", "min_rps": "20"}
+    for text, message in [
+        ("load: {users: 5}", "6: load needs `scenario` (a locustfile)"),
+        ("load: {scenario: nope.py}", "6: load scenario 'nope.py' is not a file"),
+        ("load: {scenario: shop.py, users: 0}", "6: load users: '0' is not a number ≥ 1"),
+        ("load: {scenario: shop.py, thresholds: {p95: soon}}",
+         "6: load thresholds p95: 'soon' is not a duration like 500ms"),
+        ("load: {scenario: shop.py, thresholds: {p96: 1s}}",
+         "6: unknown key 'p96' in load thresholds. Did you mean `p99`?"),
+    ]:  # fmt: skip
+        with pytest.raises(JourneyFileError) as info:
+            _load(tmp_path, head + text + "\n")
+        assert message in str(info.value), info.value

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from cxcheck.a11y import A11y
     from cxcheck.journey import Journey
     from cxcheck.layout import Layout
+    from cxcheck.loadtest import LoadTest
     from cxcheck.profiles import Catalogue
     from cxcheck.visual import Visual
 
@@ -70,8 +71,12 @@ TOP_KEYS = (
     "examples",
     "ignore_requests",
     "ignore_console",
+    "load",
     "steps",
 )
+LOAD_KEYS = ("scenario", "users", "spawn_rate", "run_time", "workers", "max_slowdown",
+             "thresholds")  # fmt: skip
+LOAD_METRICS = ("p50", "p90", "p95", "p99", "max", "avg", "failure_ratio", "min_rps")
 STEP_KEYS = ("name", "budget", "actions")
 START_KEYS = ("url", "budget", "timeout")
 START_STEP = "start"
@@ -101,6 +106,19 @@ class Step:
 
 
 @dataclass(frozen=True)
+class LoadSpec:
+    """A journey file's ``load:``: the journey runs without load, then under this load."""
+
+    scenario: Path
+    users: int = 10
+    spawn_rate: float = 10.0
+    run_time: float = 10.0
+    workers: int = 0
+    max_slowdown: float | None = 2.0
+    thresholds: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class JourneySpec:
     """A validated journey file (one of its ``examples:`` rows, when it has them)."""
 
@@ -116,6 +134,7 @@ class JourneySpec:
     tags: tuple[str, ...] = ()
     example: str | None = None  # the examples row's id
     line: int = 1  # where the journey (or its examples row) is written
+    load: LoadSpec | None = None
 
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -844,7 +863,70 @@ def _spec(reader: _Reader, top: dict[str, yaml.Node], row: str | None, line: int
         tags=_tags(reader, top["tags"]) if "tags" in top else (),
         example=row,
         line=line,
+        load=_load(reader, top["load"]) if "load" in top else None,
     )
+
+
+def _load(reader: _Reader, node: yaml.Node) -> LoadSpec:
+    """``load:``: a locustfile beside the journey, its users and time, and what must hold."""
+    form = "like load: {scenario: load/shop.py, users: 20, run_time: 10s, max_slowdown: 2}"
+    parts = reader.mapping(node, "load", LOAD_KEYS, form)
+    if "scenario" not in parts:
+        raise reader.fail(node, f"load needs `scenario` (a locustfile); {form}")
+    name = reader.text(parts["scenario"], "load scenario", form)
+    scenario = (reader.path.parent / name).resolve()
+    if not scenario.is_file():
+        where = f"{reader.path.name}'s folder, {reader.path.parent}"
+        raise reader.fail(
+            parts["scenario"],
+            f"load scenario {name!r} is not a file (paths are relative to {where})",
+        )
+
+    def number(key: str, kind: type[int] | type[float], low: float) -> Any:
+        text = reader.text(parts[key], f"load {key}", form)
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise reader.fail(parts[key], f"load {key}: {text!r} is not a number ≥ {low:g}; {form}")
+        return value
+
+    values: dict[str, Any] = {}
+    for key, kind, low in (("users", int, 1), ("spawn_rate", float, 0.01), ("workers", int, 0),
+                           ("max_slowdown", float, 1)):  # fmt: skip
+        if key in parts:
+            values[key] = number(key, kind, low)
+    if "run_time" in parts:
+        values["run_time"] = reader.duration(parts["run_time"], "load run_time")
+    if "thresholds" in parts:
+        values["thresholds"] = _thresholds(reader, parts["thresholds"])
+    return LoadSpec(scenario, **values)
+
+
+def _thresholds(reader: _Reader, node: yaml.Node) -> dict[str, str]:
+    form = "like thresholds: {p95: 500ms, failure_ratio: 1%, min_rps: 50}"
+    parts = reader.mapping(node, "load thresholds", LOAD_METRICS, form)
+    out = {}
+    for key, value in parts.items():
+        text = reader.text(value, f"load thresholds {key}", form)
+        if key == "failure_ratio":
+            ok = bool(re.fullmatch(r"\d+(\.\d+)?%|0?\.\d+|[01]", text.strip()))
+        elif key == "min_rps":
+            ok = bool(re.fullmatch(r"\d+(\.\d+)?", text.strip()))
+        else:
+            ok = _option_problem("timeout", text) is None
+        if not ok:
+            what = _METRIC_FORMS.get(key, "a duration like 500ms")
+            raise reader.fail(value, f"load thresholds {key}: {text!r} is not {what}; {form}")
+        out[key] = text
+    return out
+
+
+_METRIC_FORMS = {
+    "failure_ratio": "a ratio like 1% or 0.01",
+    "min_rps": "a number of requests per second",
+}
 
 
 def _start(reader: _Reader, node: yaml.Node, networks: tuple[str, ...] | None) -> Step:
@@ -956,6 +1038,8 @@ def run(
 
 def as_test(spec: JourneySpec, catalogue: Catalogue | None = None) -> Any:
     """A test function playing ``spec``, for pytest to collect with cxcheck's fixtures."""
+    if spec.load is not None:
+        return _under_load_test(spec, spec.load, catalogue)
 
     def journey_test(
         cx_journey: Journey, cx_a11y: A11y, cx_layout: Layout, cx_visual: Visual
@@ -963,6 +1047,39 @@ def as_test(spec: JourneySpec, catalogue: Catalogue | None = None) -> Any:
         run(spec, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue)
 
     return journey_test
+
+
+def _under_load_test(spec: JourneySpec, load: LoadSpec, catalogue: Catalogue | None) -> Any:
+    """The journey once without load, then again under ``load:`` (the customer's view)."""
+
+    def journey_under_load_test(
+        cx_journey: Journey,
+        cx_a11y: A11y,
+        cx_layout: Layout,
+        cx_visual: Visual,
+        cx_load: LoadTest,
+    ) -> None:
+        passes = iter(("", " (under load)"))
+
+        def steps() -> None:
+            label = next(passes)
+            named = replace(spec, steps=tuple(replace(s, name=s.name + label) for s in spec.steps))
+            run(named, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue)
+
+        cx_load.under_load(
+            cx_journey,
+            steps,
+            load.scenario,
+            max_slowdown=load.max_slowdown,
+            thresholds={k: float(v) if k == "min_rps" else v for k, v in load.thresholds.items()}
+            or None,
+            users=load.users,
+            spawn_rate=load.spawn_rate,
+            run_time=load.run_time,
+            workers=load.workers,
+        )
+
+    return journey_under_load_test
 
 
 def with_timeout(spec: JourneySpec, seconds: float | None) -> JourneySpec:

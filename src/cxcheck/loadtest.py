@@ -140,30 +140,42 @@ class LoadTest:
         steps: Callable[[], object],
         scenario: Scenario,
         *,
-        max_slowdown: float = 2.0,
+        max_slowdown: float | None = 2.0,
+        thresholds: dict[str, Any] | None = None,
         settle_s: float = 2.0,
         **options: Any,
-    ) -> list[Finding]:
+    ) -> LoadResult:
         """The customer's view under load: ``steps()`` (a journey's steps on ``journey``) runs
         once without load, then again while the scenario runs; each step's time under load is
         compared with its time without, and a step more than ``max_slowdown`` times slower
-        fails. Returns the slowdown findings (also recorded on the test)."""
+        fails (``None``: compare and report only). ``thresholds`` (``{"p95": "500ms"}``) are
+        checked on the load run. Every finding is recorded on the test; returns the run."""
+        from cxcheck.checks import raise_failing
+        from cxcheck.load import LoadThresholdError
+
         before = len(journey.steps)
         steps()
         baseline = journey.steps[before:]
         if not baseline:
             raise CxError("cx_load.under_load: steps() ran no journey steps to compare")
-        with self.background(scenario, **options):
+        with self.background(scenario, **options) as state:
             _settle(journey.page, settle_s)
             middle = len(journey.steps)
             steps()
         loaded = journey.steps[middle:]
         findings = slowdowns(baseline, loaded, max_slowdown)
-        record(findings)
-        from cxcheck.checks import raise_failing
-
-        raise_failing(findings)
-        return findings
+        result = state.result
+        assert result is not None  # background() raised otherwise
+        if thresholds:
+            try:
+                findings += result.check(**thresholds)
+            except LoadThresholdError as exc:
+                findings += exc.findings
+        # Info findings go on the test now (check() recorded the thresholds that held); the
+        # failing ones travel with the error and are recorded where it lands.
+        record([f for f in findings if f.severity == "info" and f.check != "load-threshold"])
+        raise_failing([f for f in findings if f.severity != "info"])
+        return result
 
     def record_journey(
         self,
@@ -223,18 +235,21 @@ class LoadTest:
         return show
 
 
-def slowdowns(baseline: Sequence[Any], loaded: Sequence[Any], max_slowdown: float) -> list[Finding]:
+def slowdowns(
+    baseline: Sequence[Any], loaded: Sequence[Any], max_slowdown: float | None
+) -> list[Finding]:
     """One finding per step: its time under load against its time without (by position)."""
     out = []
     for before, after in zip(baseline, loaded, strict=False):
         base = max(float(before.duration_s), 0.001)
         ratio = float(after.duration_s) / base
-        slow = ratio > max_slowdown
+        slow = max_slowdown is not None and ratio > max_slowdown
+        limit = f"limit {max_slowdown:g}×" if max_slowdown is not None else "no limit"
         out.append(
             Finding(
                 "load",
                 f"step {after.name!r} under load took {after.duration_s:.2f} s, {ratio:.1f}× its "
-                f"{before.duration_s:.2f} s without load (limit {max_slowdown:g}×)",
+                f"{before.duration_s:.2f} s without load ({limit})",
                 "error" if slow else "info",
                 check="load-slowdown",
                 target=after.name,

@@ -209,6 +209,37 @@ def journey_schema() -> dict[str, Any]:
                 **names,
                 "description": "glob patterns of console error messages to record as ignored",
             },
+            "load": {
+                "description": "run the journey without load, then under this Locust load, "
+                "and compare (the customer's view under load)",
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["scenario"],
+                "properties": {
+                    "scenario": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "a locustfile, relative to this file",
+                    },
+                    "users": {"anyOf": [{"type": "integer", "minimum": 1}, _VARIABLE]},
+                    "spawn_rate": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, _VARIABLE]},
+                    "run_time": {"$ref": "#/$defs/duration"},
+                    "workers": {"anyOf": [{"type": "integer", "minimum": 0}, _VARIABLE]},
+                    "max_slowdown": {"anyOf": [{"type": "number", "minimum": 1}, _VARIABLE]},
+                    "thresholds": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            **{
+                                m: {"$ref": "#/$defs/duration"}
+                                for m in ("p50", "p90", "p95", "p99", "max", "avg")
+                            },
+                            "failure_ratio": {"type": ["string", "number"]},
+                            "min_rps": {"type": ["string", "number"]},
+                        },
+                    },
+                },
+            },
             "steps": {
                 "type": "array",
                 "minItems": 1,
