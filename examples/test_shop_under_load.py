@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from cxcheck import Journey
-from cxcheck.loadtest import LoadTest
+from cxcheck import Journey, LoadTest
 
 SHOPPERS = "load/storefront.py"  # relative to the rootdir (examples/)
 

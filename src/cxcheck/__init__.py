@@ -18,6 +18,8 @@ from cxcheck.errors import (
 )
 from cxcheck.journey import Journey, JourneyStepError
 from cxcheck.layout import Layout
+from cxcheck.load import LoadResult, Stage
+from cxcheck.loadtest import LoadTest
 from cxcheck.matrix import Cell
 from cxcheck.profiles import Catalogue, DeviceProfile, NetworkProfile, Size, load_catalogue
 from cxcheck.results import Finding, ItemResult, RunResults, StepRecord
@@ -41,11 +43,14 @@ __all__ = [
     "Journey",
     "JourneyStepError",
     "Layout",
+    "LoadResult",
+    "LoadTest",
     "NetworkProfile",
     "ProfileError",
     "RunResults",
     "Scan",
     "Size",
+    "Stage",
     "StepRecord",
     "ThrottlingUnsupportedError",
     "UnknownProfileError",
