@@ -170,3 +170,33 @@ def test_ctrl_c_during_a_load_run_leaves_no_locust_process(pytester: pytest.Pyte
     output = proc.communicate(timeout=90)[0].decode()
     assert proc.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
     assert wait_for_no_leftovers(token) == []
+
+
+MARKED = """
+import pytest
+
+
+@pytest.mark.cx_load("shop.py", users=2, spawn_rate=2, run_time="3s", failure_ratio=0.5)
+def test_holds():
+    pass
+
+
+@pytest.mark.cx_load("shop.py", users=2, spawn_rate=2, run_time="3s", p95="0.001ms")
+def test_breaks():
+    pass
+"""
+
+
+def test_the_marker_runs_load_during_the_test_and_holds_it_to_thresholds(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini(STOREFRONT_INI)
+    pytester.makepyfile(test_marked=MARKED)
+    pytester.path.joinpath("shop.py").write_text(SHOP)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--cx-json", "r.json",
+                                           "--strict-markers", timeout=240)  # fmt: skip
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*✗ p(95) ≤ 0.001 ms*measured*(all requests)"])
+    results = {r["test"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]}
+    checks = [f["check"] for f in results["test_holds"]["findings"]]
+    assert checks == ["load-run", "load-threshold"]

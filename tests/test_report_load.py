@@ -113,11 +113,11 @@ def test_load_section_shows_thresholds_endpoints_charts_and_slowdowns(tmp_path: 
     failing = [row for bad, row in rows if bad and "✗" in row]
     assert len(failing) == 1
     assert load.index("✗") < load.index("✓")
-    assert "p95" in failing[0] and "&lt; 500 ms" in failing[0] and "812 ms" in failing[0]
+    assert "p95" in failing[0] and "≤ 500 ms" in failing[0] and "812 ms" in failing[0]
     assert "all requests" in failing[0]
     passing = [row for bad, row in rows if not bad]
     assert len(passing) == 1 and "✓" in passing[0] and "failure ratio" in passing[0]
-    assert "&lt; 1 %" in passing[0] and "/api/products" in passing[0]
+    assert "≤ 1 %" in passing[0] and "/api/products" in passing[0]
 
     # the endpoint table, the aggregate as its footer, failures marked
     assert (

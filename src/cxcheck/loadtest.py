@@ -235,6 +235,20 @@ class LoadTest:
         return show
 
 
+THRESHOLDS = ("p50", "p90", "p95", "p99", "max", "avg", "failure_ratio", "min_rps")
+
+
+@contextmanager
+def while_running(tester: LoadTest, scenario: Scenario, **options: Any) -> Iterator[None]:
+    """``@pytest.mark.cx_load(scenario, users=…, p95="500ms")``: the body runs while the load
+    runs; the thresholds among ``options`` are checked once the load has ended."""
+    thresholds = {k: options.pop(k) for k in THRESHOLDS if k in options}
+    with tester.background(scenario, **options) as state:
+        yield
+    if thresholds and state.result is not None:
+        state.result.check(**thresholds)
+
+
 def slowdowns(
     baseline: Sequence[Any], loaded: Sequence[Any], max_slowdown: float | None
 ) -> list[Finding]:

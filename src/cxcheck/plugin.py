@@ -358,6 +358,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "to record as ignored instead of failing; a11y_tags/a11y_impact/a11y_rules_disabled/"
         "a11y_auto: this test's accessibility settings",
     )
+    config.addinivalue_line(
+        "markers",
+        "cx_load(scenario, users=10, spawn_rate=10, run_time='10s', workers=0, p95=..., "
+        "failure_ratio=..., min_rps=...): run this Locust scenario (a locustfile, relative to "
+        "the rootdir) while the test runs, then hold it to the given thresholds",
+    )
     catalogue = _load(config)
     ini_dir = config.inipath.parent if config.inipath else config.rootpath
     try:
@@ -641,7 +647,26 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def _is_cx(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
     # A load test is a cxcheck test too (its findings reach the report), without a cell.
-    return CELL_FIXTURE in names or "cx_load" in names
+    return (
+        CELL_FIXTURE in names
+        or "cx_load" in names
+        or item.get_closest_marker("cx_load") is not None
+    )
+
+
+def _load_tester(item: pytest.Item) -> LoadTest:
+    from cxcheck.journey import slug
+    from cxcheck.load import LoadSettings
+    from cxcheck.loadtest import LoadTest
+
+    state = item.config.stash[STATE_KEY]
+    folder = item.stash.get(ARTIFACTS_KEY, None) or state.settings.artifacts / slug(item.nodeid)
+    return LoadTest(
+        base_url=state.base_url,
+        artifacts=folder,
+        settings=LoadSettings(allow_hosts=state.settings.load_allow_hosts),
+        root=item.config.rootpath,
+    )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -686,8 +711,16 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     recorder = item.stash.get(RECORDER_KEY, None)
     if recorder is None:
         return (yield)
+    marker = item.get_closest_marker("cx_load")
     with collecting(recorder.findings):
-        result = yield
+        if marker is None:
+            result = yield
+        else:
+            from cxcheck.loadtest import while_running
+
+            # The test's body runs while the load runs; thresholds are checked at its end.
+            with while_running(_load_tester(item), *marker.args, **marker.kwargs):
+                result = yield
     # Findings a check added outside any journey step decide the test, as a step's decide it.
     problem = failure_message(recorder.findings)
     if problem:

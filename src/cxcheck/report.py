@@ -1071,7 +1071,7 @@ def _load_thresholds(thresholds: Sequence[Finding]) -> str:
         unit = str(f.data.get("unit") or "")
         limit = _num(f.data.get("limit"))
         mark, word = THRESHOLD_MARKS.get(f.severity, ("✓", "met"))
-        bound = "" if limit is None else (">" if metric.startswith("min") else "<")
+        bound = "" if limit is None else ("≥" if metric.startswith("min") else "≤")
         rows.append(
             f"<tr{BAD if f.failing else ''}>"
             f'<td class="mk"><span aria-hidden="true">{mark}</span>'
