@@ -16,7 +16,7 @@ The demo storefront is started once (on 127.0.0.1) and receives every run. Two m
 Workload: ``examples/load/storefront.py`` (requests-based ``HttpUser``, 0.1 s between tasks,
 200 users), not ``benchmarks/storefront_locustfile.py`` (``FastHttpUser``, no wait). The
 HttpUser client costs more CPU per request than the storefront spends answering it (about
-1 core of Locust to 0.4-0.5 core of storefront on a 2-core machine), so one Locust process is
+1 core of Locust to 0.35-0.45 core of storefront on a 2-core machine), so one Locust process is
 the bottleneck and the storefront keeps headroom. That is what both measurements need: any
 CPU the wrapper adds to the Locust process shows up as fewer requests (if the server were the
 bottleneck, client overhead would hide in the client's idle time), and extra worker processes
@@ -158,6 +158,12 @@ def machine_busy() -> float | None:
     return (sum(ticks[:8]) - ticks[3] - ticks[4]) / TICK  # all but idle and iowait
 
 
+def load_average() -> str:
+    with contextlib.suppress(OSError, AttributeError):
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    return "n/a"
+
+
 def children_cpu() -> float:
     """CPU-seconds of the Locust processes this one started and reaped."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -268,8 +274,8 @@ def main() -> int:
     n, users, seconds = args.repeats, args.users, args.seconds
     signal.signal(signal.SIGTERM, _terminate)
     print(f"{LOCUSTFILE.relative_to(ROOT)}: {users} users (all spawned in 1 s), {seconds} s "
-          f"a run, storefront on 127.0.0.1, {CORES} cores, median of {n} rounds",
-          flush=True)  # fmt: skip
+          f"a run, storefront on 127.0.0.1, {CORES} cores, median of {n} rounds; "
+          f"load average {load_average()}", flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp, shop() as (url, server):
         out = Path(tmp)
         measured(server, lambda: plain(url, users, WARM_UP_S, out / "warm-plain"))
@@ -304,6 +310,7 @@ def main() -> int:
     scaling = rate(pool["workers=2"]) / rate(pool["workers=0"])
     print(f"rps ratio workers=2/workers=0 = {scaling:.2f} "
           f"(informational, no target; {bottleneck(pool, p95)})")  # fmt: skip
+    print(f"load average at the end: {load_average()} (other jobs on the machine count too)")
     return 0 if met else 1
 
 
@@ -322,8 +329,8 @@ def bottleneck(pool: dict[str, list[Figures]], p95: Callable[[list[Figures]], fl
     where = f"the storefront at {shown} of its 1 core, p95 {before:.0f} → {after:.0f} ms"
     if busy is not None and busy >= 0.9 * CORES:
         return (f"the target was not the bottleneck ({where}); the machine was: "
-                f"{busy:.2f} of {CORES} cores busy, shared by the storefront, the master "
-                f"and the workers")  # fmt: skip
+                f"{busy:.2f} of {CORES} cores busy, shared by the storefront, the master, "
+                f"the workers and any other job")  # fmt: skip
     return f"the target was not the bottleneck ({where})"
 
 

@@ -138,7 +138,10 @@ steps:
     result = run_pytest("--cx-json", "r.json")
     result.assert_outcomes(passed=1)
     (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
-    severities = {f["kind"]: f["severity"] for s in item["steps"] for f in s["findings"]}
+    (noisy,) = [s for s in item["steps"] if s["name"] == "noisy page"]
+    # The browser's own "Failed to load resource" console errors come in any order.
+    severities = {f["kind"]: f["severity"] for f in noisy["findings"]
+                  if f["kind"] == "failed-request" or "analytics" in f["message"]}  # fmt: skip
     assert severities == {"failed-request": "ignored", "console": "ignored"}
     jsonschema.validate(
         yaml.safe_load(pytester.path.joinpath("noise.journey.yaml").read_text()), _schema()

@@ -168,7 +168,10 @@ def test_ignore_patterns_record_ignored_findings_instead_of_failing(
     result = run_pytest("--cx-json", "r.json")
     result.assert_outcomes(passed=1)
     (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
-    found = {f["kind"]: f for f in item["steps"][0]["findings"]}
+    findings = item["steps"][0]["findings"]
+    # Other console errors (the browser's own "Failed to load resource") come in any order.
+    found = {f["kind"]: f for f in findings if "analytics" in f["message"] or
+             f["kind"] == "failed-request"}  # fmt: skip
     assert found["failed-request"]["severity"] == "ignored"
     assert "ignored by pattern '*/status?code=500'" in found["failed-request"]["message"]
     assert found["console"]["severity"] == "ignored"

@@ -403,13 +403,25 @@ _RUN: dict[str, Callable[[Runner, Action, float], object]] = {
         a.text("name"), full_page=_true(a.args.get("full_page", "false"))
     ),
 }
-# Actions whose wait can be retried in slices (nothing happened yet when a slice runs out).
+# Actions whose whole call can be retried in slices: they only look, or are idempotent.
 RETRYABLE = frozenset(
-    {"click", "dblclick", "hover", "tap", "fill", "clear", "check", "uncheck", "select",
-     "scroll_to", "wait_for", "upload", "expect_visible", "expect_hidden", "expect_text",
+    {"hover", "scroll_to", "wait_for", "expect_visible", "expect_hidden", "expect_text",
      "expect_count", "expect_value", "expect_attribute", "expect_enabled", "expect_disabled",
      "expect_checked", "expect_title", "expect_url"}
 )  # fmt: skip
+# Actions that change the page: retrying one whose time ran out after it acted (a click that
+# is waiting for the navigation it started) would act twice. Only the wait for their element
+# to exist is sliced; the action itself then runs once, with the time that is left.
+ACTS = frozenset(
+    {"click", "dblclick", "tap", "fill", "type", "clear", "press", "select", "check", "uncheck",
+     "upload", "drag"}
+)  # fmt: skip
+
+
+def wait_attached(runner: Runner, action: Action, seconds: float) -> None:
+    """Wait for the element an action acts on to exist (one slice of the wait)."""
+    key = "from" if action.kind == "drag" else "selector"
+    _on(runner, action, key).wait_for(state="attached", timeout=seconds * 1000)
 
 
 # --- failures in plain words ---

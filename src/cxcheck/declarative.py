@@ -18,6 +18,7 @@ import codecs
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ import yaml
 
 from cxcheck import masking
 from cxcheck.actions import (
+    ACTS,
     BY_KIND,
     COMMON,
     LOCATOR_FIELDS,
@@ -37,6 +39,7 @@ from cxcheck.actions import (
     perform,
     seen,
     value_problem,
+    wait_attached,
     wait_seconds,
 )
 from cxcheck.durations import Budget, budget_for, parse_duration
@@ -1105,24 +1108,19 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
     started = time.monotonic()
     gave_up = ""
     try:
-        if action.kind not in RETRYABLE:
+        if action.kind in RETRYABLE:
+            _sliced(runner, lambda ms: perform(runner, action, ms), started + seconds, record)
+        elif action.kind in ACTS:
+            _sliced(runner, lambda ms: wait_attached(runner, action, ms), started + seconds,
+                    record)  # fmt: skip
+            perform(runner, action, max(0.05, started + seconds - time.monotonic()))
+        else:
             perform(runner, action, seconds)
-            return
-        deadline = started + seconds
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                perform(runner, action, max(0.05, min(_SLICE_S, left)))
-                return
-            except Exception as exc:
-                if isinstance(exc, JourneyStepError) or not _timed_out(exc):
-                    raise
-                # The step fails for its page error anyway: waiting longer tells nothing more.
-                if record is not None and record.page_errors and runner.journey.fail_on_page_errors:
-                    gave_up = record.page_errors[0]
-                    raise
-                if deadline - time.monotonic() <= 0.01:
-                    raise
+    except _Broken as broken:
+        waited = round(time.monotonic() - started, 1)
+        raise _failed(runner, step, action, broken.cause, waited, seconds, broken.first) from (
+            broken.cause
+        )
     except Exception as exc:
         if isinstance(exc, CxError):  # cxcheck's own words already (tap on a desktop, …)
             message = f"{_where(action)}: step {step.name!r}, {action.describe()}: {exc}"
@@ -1136,6 +1134,34 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
             raise
         waited = round(time.monotonic() - started, 1)
         raise _failed(runner, step, action, exc, waited, seconds, gave_up) from exc
+
+
+class _Broken(Exception):
+    """A sliced wait ended early: the page threw an uncaught error (``first``)."""
+
+    def __init__(self, first: str, cause: BaseException) -> None:
+        super().__init__(first)
+        self.first = first
+        self.cause = cause
+
+
+def _sliced(
+    runner: Runner, attempt: Callable[[float], object], deadline: float, record: Any
+) -> None:
+    """``attempt(seconds)`` in slices until it passes or the deadline comes; stops at once when
+    the step has an uncaught page error (the step fails for it anyway)."""
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            attempt(max(0.05, min(_SLICE_S, left)))
+            return
+        except Exception as exc:
+            if isinstance(exc, JourneyStepError) or not _timed_out(exc):
+                raise
+            if record is not None and record.page_errors and runner.journey.fail_on_page_errors:
+                raise _Broken(record.page_errors[0], exc) from exc
+            if deadline - time.monotonic() <= 0.01:
+                raise
 
 
 def _playwright_error() -> type[Exception]:
