@@ -450,3 +450,13 @@ def test_stop_all_stops_a_run_in_progress(shop_url: str, tmp_path: Path) -> None
     assert len(outcome) == 1 and isinstance(outcome[0], LoadRunError), outcome
     assert "was stopped before it ended (cxcheck.load.stop_all" in str(outcome[0])
     assert wait_for_no_leftovers(str(tmp_path), seconds=2) == []
+
+
+def test_results_written_elsewhere_are_read_back(result: LoadResult, tmp_path: Path) -> None:
+    """A distributed run's master elsewhere writes the same files; cxcheck reads them."""
+    again = load.read_results(result.folder, host="http://shop.example", workers=4)
+    assert again.total == result.total and again.endpoints == result.endpoints
+    assert (again.host, again.workers, again.history) == ("http://shop.example", 4, result.history)
+    assert again.check(failure_ratio=1.0)[0].severity == "info"
+    with pytest.raises(load.LoadRunError, match=r"no Locust results in .*--json-file locust"):
+        load.read_results(tmp_path)

@@ -889,6 +889,42 @@ def _collect(
     )
 
 
+def read_results(
+    folder: Path, *, prefix: str = PREFIX, host: str = "", users: int = 0, workers: int = 0
+) -> LoadResult:
+    """A run Locust made elsewhere, e.g. a distributed run's master on other machines started
+    with ``--json-file PREFIX --csv PREFIX --csv-full-history``: read its files in ``folder``
+    so that ``check()`` and the report work as for :func:`run`. ``host``, ``users`` and
+    ``workers`` only label the result."""
+    report = folder / f"{prefix}.json"
+    try:
+        endpoints, total = _endpoints(json.loads(report.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise LoadRunError(
+            f"no Locust results in {folder}: {exc}; run the master with --json-file {prefix} "
+            f"--csv {prefix} --csv-full-history"
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise LoadRunError(f"could not read Locust's results {report}: {exc}") from None
+    history_file = folder / f"{prefix}_stats_history.csv"
+    history = _history(_history_rows(history_file)) if history_file.is_file() else []
+    span = history[-1].t_s if history else 0.0
+    return LoadResult(
+        endpoints=endpoints,
+        total=total,
+        history=history,
+        duration_s=span,
+        users=users or max((p.users for p in history), default=0),
+        workers=workers,
+        host=host,
+        folder=folder,
+        errors=_errors(folder, prefix),
+        stages=[],
+        exit_code=0,
+        elapsed_s=span,
+    )
+
+
 _ERROR_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(: .*)?$")
 
 
@@ -1039,14 +1075,14 @@ def _progress(history: Path, elapsed_s: float) -> Progress:
     return Progress(round(elapsed_s, 1), last.users, rps, last.p95_ms, last.failures)
 
 
-def _errors(folder: Path) -> list[LoadError]:
+def _errors(folder: Path, prefix: str = PREFIX) -> list[LoadError]:
     """Failed requests (``_failures.csv``) and locustfile exceptions (``_exceptions.csv``)."""
     found = []
-    for row in _csv_rows(folder / f"{PREFIX}_failures.csv"):
+    for row in _csv_rows(folder / f"{prefix}_failures.csv"):
         with contextlib.suppress(KeyError, ValueError):
             found.append(LoadError(row["Method"], row["Name"], row["Error"],
                                    int(row["Occurrences"])))  # fmt: skip
-    for row in _csv_rows(folder / f"{PREFIX}_exceptions.csv"):
+    for row in _csv_rows(folder / f"{prefix}_exceptions.csv"):
         with contextlib.suppress(KeyError, ValueError):
             found.append(LoadError("", "(exception)", row["Message"], int(row["Count"])))
     return sorted(found, key=lambda e: -e.occurrences)

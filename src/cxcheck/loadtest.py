@@ -94,6 +94,17 @@ class LoadTest:
         record([result.summary_finding()])
         return result
 
+    def read(self, folder: str | Path, **labels: Any) -> LoadResult:
+        """The results of a Locust run made elsewhere (a distributed run's master, started with
+        ``--json-file locust --csv locust --csv-full-history``), as a finding of this test;
+        ``labels``: ``host``, ``users``, ``workers``, ``prefix``."""
+        from cxcheck.load import read_results
+
+        path = Path(folder)
+        result = read_results(path if path.is_absolute() else self.root / path, **labels)
+        record([result.summary_finding()])
+        return result
+
     @contextmanager
     def background(self, scenario: Scenario, **options: Any) -> Iterator[Background]:
         """Run a scenario while the body runs (a journey, say); the result is there after the
