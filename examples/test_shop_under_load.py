@@ -49,5 +49,7 @@ def test_a_phone_customer_while_20_shoppers_browse(cx_load: LoadTest, cx_journey
             cx_journey.page.click(".product-card a")
             cx_journey.page.locator("#price[data-state=loaded]").wait_for()
 
+    # The load and the browser share this machine's cores (on CI, two): a generous limit here,
+    # where a real test against a separate server would hold its journey to 2× or less.
     cx_load.under_load(cx_journey, steps, SHOPPERS, users=20, spawn_rate=20, run_time="6s",
-                       max_slowdown=4.0)  # fmt: skip
+                       max_slowdown=8.0)  # fmt: skip
