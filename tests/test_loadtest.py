@@ -197,6 +197,9 @@ def test_the_marker_runs_load_during_the_test_and_holds_it_to_thresholds(
                                            "--strict-markers", timeout=240)  # fmt: skip
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*✗ p(95) ≤ 0.001 ms*measured*(all requests)"])
+    # The terminal grid lists the load tests with the others (they have no device cell).
+    result.stdout.fnmatch_lines(["test_marked.py::test_holds *ok*",
+                                 "test_marked.py::test_breaks *FAIL*"])  # fmt: skip
     results = {r["test"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]}
     checks = [f["check"] for f in results["test_holds"]["findings"]]
     assert checks == ["load-run", "load-threshold"]

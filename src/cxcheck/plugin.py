@@ -654,18 +654,27 @@ def _is_cx(item: pytest.Item) -> bool:
     )
 
 
-def _load_tester(item: pytest.Item) -> LoadTest:
+def _load_tester(
+    item: pytest.Item, artifacts: Path | None = None, base_url: str | None = None
+) -> LoadTest:
+    """The load tester of one test: the fixture's and the marker's are made the same way."""
     from cxcheck.journey import slug
     from cxcheck.load import LoadSettings
     from cxcheck.loadtest import LoadTest
 
-    state = item.config.stash[STATE_KEY]
-    folder = item.stash.get(ARTIFACTS_KEY, None) or state.settings.artifacts / slug(item.nodeid)
+    config = item.config
+    state = config.stash[STATE_KEY]
+    folder = artifacts or item.stash.get(ARTIFACTS_KEY, None)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    show = None
+    if reporter is not None and not hasattr(config, "workerinput"):
+        show = reporter.write_line  # one line per interval, on a terminal and in CI logs
     return LoadTest(
-        base_url=state.base_url,
-        artifacts=folder,
+        base_url=base_url or state.base_url,
+        artifacts=folder or state.settings.artifacts / slug(item.nodeid),
         settings=LoadSettings(allow_hosts=state.settings.load_allow_hosts),
-        root=item.config.rootpath,
+        progress=show,
+        root=config.rootpath,
     )
 
 
@@ -1071,7 +1080,7 @@ def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) ->
 
 @pytest.fixture
 def cx_load(
-    pytestconfig: pytest.Config, cx_base_url: str | None, cx_artifacts: Path
+    request: pytest.FixtureRequest, cx_base_url: str | None, cx_artifacts: Path
 ) -> Iterator[LoadTest]:
     """Load scenarios with Locust: ``cx_load.run("load/shop.py", users=50, run_time="30s")``.
 
@@ -1083,21 +1092,9 @@ def cx_load(
     browser journey into a scenario. Locust runs in child processes (``workers=N`` adds local
     workers); load goes to loopback addresses only unless ``--cx-load-allow-host`` names the host.
     """
-    from cxcheck.load import LoadSettings, stop_all
-    from cxcheck.loadtest import LoadTest
+    from cxcheck.load import stop_all
 
-    state = pytestconfig.stash[STATE_KEY]
-    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-    progress = None
-    if reporter is not None and not hasattr(pytestconfig, "workerinput"):
-        progress = lambda line: reporter.write_line(line)  # noqa: E731
-    tester = LoadTest(
-        base_url=cx_base_url,
-        artifacts=cx_artifacts,
-        settings=LoadSettings(allow_hosts=state.settings.load_allow_hosts),
-        progress=progress,
-        root=pytestconfig.rootpath,
-    )
+    tester = _load_tester(request.node, cx_artifacts, cx_base_url)
     try:
         yield tester
     finally:
