@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fixtures"))
 
 import pageserver  # noqa: E402
-from cxcheck.browser import BrowserSettings, launch  # noqa: E402
-from cxcheck.server import AppServer, ServerSpec  # noqa: E402
+from cxcheck.app.server import AppServer, ServerSpec  # noqa: E402
+from cxcheck.browser.launch import BrowserSettings, launch  # noqa: E402
 
 
 def storefront() -> AppServer:
@@ -87,8 +87,8 @@ def bare_env(devices: list[str], url: str) -> tuple[dict[str, str], str]:
     import json
     import os
 
-    from cxcheck.browser import CHROMIUM_ARGS, BrowserSettings, context_options, find_browser
-    from cxcheck.profiles import load_catalogue
+    from cxcheck.browser.launch import CHROMIUM_ARGS, BrowserSettings, context_options, find_browser
+    from cxcheck.config.profiles import load_catalogue
 
     catalogue = load_catalogue()
     network = catalogue.networks["no-throttle"]

@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 from _common import ROOT, browser, median
-from cxcheck.axe import AxeConfig, AxeRunner, Scan, axe_source, catalogue
-from cxcheck.listing import table
-from cxcheck.server import AppServer, ServerSpec
+from cxcheck.app.server import AppServer, ServerSpec
+from cxcheck.checks.a11y.axe import AxeConfig, AxeRunner, Scan, axe_source, catalogue
+from cxcheck.config.listing import table
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from _common import browser, median, page_server
-from cxcheck.a11y import A11y, A11ySettings
-from cxcheck.baseline import Baseline
-from cxcheck.browser import context_options
-from cxcheck.checks import collecting
-from cxcheck.layout import Layout, LayoutSettings
-from cxcheck.profiles import load_catalogue
-from cxcheck.results import Finding
+from cxcheck.browser.launch import context_options
+from cxcheck.checks.a11y.baseline import Baseline
+from cxcheck.checks.a11y.check import A11y, A11ySettings
+from cxcheck.checks.layout.check import Layout, LayoutSettings
+from cxcheck.config.profiles import load_catalogue
+from cxcheck.model.findings import collecting
+from cxcheck.model.results import Finding
 
 PATH = "/band.html"
 WIDTHS = (320, 1920)

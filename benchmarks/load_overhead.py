@@ -58,7 +58,7 @@ from types import FrameType
 from typing import Any
 
 from _common import median, storefront
-from cxcheck.load import run
+from cxcheck.load.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCUSTFILE = ROOT / "examples" / "load" / "storefront.py"

@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from _common import browser, median
-from cxcheck.report import write_report
-from cxcheck.results import (
+from cxcheck.model.results import (
     FailedRequest,
     Finding,
     ItemResult,
     MachineLoad,
     RunResults,
     StepRecord,
+    Vitals,
 )
-from cxcheck.vitals import Vitals
+from cxcheck.outputs.report.page import write_report
 
 TARGET_S = 2.0
 DEVICES = ("iphone-13", "ipad-mini", "laptop-1366")

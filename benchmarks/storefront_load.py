@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cxcheck.listing import table
-from cxcheck.server import AppServer, ServerSpec
+from cxcheck.app.server import AppServer, ServerSpec
+from cxcheck.config.listing import table
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

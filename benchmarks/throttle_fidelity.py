@@ -17,9 +17,10 @@ import sys
 from typing import Any
 
 from _common import browser, median, page_server
-from cxcheck.listing import table
-from cxcheck.profiles import NetworkProfile, load_catalogue
-from cxcheck.throttle import Throttle, needs_cdp
+from cxcheck.browser.throttle import Throttle
+from cxcheck.config.listing import table
+from cxcheck.config.matrix import needs_cdp
+from cxcheck.config.profiles import NetworkProfile, load_catalogue
 from pageserver import DOWNLOAD_JS as DOWNLOAD
 from pageserver import UPLOAD_JS as UPLOAD
 

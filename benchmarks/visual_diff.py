@@ -40,7 +40,7 @@ import numpy as np
 from PIL import Image
 
 from _common import browser, median
-from cxcheck import imagediff
+from cxcheck.checks.visual import imagediff
 
 THRESHOLD = 0.2
 SPEED_TARGET = 100.0  # ours at least this many times faster than pure-Python pixelmatch
@@ -192,7 +192,7 @@ def time_pixelmatch(a: Image.Image, b: Image.Image, budget_s: float) -> tuple[in
 
 MEMORY_CHILD = r"""
 import json, sys, time, tracemalloc
-from cxcheck import imagediff
+from cxcheck.checks.visual import imagediff
 
 
 def vm(key):  # VmRSS / VmHWM of this process, in bytes (ru_maxrss would include the parent's)

@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from _common import median, storefront, timed_pytest
-from cxcheck.browser import BrowserSettings, find_browser
+from cxcheck.browser.launch import BrowserSettings, find_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVICES = ["iphone-13", "laptop-1366"]

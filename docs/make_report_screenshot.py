@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from cxcheck.browser import BrowserSettings, launch
+from cxcheck.browser.launch import BrowserSettings, launch
 
 
 def main() -> int:

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 import pageserver
-from cxcheck.a11y import A11y, A11ySettings, findings_for
-from cxcheck.axe import AxeConfig, AxeError, Node, Scan, Violation, catalogue
-from cxcheck.baseline import Baseline, BaselineError, Entry, page_key
-from cxcheck.checks import collecting
-from cxcheck.errors import CxError
-from cxcheck.results import Finding
+from cxcheck.checks.a11y.axe import AxeConfig, AxeError, Node, Scan, Violation, catalogue
+from cxcheck.checks.a11y.baseline import Baseline, BaselineError, Entry, page_key
+from cxcheck.checks.a11y.check import A11y, A11ySettings, findings_for
+from cxcheck.model.errors import CxError
+from cxcheck.model.findings import collecting
+from cxcheck.model.results import Finding
 
 PHONE = pytest.mark.cx(devices="iphone-13", networks="no-throttle")
 
@@ -436,7 +436,7 @@ def test_a_frame_axe_cannot_start_in_is_reported_and_the_scan_is_partial(cx_a11y
 
 
 def test_journey_file_selectors_with_spaces_stay_whole() -> None:
-    from cxcheck.actions import Action, a11y_options
+    from cxcheck.journeyfiles.actions import Action, a11y_options
 
     action = Action("a11y", {"exclude": "#chat .widget\nfooter a", "tags": "wcag2a wcag2aa"}, 1)
     options = a11y_options(action)

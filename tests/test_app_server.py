@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cxcheck.server import AppServer, AppServerError, ServerSpec, parse_env, validate_command
+from cxcheck.app.server import AppServer, AppServerError, ServerSpec, parse_env, validate_command
 from test_cleanup import leftovers, wait_for_no_leftovers
 
 HTTP_SERVER = "{python} -m http.server {port} --bind 127.0.0.1"

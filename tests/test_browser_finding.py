@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cxcheck.browser import BrowserSettings, check_base_url, context_options, find_browser
-from cxcheck.errors import BaseUrlError, BrowserNotFoundError
-from cxcheck.profiles import load_catalogue
+from cxcheck.browser.launch import BrowserSettings, check_base_url, context_options, find_browser
+from cxcheck.config.profiles import load_catalogue
+from cxcheck.model.errors import BaseUrlError, BrowserNotFoundError
 
 
 def _exe(path: Path) -> Path:

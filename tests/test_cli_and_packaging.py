@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cxcheck.cli import main
+from cxcheck.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,8 +55,12 @@ def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) 
         assert f"cxcheck/profiles/{name}" in names
     assert "cxcheck/py.typed" in names
     # The published schemas and the report's own CSS and script.
-    for name in ("results.schema.json", "journey.schema.json", "report_assets/report.css",
-                 "report_assets/report.js"):  # fmt: skip
+    for name in (
+        "model/results.schema.json",
+        "journeyfiles/journey.schema.json",
+        "outputs/report/assets/report.css",
+        "outputs/report/assets/report.js",
+    ):
         assert f"cxcheck/{name}" in names
     # The demo works from a wheel too: the storefront and the examples ship inside it.
     assert "cxshop/app.py" in names
@@ -66,12 +70,12 @@ def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) 
     assert "cxcheck/examples/ci/github-actions.yml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "[pytest11]" in text and "cxcheck = cxcheck.plugin" in text
+    assert "[pytest11]" in text and "cxcheck = cxcheck.plugin.hooks" in text
 
 
 def test_plugin_import_is_light() -> None:
     code = (
-        "import sys, cxcheck.plugin\n"
+        "import sys, cxcheck.plugin.hooks\n"
         "heavy = [m for m in ('playwright', 'locust', 'PIL', 'axe_playwright_python') "
         "if m in sys.modules]\n"
         "assert not heavy, heavy\n"

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from cxcheck.declarative import SCHEMA_FILE
+from cxcheck.journeyfiles.loader import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,7 +149,7 @@ steps:
 
 
 def test_every_action_in_the_table_has_a_runner() -> None:
-    from cxcheck.actions import check_table
+    from cxcheck.journeyfiles.actions import check_table
 
     check_table()
 

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcheck.errors import CxError
-from cxcheck.explore import (
+from cxcheck.checks.layout.breaks import (
     BREAKPOINTS_JS,
     Band,
     Exploration,
     find_breaks,
     normalise_breakpoints,
 )
+from cxcheck.model.errors import CxError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

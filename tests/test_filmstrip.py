@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from cxcheck import filmstrip as fs
-from cxcheck.filmstrip import FILMSTRIP_FILE, FRAME, GAP, MIN_SHOT_WIDTH, make_filmstrip
-from cxcheck.results import StepRecord
+from cxcheck.journey import filmstrip as fs
+from cxcheck.journey.filmstrip import FILMSTRIP_FILE, FRAME, GAP, MIN_SHOT_WIDTH, make_filmstrip
+from cxcheck.model.results import StepRecord
 
 PHONE = (1170, 2532)
 

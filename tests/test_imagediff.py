@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from cxcheck.errors import CxError
-from cxcheck.imagediff import (
+from cxcheck.checks.visual.imagediff import (
     DiffResult,
     ImageError,
     compare,
@@ -21,6 +20,7 @@ from cxcheck.imagediff import (
     load_rgba,
     verdict,
 )
+from cxcheck.model.errors import CxError
 
 Array = np.ndarray[Any, np.dtype[np.uint8]]
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from cxcheck import install
+from cxcheck.browser import install
 
 
 class Machine:

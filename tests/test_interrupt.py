@@ -88,8 +88,8 @@ def test_ctrl_c_stops_the_run_and_keeps_the_results(
 
 def test_the_results_file_of_an_interrupted_run_names_every_item(tmp_path: Path) -> None:
     # The not-run items keep their ids, so a reader knows exactly what was not checked.
-    from cxcheck.recording import Collector
-    from cxcheck.results import RunResults
+    from cxcheck.model.results import RunResults
+    from cxcheck.outputs.itemresults import Collector
 
     collector = Collector()
     collector.expect([f"t.py::test_page[{n}-desktop-1080p-no-throttle]" for n in range(3)])
@@ -125,7 +125,7 @@ def test_a_traceback_entry_without_a_line_number_gets_one() -> None:
     import sys
     from types import SimpleNamespace
 
-    from cxcheck.plugin import _numbered
+    from cxcheck.plugin.hooks import _numbered
 
     frame = sys._getframe()
     inner = SimpleNamespace(tb_next=None, tb_frame=frame, tb_lasti=0, tb_lineno=None)

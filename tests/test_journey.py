@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from cxcheck.durations import budget_for, parse_duration
-from cxcheck.errors import CxError
+from cxcheck.model.durations import budget_for, parse_duration
+from cxcheck.model.errors import CxError
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcheck import declarative
-from cxcheck.declarative import JourneyFileError, JourneySpec, load
+from cxcheck.journeyfiles import loader as declarative
+from cxcheck.journeyfiles.loader import JourneyFileError, JourneySpec, load
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = (ROOT / "examples" / "checkout.journey.yaml").read_text(encoding="utf-8")

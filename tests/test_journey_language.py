@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cxcheck.declarative import JourneyFileError, load, load_all
+from cxcheck.journeyfiles.loader import JourneyFileError, load, load_all
 
 ADD_ITEMS = """\
 - name: add the first
@@ -403,7 +403,7 @@ def _re(text: str) -> str:
 
 
 def test_an_unknown_network_mid_journey_is_caught_before_running(tmp_path: Path) -> None:
-    from cxcheck.checkfiles import check_paths
+    from cxcheck.journeyfiles.validate import check_paths
 
     _write(tmp_path, HEAD + "      - network: 3gg\n")
     count, problems = check_paths([tmp_path])
@@ -419,7 +419,12 @@ def test_an_unknown_network_mid_journey_is_caught_before_running(tmp_path: Path)
 
 
 def test_the_schema_and_the_action_reference_are_made_from_the_action_table() -> None:
-    from cxcheck.reference import DOCS_FILE, SCHEMA_FILE, action_reference, rendered_schema
+    from cxcheck.journeyfiles.reference import (
+        DOCS_FILE,
+        SCHEMA_FILE,
+        action_reference,
+        rendered_schema,
+    )
 
     fix = "run `python -m cxcheck.reference --write` and commit the result"
     assert SCHEMA_FILE.read_text(encoding="utf-8") == rendered_schema(), fix
@@ -430,8 +435,8 @@ def test_every_documented_example_loads_and_matches_the_schema(tmp_path: Path) -
     import jsonschema
     import yaml
 
-    from cxcheck.actions import TABLE
-    from cxcheck.reference import journey_schema
+    from cxcheck.journeyfiles.actions import TABLE
+    from cxcheck.journeyfiles.reference import journey_schema
 
     (tmp_path / "receipt.png").write_bytes(b"")
     schema = journey_schema()
@@ -491,7 +496,7 @@ def test_a_row_that_misses_a_value_says_which_variable(tmp_path: Path) -> None:
 
 
 def test_cxcheck_check_notes_unset_environment_variables_without_failing(tmp_path: Path) -> None:
-    from cxcheck.checkfiles import check_paths
+    from cxcheck.journeyfiles.validate import check_paths
 
     text = "name: j\nsecrets: {password: '${env.CX_SURELY_UNSET}'}\nsteps:\n  - name: s\n"
     _write(tmp_path, text + "    actions:\n      - fill: {label: Password, value: '${password}'}\n")

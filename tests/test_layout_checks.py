@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from cxcheck.checks import collecting
-from cxcheck.errors import CxError
-from cxcheck.explore import Exploration
-from cxcheck.journey import JourneyStepError
-from cxcheck.layout import Layout
-from cxcheck.results import Finding
+from cxcheck.checks.layout.breaks import Exploration
+from cxcheck.checks.layout.check import Layout
+from cxcheck.model.errors import CxError
+from cxcheck.model.findings import JourneyStepError, collecting
+from cxcheck.model.results import Finding
 
 PHONE = pytest.mark.cx(devices="iphone-13", networks="no-throttle")
 LAPTOP = pytest.mark.cx(devices="laptop-1366", networks="no-throttle")

@@ -20,11 +20,9 @@ from typing import Any
 
 import pytest
 
-from cxcheck import load
-from cxcheck.checks import collecting, record
-from cxcheck.errors import CxError
-from cxcheck.journey import JourneyStepError
-from cxcheck.load import (
+from cxcheck.app.server import AppServer, ServerSpec
+from cxcheck.load import runner as load
+from cxcheck.load.runner import (
     LoadHostError,
     LoadResult,
     LoadRunError,
@@ -34,7 +32,8 @@ from cxcheck.load import (
     Stage,
     check_host,
 )
-from cxcheck.server import AppServer, ServerSpec
+from cxcheck.model.errors import CxError
+from cxcheck.model.findings import JourneyStepError, collecting, record
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOP = ROOT / "tests" / "data" / "locustfiles" / "shop.py"

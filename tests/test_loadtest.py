@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cxcheck.har import HarError, requests_of
+from cxcheck.load.har import HarError, requests_of
 from test_cleanup import wait_for_no_leftovers
 from test_interrupt import spawn
 
@@ -74,7 +74,7 @@ def test_a_har_becomes_the_pages_and_api_calls_in_order_with_think_time() -> Non
 
 
 RECORDED = """
-from cxcheck.loadtest import LoadTest
+from cxcheck.load.tester import LoadTest
 
 
 def checkout(page):

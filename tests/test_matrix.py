@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cxcheck.errors import CxError, ThrottlingUnsupportedError
-from cxcheck.matrix import Choice, build_cells, choose, marker_names, split_names
-from cxcheck.profiles import load_catalogue
+from cxcheck.config.matrix import Choice, build_cells, choose, marker_names, split_names
+from cxcheck.config.profiles import load_catalogue
+from cxcheck.model.errors import CxError, ThrottlingUnsupportedError
 
 
 @pytest.mark.parametrize(

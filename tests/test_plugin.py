@@ -316,7 +316,7 @@ def _free_port() -> int:
 def test_connects_to_a_running_browser_over_cdp(
     pytester: pytest.Pytester, run_pytest: Any, tmp_path: Path
 ) -> None:
-    from cxcheck.browser import CHROMIUM_ARGS, BrowserSettings, find_browser
+    from cxcheck.browser.launch import CHROMIUM_ARGS, BrowserSettings, find_browser
 
     exe = find_browser(BrowserSettings(), None).executable
     if exe is None:

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcheck import profiles
-from cxcheck.errors import ProfileError, UnknownProfileError
-from cxcheck.profiles import (
+from cxcheck.config import profiles
+from cxcheck.config.profiles import (
     DEVICE_FIELDS,
     NETWORK_FIELDS,
     builtin_profiles_dir,
@@ -24,6 +23,7 @@ from cxcheck.profiles import (
     parse_toml,
     slugify,
 )
+from cxcheck.model.errors import ProfileError, UnknownProfileError
 
 REQUIRED_DEVICES = [
     "iphone-13",
@@ -134,8 +134,8 @@ def fresh_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
     monkeypatch.setattr(profiles, "_REGISTRY", None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr("cxcheck.profiles.subprocess.run", no_child_process)
-    monkeypatch.setattr("cxcheck.profiles.subprocess.Popen", no_child_process)
+    monkeypatch.setattr("cxcheck.config.profiles.subprocess.run", no_child_process)
+    monkeypatch.setattr("cxcheck.config.profiles.subprocess.Popen", no_child_process)
     return tmp_path / "cache"
 
 
@@ -239,7 +239,7 @@ def test_unreadable_package_falls_back_to_the_driver(
         calls.append(args)
         return subprocess.CompletedProcess(args, 0, json.dumps({"Driver Phone": python_names}))
 
-    monkeypatch.setattr("cxcheck.profiles.subprocess.run", driver)
+    monkeypatch.setattr("cxcheck.config.profiles.subprocess.run", driver)
     device = profiles.playwright_device("driver-phone")
     assert device is not None and device.viewport.width == 500
     assert len(calls) == 1

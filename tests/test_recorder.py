@@ -20,10 +20,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcheck import recorder
-from cxcheck.cli import main
-from cxcheck.errors import CxError
-from cxcheck.recorder import (
+from cxcheck.cli.main import main
+from cxcheck.journeyfiles import codegen as recorder
+from cxcheck.journeyfiles.codegen import (
     NavigationWatcher,
     RecorderError,
     add_navigation_signals,
@@ -31,6 +30,7 @@ from cxcheck.recorder import (
     read_transcript,
     require_display,
 )
+from cxcheck.model.errors import CxError
 
 RECORDINGS = Path(__file__).parent / "data" / "recordings"
 TRANSCRIPTS = sorted(p.stem for p in RECORDINGS.glob("*.jsonl"))
@@ -512,7 +512,7 @@ def test_record_converts_what_the_recorder_wrote(
 
 @pytest.mark.parametrize("stem", TRANSCRIPTS)
 def test_the_converted_journeys_load(stem: str, tmp_path: Path) -> None:
-    from cxcheck import declarative
+    from cxcheck.journeyfiles import loader as declarative
 
     path = tmp_path / f"{stem}.journey.yaml"
     path.write_text(converted(stem, name=stem), encoding="utf-8")

@@ -14,18 +14,18 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, expect
 
-from cxcheck import report
-from cxcheck.journey import slug
-from cxcheck.report import FILES_DIR, content_security_policy, write_report
-from cxcheck.results import (
+from cxcheck.journey.journey import slug
+from cxcheck.model.results import (
     FailedRequest,
     Finding,
     ItemResult,
     MachineLoad,
     RunResults,
     StepRecord,
+    Vitals,
 )
-from cxcheck.vitals import Vitals
+from cxcheck.outputs.report import page as report
+from cxcheck.outputs.report.page import FILES_DIR, content_security_policy, write_report
 
 DEVICES = ("iphone-13", "ipad-mini", "laptop-1366")
 NETWORKS = ("slow-4g", "no-throttle")
@@ -544,7 +544,7 @@ def test_verdict(tmp_path: Path, counts: dict[str, int], verdict: str) -> None:
 
 
 def test_a_folder_whose_files_are_not_the_reports_is_refused(tmp_path: Path) -> None:
-    from cxcheck.errors import CxError
+    from cxcheck.model.errors import CxError
 
     (tmp_path / "docs" / FILES_DIR).mkdir(parents=True)
     (tmp_path / "docs" / FILES_DIR / "mine.txt").write_text("keep me")

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from cxcheck import report
-from cxcheck.report import write_report
-from cxcheck.results import Finding, ItemResult, RunResults
+from cxcheck.model.results import Finding, ItemResult, RunResults
+from cxcheck.outputs.report import page as report
+from cxcheck.outputs.report.page import write_report
 
 NODEID = "tests/test_load.py::test_shop_under_load"
 

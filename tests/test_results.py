@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 
 from cxcheck import add_finding
-from cxcheck.errors import CxError
-from cxcheck.journey import slug
-from cxcheck.recording import Collector
-from cxcheck.results import SCHEMA_FILE, ItemResult, RunResults, merge_attempts
-from cxcheck.summary import grid
+from cxcheck.journey.journey import slug
+from cxcheck.model.errors import CxError
+from cxcheck.model.results import SCHEMA_FILE, ItemResult, RunResults, merge_attempts
+from cxcheck.outputs.grid import grid
+from cxcheck.outputs.itemresults import Collector
 
 MIXED = """
 import pathlib
@@ -337,7 +337,7 @@ def test_findings_from_fixtures_and_skips_inside_steps(
 
 
 def test_add_finding_wants_plain_data(pytester: pytest.Pytester) -> None:
-    from cxcheck.checks import collecting
+    from cxcheck.model.findings import collecting
 
     with collecting([]), pytest.raises(CxError, match="plain JSON data"):
         add_finding("check", "x", when=object())

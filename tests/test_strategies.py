@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 from cxcheck import strategies as cx
-from cxcheck.errors import CxError, UnknownProfileError
-from cxcheck.profiles import DeviceProfile, NetworkProfile, Size, load_catalogue_text
+from cxcheck.config.profiles import DeviceProfile, NetworkProfile, Size, load_catalogue_text
+from cxcheck.model.errors import CxError, UnknownProfileError
 
 # The WHATWG rule for <input type=email>, and the simple pattern most back ends use.
 WHATWG_EMAIL = re.compile(

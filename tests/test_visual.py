@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from cxcheck.errors import CxError
-from cxcheck.journey import JourneyStepError
-from cxcheck.visual import Visual, VisualSettings, check_name, snapshot_path
+from cxcheck.checks.visual.check import Visual, VisualSettings, check_name, snapshot_path
+from cxcheck.model.errors import CxError
+from cxcheck.model.findings import JourneyStepError
 
 SNAPSHOT_TEST = """
 import pytest

@@ -1,0 +1,104 @@
+"""``cxcheck demo``: the example journeys against the bundled demo storefront.
+
+It runs pytest on ``examples/`` (whose ``pytest.ini`` makes cxcheck start the storefront for the
+run) over the default device × network matrix, so a newcomer sees cxcheck prove something real.
+``--defects`` switches on the storefront's deliberate defects to show what failures look like.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from cxcheck.model.errors import CxError
+from cxcheck.model.results import RunResults
+from cxcheck.outputs.grid import grid
+
+DEMO_DEPENDENCIES = ("cxshop", "starlette", "uvicorn", "PIL")
+
+
+def examples_dir() -> Path:
+    """The example tests: shipped in the wheel as ``cxcheck/examples``, else the checkout's."""
+    packaged = resources.files("cxcheck").joinpath("examples")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "examples"
+
+
+def check_dependencies() -> None:
+    missing = [m for m in DEMO_DEPENDENCIES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise CxError(
+            f"the demo needs {', '.join(missing)}; install them with "
+            "pip install 'cxcheck[demo]' (from a clone: pip install -e '.[demo]')"
+        )
+
+
+def pytest_args(
+    defects: str | None,
+    devices: str | None,
+    networks: str | None,
+    extra: Sequence[str],
+    results: Path | None = None,
+    artifacts: Path | None = None,
+    report: Path | None = None,
+) -> list[str]:
+    """The pytest command line of the demo."""
+    folder = examples_dir()
+    args = [sys.executable, "-m", "pytest", str(folder), "--rootdir", str(folder), "-v",
+            "--tb=short", "-rfE", "-o", "cx_terminal_grid=false"]  # fmt: skip
+    if defects:
+        args += ["-o", f"cx_server_env=CXSHOP_DEFECTS={defects}"]
+    if devices:
+        args += ["--cx-devices", devices]
+    if networks:
+        args += ["--cx-networks", networks]
+    # Paths as one token each: pytest takes a separate path argument into account when it looks
+    # for the ini file, and would then find the one above examples/ instead of examples/pytest.ini.
+    if results:
+        args += [f"--cx-json={results}"]
+    if artifacts:
+        args += [f"--cx-artifacts={artifacts}"]
+    if report:
+        args += [f"--cx-report={report}"]
+    return [*args, *extra]
+
+
+def run_demo(
+    defects: str | None = None,
+    devices: str | None = None,
+    networks: str | None = None,
+    extra: Sequence[str] = (),
+    artifacts: Path = Path("cx-artifacts"),
+    report: Path = Path("cx-report"),
+) -> int:
+    """Run the demo; returns pytest's exit code."""
+    check_dependencies()
+    results = report.resolve() / "results.json"
+    results.unlink(missing_ok=True)  # never summarise an older run
+    args = pytest_args(defects, devices, networks, extra, results, artifacts.resolve(),
+                       report.resolve())  # fmt: skip
+    print("cxcheck demo: " + " ".join(args[1:]), flush=True)
+    if defects:
+        print(f"cxcheck demo: storefront defects switched on: {defects} (expect failures)")
+    child = subprocess.Popen(args)
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached pytest too: it stops its run and writes the results; wait for them.
+        code = child.wait()
+    if results.is_file():
+        # The summary comes from the results the plugin wrote, as every report does.
+        width = max(shutil.get_terminal_size((120, 24)).columns, 120)
+        print("\n" + grid(RunResults.read_json(results), width=width))
+        print(f"\nreport: {report.resolve() / 'index.html'} (open it in a browser)")
+        print(f"results: {results}")
+        print(f"evidence (screenshots, steps.json, traces of failures): {artifacts.resolve()}")
+    if defects and code == 1:
+        print("cxcheck demo: the failures above are the storefront's deliberate defects.")
+    return code

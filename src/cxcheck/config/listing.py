@@ -1,0 +1,88 @@
+"""The catalogue as text tables, for `cxcheck profiles` and `pytest --cx-list-profiles`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cxcheck.config.profiles import Catalogue, playwright_device, playwright_slugs
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A left-aligned text table with a rule under the headers."""
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _kbps(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value / 1000:g} Mbit/s" if value >= 1000 else f"{value:g} kbit/s"
+
+
+def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str:
+    """Devices, networks and sets of a catalogue, as tables."""
+    devices = [
+        [
+            d.name,
+            d.device_class,
+            str(d.viewport),
+            str(d.screen),
+            f"{d.pixel_ratio:g}",
+            "yes" if d.mobile else "no",
+            "yes" if d.touch else "no",
+            f"{d.cpu_slowdown:g}×",
+            d.label,
+        ]
+        for d in catalogue.devices.values()
+    ]
+    networks = [
+        [
+            n.name,
+            "offline" if n.offline else (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
+            _kbps(n.down_kbps),
+            _kbps(n.up_kbps),
+            n.label,
+        ]
+        for n in catalogue.networks.values()
+    ]
+    sets = [["device", name, ", ".join(m)] for name, m in catalogue.device_sets.items()]
+    sets += [["network", name, ", ".join(m)] for name, m in catalogue.network_sets.items()]
+    sets.append(["both", "all", "every device / every network above"])
+    parts = [
+        f"Devices ({len(devices)})",
+        table(
+            ["name", "class", "viewport", "screen", "dpr", "mobile", "touch", "cpu", "label"],
+            devices,
+        ),
+        "",
+        f"Networks ({len(networks)}; latency per request, throughput down/up)",
+        table(["name", "latency", "down", "up", "label"], networks),
+        "",
+        "Sets",
+        table(["kind", "name", "members"], sets),
+        "",
+    ]
+    slugs = [s for s in playwright_slugs() if s not in catalogue.devices]
+    if with_playwright:
+        rows = []
+        for slug in slugs:
+            d = playwright_device(slug)
+            if d is not None:
+                rows.append([slug, str(d.viewport), f"{d.pixel_ratio:g}", d.label])
+        parts += [
+            f"Playwright's device registry ({len(rows)}, usable by name)",
+            table(["name", "viewport", "dpr", "Playwright name"], rows),
+            "",
+        ]
+    elif slugs:
+        parts.append(
+            f"Also usable by name: {len(slugs)} devices of Playwright's registry "
+            "(`cxcheck profiles --playwright` lists them), e.g. " + ", ".join(slugs[:3])
+        )
+    parts.append("Sources: " + ", ".join(catalogue.sources))
+    return "\n".join(parts)

@@ -1,0 +1,388 @@
+"""The journey file's JSON Schema and its action reference, both made from the action table.
+
+``journey.schema.json`` (shipped in the package, printed by ``cxcheck schema``) and
+``docs/actions.md`` are written by ``python -m cxcheck.reference --write``; the test suite checks
+that both match what this module makes, so the docs, the schema and the loader cannot drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from cxcheck.journeyfiles.actions import (
+    ACTION_TIMEOUT_S,
+    COMMON,
+    EXPECT_TIMEOUT_S,
+    GROUPS,
+    LOCATOR_FIELDS,
+    TABLE,
+    WAIT_STATES,
+    ActionDef,
+)
+from cxcheck.journeyfiles.locators import KINDS, MODIFIERS
+
+SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
+DOCS_FILE = Path(__file__).resolve().parents[3] / "docs" / "actions.md"
+SCHEMA_ID = "https://cxcheck.dev/schemas/journey.schema.json"
+_DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m)?\s*$"
+_TEXT = {"type": ["string", "number", "boolean"]}  # YAML reads `2` and `yes`; cxcheck takes text
+# A value may also come from a variable, known only once ${…} is filled in.
+_VARIABLE = {"type": "string", "pattern": r"\$\{[^}]+\}"}
+_BOOL = {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}, _VARIABLE]}
+_FIELD_DOCS = {
+    "url": "a path relative to the base URL, or a full URL",
+    "selector": "where: a selector or an accessible locator (see Locators)",
+    "from": "what to drag: a locator",
+    "to": "where to drop it: a locator",
+    "value": "the text or option",
+    "text": "the text",
+    "key": "a key name: Enter, Escape, Tab, ArrowDown, Control+A…",
+    "files": "a file or a list of files, relative to the journey file",
+    "count": "how many elements (0 or more)",
+    "attribute": "the attribute's name",
+    "title": "the text the title contains",
+    "pattern": "text the URL contains",
+    "name": "a name for the evidence",
+    "profile": "offline, default, or a network profile's name",
+    "state": f"one of {', '.join(WAIT_STATES)} (default visible)",
+    "exact": "true: the whole text must match",
+    "timeout": "how long it may wait (10s, 500ms)",
+}
+
+
+def _duration() -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+            {"type": "string", "pattern": _DURATION_PATTERN},
+            _VARIABLE,
+        ]
+    }
+
+
+def _locator() -> dict[str, Any]:
+    forms: list[dict[str, Any]] = [
+        {"type": "string", "minLength": 1, "description": "a Playwright selector: CSS, text=…"}
+    ]
+    for kind in KINDS:
+        properties: dict[str, Any] = {kind: _TEXT, "exact": _BOOL}
+        if kind == "role":
+            properties["name"] = _TEXT
+        forms.append({
+            "type": "object",
+            "additionalProperties": False,
+            "required": [kind],
+            "properties": properties,
+        })  # fmt: skip
+    return {"oneOf": forms}
+
+
+def _field(name: str, d: ActionDef) -> dict[str, Any]:
+    if name in LOCATOR_FIELDS:
+        return {"$ref": "#/$defs/locator"}
+    if name == "timeout":
+        return {"$ref": "#/$defs/duration"}
+    if name in d.lists:
+        return {"oneOf": [_TEXT, {"type": "array", "minItems": 1, "items": _TEXT}]}
+    if name in ("exact", "full_page"):
+        return _BOOL
+    if name == "state":
+        return {"anyOf": [{"enum": list(WAIT_STATES)}, _VARIABLE]}
+    if name in ("count", "max_diff_pixels", "min_target"):
+        number = {"type": "string", "pattern": r"^\d+$"}
+        return {"anyOf": [{"type": "integer", "minimum": 0}, number, _VARIABLE]}
+    if name in ("threshold", "max_diff_ratio"):
+        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, _VARIABLE]}
+    return _TEXT
+
+
+def _action(d: ActionDef) -> dict[str, Any]:
+    properties = {f: _field(f, d) for f in (*d.fields, *d.optional, *COMMON)}
+    mapping: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    required = list(d.fields)
+    if "selector" in d.fields:
+        # The accessible keys may stand in the action's own mapping instead of `selector`.
+        for key in (*KINDS, *MODIFIERS):
+            properties.setdefault(key, _BOOL if key == "exact" else _TEXT)
+        required.remove("selector")
+        mapping["anyOf"] = [{"required": ["selector"]}, *({"required": [k]} for k in KINDS)]
+    if required:
+        mapping["required"] = required
+    forms: list[dict[str, Any]] = [mapping]
+    if d.shorthand:
+        forms.insert(0, _field(d.shorthand, d))
+    if not d.fields:
+        forms.insert(0, {"type": "null"})
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [d.kind],
+        "properties": {d.kind: {"description": d.summary, "anyOf": forms}},
+    }
+
+
+def journey_schema() -> dict[str, Any]:
+    """The JSON Schema of ``*.journey.yaml`` files."""
+    names = {"oneOf": [_TEXT, {"type": "array", "minItems": 1, "items": _TEXT}]}
+    bare = [d.kind for d in TABLE if not d.fields]
+    variables = {"type": "object", "additionalProperties": _TEXT, "minProperties": 1}
+    step = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "actions"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "budget": {"$ref": "#/$defs/budget"},
+            "actions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/action"}},
+        },
+    }
+    include = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["include"],
+        "properties": {
+            "include": {
+                "type": "string",
+                "minLength": 1,
+                "description": "a file of steps (a YAML list), relative to this file",
+            }
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "cxcheck journey",
+        "description": "A customer journey for cxcheck (*.journey.yaml): named steps of browser "
+        "actions, run on every device x network cell. Generated from cxcheck's action table.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "steps"],
+        "properties": {
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "description": "the journey's name; test ids are <name>[<device>-<network>]",
+            },
+            "start": {
+                "description": "the first step, named start: a path opened and timed",
+                "oneOf": [
+                    {"type": "string", "minLength": 1},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["url"],
+                        "properties": {
+                            "url": {"type": "string", "minLength": 1},
+                            "budget": {"$ref": "#/$defs/budget"},
+                            "timeout": {"$ref": "#/$defs/duration"},
+                        },
+                    },
+                ],
+            },
+            "devices": {**names, "description": "device profiles or sets (cxcheck profiles)"},
+            "networks": {**names, "description": "network profiles or sets"},
+            "timeout": {
+                "$ref": "#/$defs/duration",
+                "description": "how long every action may wait unless it sets its own",
+            },
+            "tags": {**names, "description": "pytest markers for -m, like [smoke]"},
+            "vars": {**variables, "description": "values for ${name} in any text"},
+            "secrets": {**variables, "description": "like vars, masked as *** in all output"},
+            "examples": {
+                "type": "array",
+                "minItems": 1,
+                "items": variables,
+                "description": "rows of vars: one journey per row (id: names the row)",
+            },
+            "ignore_requests": {
+                **names,
+                "description": "URL glob patterns of failed requests to record as ignored",
+            },
+            "ignore_console": {
+                **names,
+                "description": "glob patterns of console error messages to record as ignored",
+            },
+            "load": {
+                "description": "run the journey without load, then under this Locust load, "
+                "and compare (the customer's view under load)",
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["scenario"],
+                "properties": {
+                    "scenario": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "a locustfile, relative to this file",
+                    },
+                    "users": {"anyOf": [{"type": "integer", "minimum": 1}, _VARIABLE]},
+                    "spawn_rate": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, _VARIABLE]},
+                    "run_time": {"$ref": "#/$defs/duration"},
+                    "workers": {"anyOf": [{"type": "integer", "minimum": 0}, _VARIABLE]},
+                    "max_slowdown": {"anyOf": [{"type": "number", "minimum": 1}, _VARIABLE]},
+                    "thresholds": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            **{
+                                m: {"$ref": "#/$defs/duration"}
+                                for m in ("p50", "p90", "p95", "p99", "max", "avg")
+                            },
+                            "failure_ratio": {"type": ["string", "number"]},
+                            "min_rps": {"type": ["string", "number"]},
+                        },
+                    },
+                },
+            },
+            "steps": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"oneOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]},
+            },
+        },
+        "$defs": {
+            "duration": _duration(),
+            "budget": {
+                "description": "a duration (3s, 250ms, 1.5m) or one per network, '*' the rest",
+                "oneOf": [
+                    {"$ref": "#/$defs/duration"},
+                    {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"$ref": "#/$defs/duration"},
+                    },
+                ],
+            },
+            "locator": _locator(),
+            "step": step,
+            "include": include,
+            "action": {"oneOf": [{"enum": bare}, *(_action(d) for d in TABLE)]},
+        },
+    }
+
+
+def steps_schema() -> dict[str, Any]:
+    """The schema of an included ``*.steps.yaml`` file: a list of steps."""
+    schema = journey_schema()
+    return {
+        "$schema": schema["$schema"],
+        "title": "cxcheck steps (for include:)",
+        "type": "array",
+        "items": schema["properties"]["steps"]["items"],
+        "$defs": schema["$defs"],
+    }
+
+
+def action_reference() -> str:
+    """``docs/actions.md``: every action, its forms and an example, by group."""
+    out = [
+        "# Journey file actions",
+        "",
+        "<!-- Generated by `python -m cxcheck.reference --write` from cxcheck's action table; "
+        "the test suite fails when it is out of date. -->",
+        "",
+        "Each action is one line of a step's `actions:` list. Most have a short form (one value) "
+        "and a mapping form with settings. Actions without arguments may be written bare "
+        "(`- reload`).",
+        "",
+        "**Every action accepts `timeout:`** (a duration, as budgets are written: `10s`, "
+        "`500ms`). Without one, the file's `timeout:` applies, then the ini option "
+        f"`cx_action_timeout`, then Playwright's defaults: **{ACTION_TIMEOUT_S:g} s** for "
+        f"actions and **{EXPECT_TIMEOUT_S:g} s** for `expect_*` checks. A wait also ends early "
+        "when the page throws an uncaught error, since the step fails for it anyway.",
+        "",
+        "## Locators",
+        "",
+        "Wherever an action takes a `selector` (and `drag`'s `from` and `to`), write either a "
+        'Playwright selector (`"#email"`, `.todo-list li`, `text=Continue`) or an accessible '
+        "locator, which finds elements the way a person does:",
+        "",
+        "| form | finds |",
+        "| --- | --- |",
+        "| `{role: button, name: Add to basket}` | an element by ARIA role and accessible name |",
+        "| `{label: Email}` | a form field by its label |",
+        "| `{placeholder: Search}` | an input by its placeholder |",
+        "| `{test_id: basket-count}` | an element by `data-testid` |",
+        "| `{text: Continue}` | an element by its text |",
+        "| `{alt: Logo}` | an image by its alt text |",
+        "| `{title: Close}` | an element by its title attribute |",
+        "",
+        "Names and texts match case-insensitively as substrings; add `exact: true` for a whole, "
+        "case-sensitive match. In an action's own mapping the locator keys may stand in place "
+        "of `selector`: `fill: {label: Email, value: ada@example.com}`. (In `expect_text` and "
+        "`expect_title`, `exact:` is about the text; write `selector: {…, exact: true}` there.)",
+        "",
+        "Inside `{ }`, a value holding `${…}` needs quotes: `fill: {label: Name, value: "
+        "'${name}'}`.",
+        "",
+    ]
+    for group in GROUPS:
+        out += [f"## {group}", ""]
+        for d in (d for d in TABLE if d.group == group):
+            out += [f"### `{d.kind}`", "", d.summary, ""]
+            forms = []
+            if not d.fields:
+                forms.append(f"`- {d.kind}`")
+            if d.shorthand:
+                what = "LOCATOR" if d.shorthand in LOCATOR_FIELDS else d.shorthand.upper()
+                forms.append(f"`{d.kind}: {what}`")
+            keys = [*d.fields, *(f"{o}?" for o in d.optional), "timeout?"]
+            forms.append(f"`{d.kind}: {{{', '.join(keys)}}}`")
+            out += [f"Forms: {', '.join(forms)}", ""]
+            fields = [*d.fields, *d.optional]
+            if fields:
+                out += [
+                    f"- `{f}`{' (optional)' if f in d.optional else ''}: "
+                    f"{_FIELD_DOCS.get(f, _option_doc(f))}"
+                    for f in fields
+                ]
+                out.append("")
+            out += ["```yaml", f"- {d.example.removeprefix('- ')}", "```", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _option_doc(name: str) -> str:
+    docs = {
+        "tags": "axe tags to run (wcag2a, wcag2aa, …)",
+        "rules": "only these axe rules",
+        "disabled": "axe rules to skip",
+        "impact": "the lowest impact that fails: minor, moderate, serious, critical",
+        "include": "selectors to scan only",
+        "exclude": "selectors to leave out",
+        "checks": "reflow, target-size, zoom",
+        "min_target": "the smallest touch target in CSS px (24 or 44)",
+        "full_page": "true: the whole page, not only the viewport",
+        "mask": "selectors painted over before comparing",
+        "threshold": "per-pixel colour tolerance, 0–1",
+        "max_diff_pixels": "how many pixels may differ",
+        "max_diff_ratio": "what share of pixels may differ, 0–1",
+    }
+    return docs.get(name, name)
+
+
+def rendered_schema() -> str:
+    return json.dumps(journey_schema(), indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="rewrite the schema and the docs")
+    args = parser.parse_args(argv)
+    if args.write:
+        SCHEMA_FILE.write_text(rendered_schema(), encoding="utf-8")
+        DOCS_FILE.parent.mkdir(exist_ok=True)
+        DOCS_FILE.write_text(action_reference(), encoding="utf-8")
+        print(f"wrote {SCHEMA_FILE} and {DOCS_FILE}")
+    else:
+        print(action_reference(), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
