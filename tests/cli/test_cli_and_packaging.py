@@ -11,7 +11,7 @@ import pytest
 
 from cxcheck.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_profiles_command_prints_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:

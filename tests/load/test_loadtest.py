@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from cxcheck.load.har import HarError, requests_of
-from test_cleanup import wait_for_no_leftovers
-from test_interrupt import spawn
+from tests.helpers import wait_for_no_leftovers
+from tests.plugin.test_interrupt import spawn
 
 STOREFRONT_INI = """[pytest]
 cx_server_command = {python} -m cxshop --port {port}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cxcheck.app.server import AppServer, AppServerError, ServerSpec, parse_env, validate_command
-from test_cleanup import leftovers, wait_for_no_leftovers
+from tests.helpers import leftovers, wait_for_no_leftovers
 
 HTTP_SERVER = "{python} -m http.server {port} --bind 127.0.0.1"
 EXITS = "{python} -c \"import sys; print('boom: no DATABASE_URL'); sys.exit(3)\" {port}"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import leftovers, wait_for_no_leftovers
+
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 
 SLOW_TEST = """
@@ -26,27 +28,6 @@ def test_fails(cx_page):
     cx_page.goto("/")
     assert False, "a failing test"
 """
-
-
-def leftovers(token: str) -> list[str]:
-    """Processes other than this one that carry the token in their environment."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if token.encode() in (proc / "environ").read_bytes():
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
-        except OSError:
-            continue  # gone, or not ours to read
-    return found
-
-
-def wait_for_no_leftovers(token: str, seconds: float = 20) -> list[str]:
-    deadline = time.monotonic() + seconds
-    while (found := leftovers(token)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return found
 
 
 def start(

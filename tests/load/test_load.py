@@ -35,7 +35,7 @@ from cxcheck.load.runner import (
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError, collecting, record
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "data" / "locustfiles" / "shop.py"
 ENDPOINTS = {"/api/products", "/api/products/[slug]", "/api/orders/[id]"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_cleanup import wait_for_no_leftovers
+from tests.helpers import wait_for_no_leftovers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
 

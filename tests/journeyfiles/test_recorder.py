@@ -32,7 +32,7 @@ from cxcheck.journeyfiles.codegen import (
 )
 from cxcheck.model.errors import CxError
 
-RECORDINGS = Path(__file__).parent / "data" / "recordings"
+RECORDINGS = Path(__file__).parents[1] / "data" / "recordings"
 TRANSCRIPTS = sorted(p.stem for p in RECORDINGS.glob("*.jsonl"))
 HEADER = re.compile(
     r"^# Recorded with `cxcheck record` on \d{4}-\d{2}-\d{2}; review the locators before "

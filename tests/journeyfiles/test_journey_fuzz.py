@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from cxcheck.journeyfiles import loader as declarative
 from cxcheck.journeyfiles.loader import JourneyFileError, JourneySpec, load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "examples" / "checkout.journey.yaml").read_text(encoding="utf-8")
 # About 2,000 files in all, in a few seconds: PyYAML and Hypothesis are pure Python.
 FUZZ = settings(max_examples=200, deadline=None, database=None)

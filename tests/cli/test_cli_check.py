@@ -12,7 +12,7 @@ import pytest
 
 from cxcheck.journeyfiles.loader import SCHEMA_FILE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cxcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
