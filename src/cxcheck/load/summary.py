@@ -1,7 +1,8 @@
-"""A load run's numbers as they are kept: the ``data`` of its ``load-run`` finding, typed.
+"""What load findings keep in their ``data``, typed: a run's numbers (``load-run``), a
+threshold (``load-threshold``) and a journey step under load (``load-slowdown``).
 
-:meth:`LoadSummary.to_data` writes the plain JSON that goes into the results file;
-:meth:`LoadSummary.from_data` reads it back for the report. Reading is forgiving on purpose: a
+``to_data()`` writes the plain JSON that goes into the results file; ``from_data()`` reads it
+back for the report. Reading is forgiving on purpose: a
 results file may come from another cxcheck version or another tool, and a report that shows what
 it can beats one that fails on a field it does not understand. So every number read back is
 optional (``None`` for a missing one, a string, a bool or NaN), and entries that are not objects
@@ -17,7 +18,8 @@ from typing import Any
 
 from cxcheck.load.stats import EndpointStats, HistoryPoint, LoadError, Stage
 
-__all__ = ["EndpointSummary", "HistoryEntry", "LoadSummary", "number"]
+__all__ = ["EndpointSummary", "HistoryEntry", "LoadSummary", "SlowdownData", "ThresholdData",
+           "number"]  # fmt: skip
 
 
 def number(value: object) -> float | None:
@@ -176,3 +178,46 @@ class LoadSummary:
             errors=tuple(e for e in errors if e is not None),
             folder=_text(data.get("folder")),
         )
+
+
+@dataclass(frozen=True)
+class ThresholdData:
+    """One threshold: its metric (``p95``, ``failure_ratio``, ``min_rps``...), its limit and the
+    measured value, in ``unit`` (``ms``, ``ratio`` or ``req/s``)."""
+
+    metric: str = ""
+    limit: float | None = None
+    measured: float | None = None
+    unit: str = ""
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ThresholdData:
+        return cls(
+            _text(data.get("metric")),
+            number(data.get("limit")),
+            number(data.get("measured")),
+            _text(data.get("unit")),
+        )
+
+
+@dataclass(frozen=True)
+class SlowdownData:
+    """One journey step timed without load and under it."""
+
+    step: str = ""
+    baseline_s: float | None = None
+    under_load_s: float | None = None
+    ratio: float | None = None
+    max_slowdown: float | None = None
+    """None: no limit."""
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> SlowdownData:
+        numbers = {f.name: number(data.get(f.name)) for f in fields(cls)[1:]}
+        return cls(_text(data.get("step")), **numbers)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from cxcheck.load.results import LoadResult
 from cxcheck.load.runner import LoadSettings, run
 from cxcheck.load.stats import Progress, Stage
+from cxcheck.load.summary import SlowdownData
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import record
 from cxcheck.model.results import Finding
@@ -280,13 +281,13 @@ def slowdowns(
                 "error" if slow else "info",
                 check="load-slowdown",
                 target=after.name,
-                data={
-                    "step": after.name,
-                    "baseline_s": round(before.duration_s, 3),
-                    "under_load_s": round(after.duration_s, 3),
-                    "ratio": round(ratio, 2),
-                    "max_slowdown": max_slowdown,
-                },
+                data=SlowdownData(
+                    step=after.name,
+                    baseline_s=round(before.duration_s, 3),
+                    under_load_s=round(after.duration_s, 3),
+                    ratio=round(ratio, 2),
+                    max_slowdown=max_slowdown,
+                ).to_data(),
             )
         )
     return out

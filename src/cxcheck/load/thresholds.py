@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxcheck.load.stats import EndpointStats
+from cxcheck.load.summary import ThresholdData
 from cxcheck.model.durations import parse_duration
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError
@@ -77,7 +78,7 @@ def judge(metric: str, limit: float, stats: EndpointStats, target: str) -> Findi
     spec = METRICS[metric]
     measured = _measure(metric, stats)
     ok = measured <= limit if spec.upper else measured >= limit
-    data = {"metric": metric, "limit": limit, "measured": measured, "unit": spec.unit}
+    data = ThresholdData(metric, limit, measured, spec.unit).to_data()
     verdict = "met" if ok else "broken"
     message = f"load threshold {_condition(data)} {verdict}: measured {_measured(data)} ({target})"
     return Finding("load", message, "info" if ok else "error", "load-threshold", target, data)
