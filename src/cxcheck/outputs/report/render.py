@@ -36,6 +36,7 @@ _LINE_BREAK = re.compile(r"\n[ \t]*")
 def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
     from jinja2.ext import Extension
+    from markupsafe import Markup
 
     class JoinLines(Extension):
         def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
@@ -47,8 +48,12 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         extensions=[JoinLines],
     )
-    env.globals.update(nl="\n", outcomes=OUTCOMES, icons=text.ICONS)
-    env.filters.update(ocls=text.outcome_class, seconds=text.seconds, plural=text.plural)
+    env.globals.update(nl="\n", outcomes=OUTCOMES)
+    def icon(outcome: str) -> Markup:
+        # a filter, not a macro: it is drawn thousands of times, and a macro call costs more
+        return Markup(f'<span class="ic" aria-hidden="true">{text.ICONS.get(outcome, "?")}</span>')
+
+    env.filters.update(ocls=text.outcome_class, seconds=text.seconds, icon=icon)
     return env
 
 
