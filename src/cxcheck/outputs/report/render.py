@@ -49,6 +49,7 @@ def _environment() -> Environment:
         extensions=[JoinLines],
     )
     env.globals.update(nl="\n", outcomes=OUTCOMES)
+
     def icon(outcome: str) -> Markup:
         # a filter, not a macro: it is drawn thousands of times, and a macro call costs more
         return Markup(f'<span class="ic" aria-hidden="true">{text.ICONS.get(outcome, "?")}</span>')
