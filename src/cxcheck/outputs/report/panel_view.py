@@ -1,5 +1,5 @@
-"""The body of one result's panel: its message, steps against budgets, screenshots, findings,
-load runs, trace and other files, as the ``panel`` template shows them."""
+"""One result's panel: its summary line, and a body with its message, steps against budgets,
+screenshots, findings, load runs, trace and other files, as the ``panel`` template shows them."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import json
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from cxcheck.journey.filmstrip import FILMSTRIP_FILE
 from cxcheck.model.results import SEVERITIES, Finding, ItemResult, StepRecord
+from cxcheck.outputs.report.evidence import copy_evidence
 from cxcheck.outputs.report.load_view import LoadSection, load_section
-from cxcheck.outputs.report.text import budget, plural, seconds, when
+from cxcheck.outputs.report.matrix_view import Placed
+from cxcheck.outputs.report.text import budget, first_line, plural, seconds, when
 
-__all__ = ["Body", "body"]
+__all__ = ["Body", "Panel", "panel"]
 
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info", "ignored": "Ignored"}
 # Web Vitals "good" and "poor" thresholds (web.dev); between them "needs improvement".
@@ -128,6 +131,78 @@ class Body:
     trace: Trace | None
     files: list[tuple[str, str]]
     """(name, url) of the evidence files no other part shows."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An earlier attempt of a rerun test."""
+
+    n: int
+    outcome: str
+    duration: str
+    message: str
+    body: Body
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    outcome: str
+    device: str
+    network: str
+    place: str
+    """Where the summary says it ran: its device and network, or its cell."""
+    file: str
+    row: str
+    busy: bool
+    """The machine was busier than its CPUs during the test."""
+    duration: str | None
+    """None for a result that did not run."""
+    message: str
+    nodeid: str
+    body: Body
+    attempts: list[Attempt]
+    inline: bool
+    """Its body is in the page's markup; otherwise in a data block, built when opened."""
+    search: str
+    """What the text filter matches when the body is not in the markup."""
+
+
+def panel(p: Placed, files_root: Path, *, inline: bool) -> Panel:
+    """The panel of a placed result, its evidence (and its attempts') copied under
+    ``files_root``."""
+    r = p.result
+    urls = copy_evidence(r, files_root, p.key)
+    attempts = []
+    for n, a in enumerate(r.attempts, start=1):
+        copied = copy_evidence(a, files_root, f"{p.key}-attempt-{n}")
+        attempts.append(
+            Attempt(n, a.outcome, seconds(a.duration_s), first_line(a.message), body(a, copied))
+        )
+    return Panel(
+        key=p.key,
+        outcome=r.outcome,
+        device=p.device,
+        network=p.network,
+        place=p.where or (r.cell or ""),
+        file=r.file,
+        row=r.row,
+        busy=r.load is not None and r.load.busy,
+        duration=seconds(r.duration_s) if r.outcome != "not-run" else None,
+        message=first_line(r.message),
+        nodeid=r.nodeid,
+        body=body(r, urls),
+        attempts=attempts,
+        inline=inline,
+        search=_search_text(r),
+    )
+
+
+def _search_text(r: ItemResult) -> str:
+    parts = [r.nodeid, r.message or ""]
+    parts += [x for f in r.all_findings for x in (f.message, f.target or "", f.check or "")]
+    parts += [_search_text(a) for a in r.attempts]
+    return "\n".join(p for p in parts if p)
 
 
 def body(r: ItemResult, urls: dict[str, str]) -> Body:

@@ -69,7 +69,7 @@ def render_page(view: PageView) -> str:
     if lazy:
         panel = env.get_template("panel.html.j2").module
         bodies = {p.key: str(panel.panel_body(p)) for p in lazy}  # type: ignore[attr-defined]
-        texts = {p.key: p.search_text() for p in lazy}
+        texts = {p.key: p.search for p in lazy}
         blocks = _gzip_block("cx-bodies", bodies) + _json_block("cx-search", texts)
     return env.get_template("page.html.j2").render(
         view=view,
