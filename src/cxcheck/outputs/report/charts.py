@@ -44,8 +44,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Text:
-    x: object
-    y: object
+    x: float
+    y: float
     anchor: str
     text: str
 

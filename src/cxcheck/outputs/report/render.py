@@ -39,6 +39,8 @@ def _environment() -> Environment:
     from markupsafe import Markup
 
     class JoinLines(Extension):
+        """Drops each line break of a template's source and the indentation after it."""
+
         def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
             return _LINE_BREAK.sub("", source)
 
@@ -54,7 +56,7 @@ def _environment() -> Environment:
         # a filter, not a macro: it is drawn thousands of times, and a macro call costs more
         return Markup(f'<span class="ic" aria-hidden="true">{text.ICONS.get(outcome, "?")}</span>')
 
-    env.filters.update(ocls=text.outcome_class, seconds=text.seconds, icon=icon)
+    env.filters.update(ocls=text.outcome_class, icon=icon)
     return env
 
 
