@@ -26,7 +26,8 @@ if TYPE_CHECKING:
         load_catalogue,
     )
     from cxcheck.journey.journey import Journey
-    from cxcheck.load.runner import LoadResult, Stage
+    from cxcheck.load.results import LoadResult
+    from cxcheck.load.stats import Stage
     from cxcheck.load.tester import LoadTest
     from cxcheck.model.errors import (
         BaseUrlError,
@@ -56,8 +57,8 @@ _HOMES = {
     "Size": "cxcheck.config.profiles",
     "load_catalogue": "cxcheck.config.profiles",
     "Journey": "cxcheck.journey.journey",
-    "LoadResult": "cxcheck.load.runner",
-    "Stage": "cxcheck.load.runner",
+    "LoadResult": "cxcheck.load.results",
+    "Stage": "cxcheck.load.stats",
     "LoadTest": "cxcheck.load.tester",
     "BaseUrlError": "cxcheck.model.errors",
     "BrowserNotFoundError": "cxcheck.model.errors",

@@ -21,17 +21,15 @@ from typing import Any
 import pytest
 
 from cxcheck.app.server import AppServer, ServerSpec
+from cxcheck.load import read_results
 from cxcheck.load import runner as load
-from cxcheck.load.runner import (
-    LoadHostError,
-    LoadResult,
-    LoadRunError,
-    LoadSettings,
-    LoadThresholdError,
-    Progress,
-    Stage,
-    check_host,
-)
+from cxcheck.load.hosts import LoadHostError, check_host
+from cxcheck.load.locust_output import LoadRunError
+from cxcheck.load.results import LoadResult
+from cxcheck.load.runner import LoadSettings
+from cxcheck.load.stats import EndpointStats, HistoryPoint, LoadError, Progress, Stage
+from cxcheck.load.summary import EndpointSummary, HistoryEntry, LoadSummary
+from cxcheck.load.thresholds import LoadThresholdError
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError, collecting, record
 
@@ -181,6 +179,38 @@ def test_to_data_is_plain_json(result: LoadResult) -> None:
     with collecting([]) as into:
         record([result.summary_finding()])
     assert into[0].data["total"] == data["total"]
+
+
+def test_data_reads_back_typed(result: LoadResult) -> None:
+    """What the results file keeps is what the report reads: the same summary, typed."""
+    data = json.loads(json.dumps(result.to_data(), allow_nan=False))
+    summary = LoadSummary.from_data(data)
+    assert summary == result.summary()
+    assert summary.to_data() == data
+    assert summary.total is not None and summary.total.requests == result.total.requests
+
+
+def test_staged_run_data_round_trips() -> None:
+    """Stages and errors too, without running Locust."""
+    stats = EndpointStats("/a", "GET", 10, 1, 2.5, 10.0, 20.0, 30.0, 40.0, 50.0, 12.5)
+    staged = LoadResult(
+        endpoints=[stats], total=stats, history=[HistoryPoint(0.0, 2, 0.0, 0.0, None, None)],
+        duration_s=4.0, users=3, workers=0, host="http://127.0.0.1:9", folder=Path("/tmp/x"),
+        errors=[LoadError("GET", "/a", "500", 1)], stages=[Stage(2, 3, 1.5), Stage(2, 0, 1)],
+    )  # fmt: skip
+    data = json.loads(json.dumps(staged.to_data()))
+    assert LoadSummary.from_data(data) == staged.summary()
+    assert LoadSummary.from_data(data).to_data() == staged.to_data()
+
+
+def test_odd_data_reads_as_what_it_can() -> None:
+    odd = {"users": "many", "total": "?", "endpoints": [None, {"name": 3, "rps": "fast"}],
+           "history": [{"users": 1}, 2, {"t_s": 5, "rps": True, "p95_ms": float("nan")}],
+           "stages": [{"users": 1}], "errors": [{"error": "x"}]}  # fmt: skip
+    summary = LoadSummary.from_data(odd)
+    assert (summary.users, summary.total, summary.stages, summary.errors) == (None, None, (), ())
+    assert summary.endpoints == (EndpointSummary(name="3"),)
+    assert summary.history == (HistoryEntry(5),)
 
 
 # --- thresholds ----------------------------------------------------------------------------
@@ -453,9 +483,9 @@ def test_stop_all_stops_a_run_in_progress(shop_url: str, tmp_path: Path) -> None
 
 def test_results_written_elsewhere_are_read_back(result: LoadResult, tmp_path: Path) -> None:
     """A distributed run's master elsewhere writes the same files; cxcheck reads them."""
-    again = load.read_results(result.folder, host="http://shop.example", workers=4)
+    again = read_results(result.folder, host="http://shop.example", workers=4)
     assert again.total == result.total and again.endpoints == result.endpoints
     assert (again.host, again.workers, again.history) == ("http://shop.example", 4, result.history)
     assert again.check(failure_ratio=1.0)[0].severity == "info"
-    with pytest.raises(load.LoadRunError, match=r"no Locust results in .*--json-file locust"):
-        load.read_results(tmp_path)
+    with pytest.raises(LoadRunError, match=r"no Locust results in .*--json-file locust"):
+        read_results(tmp_path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -554,3 +556,16 @@ def test_a_folder_whose_files_are_not_the_reports_is_refused(tmp_path: Path) -> 
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(CxError, match="this is a file"):
         write_report(sample_run(tmp_path), tmp_path / "a-file")
+
+
+def test_jinja2_is_loaded_only_to_write_a_report(tmp_path: Path) -> None:
+    """The plugin and the report's entry point import no template engine until a report is
+    written."""
+    code = (
+        "import sys, pathlib, cxcheck.plugin.hooks, cxcheck.outputs.report.page as page\n"
+        "from cxcheck.model.results import RunResults\n"
+        "assert 'jinja2' not in sys.modules\n"
+        f"page.write_report(RunResults(results=[]), pathlib.Path({str(tmp_path / 'r')!r}))\n"
+        "assert 'jinja2' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from cxcheck.model.results import Finding, ItemResult, RunResults
-from cxcheck.outputs.report import page as report
+from cxcheck.outputs.report import charts
 from cxcheck.outputs.report.page import write_report
 
 NODEID = "tests/test_load.py::test_shop_under_load"
@@ -202,7 +202,7 @@ def test_results_without_load_findings_have_no_load_section(tmp_path: Path) -> N
                        (2100.0, 2500.0)],
 )  # fmt: skip
 def test_chart_axes_end_on_a_round_number(value: float, top: float) -> None:
-    assert report._nice_ceiling(value) == pytest.approx(top)
+    assert charts.nice_ceiling(value) == pytest.approx(top)
 
 
 def test_load_section_in_a_real_browser(cx_browser: Browser, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 A scenario is a locustfile (yours), stages (ramp up / hold / ramp down, through Locust's
 ``LoadTestShape``), or a browser journey recorded once as a HAR and replayed by every Locust user
 (:mod:`cxcheck.load.har`). Locust itself runs in child processes (:mod:`cxcheck.load.runner`);
-what it measured comes back as a :class:`~cxcheck.load.runner.LoadResult` and, like every other
+what it measured comes back as a :class:`~cxcheck.load.results.LoadResult` and, like every other
 check, as findings of the test: the run's summary (with its time series, for the report's
 charts), each threshold, and each journey step's slowdown under load.
 """
@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxcheck.load.runner import LoadResult, LoadSettings, Progress, Stage, run
+from cxcheck.load.results import LoadResult
+from cxcheck.load.runner import LoadSettings, run
+from cxcheck.load.stats import Progress, Stage
+from cxcheck.load.summary import SlowdownData
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import record
 from cxcheck.model.results import Finding
@@ -98,7 +101,7 @@ class LoadTest:
         """The results of a Locust run made elsewhere (a distributed run's master, started with
         ``--json-file locust --csv locust --csv-full-history``), as a finding of this test;
         ``labels``: ``host``, ``users``, ``workers``, ``prefix``."""
-        from cxcheck.load.runner import read_results
+        from cxcheck.load.locust_output import read_results
 
         path = Path(folder)
         result = read_results(path if path.is_absolute() else self.root / path, **labels)
@@ -122,7 +125,7 @@ class LoadTest:
         try:
             yield state
         except BaseException:
-            from cxcheck.load.runner import stop_all
+            from cxcheck.load.processes import stop_all
 
             stop_all()  # the body failed: the load has no reason to go on
             state.thread.join(timeout=30)
@@ -161,7 +164,7 @@ class LoadTest:
         compared with its time without, and a step more than ``max_slowdown`` times slower
         fails (``None``: compare and report only). ``thresholds`` (``{"p95": "500ms"}``) are
         checked on the load run. Every finding is recorded on the test; returns the run."""
-        from cxcheck.load.runner import LoadThresholdError
+        from cxcheck.load.thresholds import LoadThresholdError
         from cxcheck.model.findings import raise_failing
 
         before = len(journey.steps)
@@ -278,13 +281,13 @@ def slowdowns(
                 "error" if slow else "info",
                 check="load-slowdown",
                 target=after.name,
-                data={
-                    "step": after.name,
-                    "baseline_s": round(before.duration_s, 3),
-                    "under_load_s": round(after.duration_s, 3),
-                    "ratio": round(ratio, 2),
-                    "max_slowdown": max_slowdown,
-                },
+                data=SlowdownData(
+                    step=after.name,
+                    baseline_s=round(before.duration_s, 3),
+                    under_load_s=round(after.duration_s, 3),
+                    ratio=round(ratio, 2),
+                    max_slowdown=max_slowdown,
+                ).to_data(),
             )
         )
     return out
