@@ -25,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, NoReturn, cast
 
-from cxcheck.model.errors import ProfileError, UnknownProfileError, suggest
+from cxcheck.model.errors import ProfileError, UnknownProfileError
+from cxcheck.model.text import did_you_mean, suggest
 
 DeviceClass = Literal["phone", "tablet", "desktop"]
 Kind = Literal["device", "network"]
@@ -295,8 +296,7 @@ def _read_file_into(raw: _RawCatalogue, path: Path) -> None:
 def _merge_document(raw: _RawCatalogue, doc: Mapping[str, Any], source: str, text: str) -> None:
     for key in doc:
         if key not in TOP_LEVEL_KEYS:
-            hint = suggest(key, TOP_LEVEL_KEYS)
-            did = f" Did you mean [{hint[0]}]?" if hint else ""
+            did = did_you_mean(key, TOP_LEVEL_KEYS, quote="[{}]")
             raise ProfileError(
                 f"unknown table [{key}]; a profile file holds {', '.join(TOP_LEVEL_KEYS)}.{did}",
                 source=source,
@@ -409,8 +409,7 @@ def _flatten(name: str, table: dict[str, _Raw], kind: str) -> tuple[dict[str, An
             break
         if not isinstance(parent, str) or parent not in table:
             entry = table[current]
-            hint = suggest(str(parent), table)
-            did = f" Did you mean `{hint[0]}`?" if hint else ""
+            did = did_you_mean(str(parent), table)
             raise ProfileError(
                 f"extends unknown {kind} {parent!r}.{did}",
                 source=entry.source,
@@ -435,9 +434,8 @@ class _Fields:
         self.name = name
         for key in data:
             if key not in allowed:
-                hint = suggest(key, allowed)
-                did = f"Did you mean `{hint[0]}`? " if hint else ""
-                self.fail(key, f"unknown field. {did}Known fields: {', '.join(allowed)}")
+                did = did_you_mean(key, allowed)
+                self.fail(key, f"unknown field.{did} Known fields: {', '.join(allowed)}")
 
     def fail(self, key: str, message: str) -> NoReturn:
         raise ProfileError(
@@ -576,8 +574,7 @@ def _build_sets(
             elif member in profiles:
                 members.append(member)
             else:
-                hint = suggest(member, [*profiles, *raw_sets])
-                did = f" Did you mean `{hint[0]}`?" if hint else ""
+                did = did_you_mean(member, [*profiles, *raw_sets])
                 raise ProfileError(
                     f"{kind} set '{set_name}' names unknown {kind} '{member}'.{did}",
                     source=entry.source,

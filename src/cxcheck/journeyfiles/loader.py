@@ -45,9 +45,10 @@ from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
 from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, Locator
 from cxcheck.model import masking
 from cxcheck.model.durations import Budget, budget_for, parse_duration
-from cxcheck.model.errors import CxError, suggest
+from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError
 from cxcheck.model.results import Finding
+from cxcheck.model.text import did_you_mean
 
 if TYPE_CHECKING:
     from cxcheck.checks.a11y.check import A11y
@@ -337,8 +338,7 @@ class _Reader:
                 )
             key = str(key_node.value)
             if key not in keys:
-                hint = suggest(key, keys)
-                did = f" Did you mean `{hint[0]}`?" if hint else ""
+                did = did_you_mean(key, keys)
                 raise self.fail(
                     key_node,
                     f"unknown key {_shown(key)} in {what}.{did} Expected: {', '.join(keys)}",
@@ -400,8 +400,7 @@ class _Reader:
                 return found
             if name in self.vars:
                 return self.vars[name]
-            hint = suggest(name, list(self.vars))
-            did = f" Did you mean `${{{hint[0]}}}`?" if hint else ""
+            did = did_you_mean(name, self.vars, quote="`${{{}}}`")
             known = ", ".join(self.vars) or "none yet"
             raise self.fail(
                 node,
@@ -481,8 +480,7 @@ class _Reader:
         kind = kinds[0]
         value = self.text(parts[kind], f"{what} {kind}", _LOCATOR_FORM)
         if kind == "role" and value not in ROLES:
-            hint = suggest(value, ROLES)
-            did = f" Did you mean `{hint[0]}`?" if hint else ""
+            did = did_you_mean(value, ROLES)
             raise self.fail(
                 parts[kind], f"{_shown(value)} is not an ARIA role.{did} Common roles: button, "
                 "link, textbox, checkbox, heading, listitem, combobox, dialog (all: "
@@ -513,10 +511,9 @@ class _Reader:
             return Action(kind, {}, self.line(node), path=self.path)  # bare: `- reload`
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
             if isinstance(node, yaml.ScalarNode):
-                hint = suggest(str(node.value), BY_KIND)
-                if hint:
-                    raise self.fail(node, f"unknown action {_shown(node.value)}. Did you mean "
-                                    f"`{hint[0]}`?")  # fmt: skip
+                did = did_you_mean(str(node.value), BY_KIND)
+                if did:
+                    raise self.fail(node, f"unknown action {_shown(node.value)}.{did}")
             raise self.fail(
                 node,
                 'each action is one mapping like `click: "#add-to-basket"` (or a bare '
@@ -531,8 +528,7 @@ class _Reader:
             )
         kind = str(key_node.value)
         if kind not in BY_KIND:
-            hint = suggest(kind, BY_KIND)
-            did = f" Did you mean `{hint[0]}`?" if hint else ""
+            did = did_you_mean(kind, BY_KIND)
             raise self.fail(
                 key_node, f"unknown action {_shown(kind)}.{did} Actions: {', '.join(BY_KIND)}"
             )
@@ -717,8 +713,7 @@ def _option_problem(key: str, value: str, kind: str = "") -> str | None:
     if key == "checks":
         unknown = [n for n in names if n not in CHECKS]
         if unknown:
-            hint = suggest(unknown[0], CHECKS)
-            did = f" (did you mean {hint[0]!r}?)" if hint else ""
+            did = did_you_mean(unknown[0], CHECKS, quote="{!r}", sentence=" (did you mean {}?)")
             return f"unknown check {unknown[0]!r}{did}; checks: {', '.join(CHECKS)}"
     if key == "min_target" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 200):
         return f"{value!r} is not a size in CSS px (24 or 44)"
@@ -1011,8 +1006,7 @@ def check_profiles(spec: JourneySpec, catalogue: Catalogue) -> None:
                 continue
             name = action.text("profile")
             if name != "default" and name not in catalogue.networks:
-                hint = suggest(name, [*catalogue.networks, "default"])
-                did = f" Did you mean `{hint[0]}`?" if hint else ""
+                did = did_you_mean(name, [*catalogue.networks, "default"])
                 raise JourneyFileError(
                     f"{action.path or spec.path}:{action.line}: network: {name!r} is not a "
                     f"network profile.{did} Use default (the cell's own), offline, or one of: "
