@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cxcheck.config.profiles import Catalogue, playwright_device, playwright_slugs
+from cxcheck.config.playwright_devices import playwright_slugs
+from cxcheck.config.profiles import Catalogue, playwright_device
 
 # `table` moved to cxcheck.model.text; re-exported for outputs/grid.py until it imports it there.
 from cxcheck.model.text import table as table
