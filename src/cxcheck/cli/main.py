@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cxcheck check: {count} journey {word} valid")
         return 0
     if args.command == "schema":
-        from cxcheck.journeyfiles.loader import SCHEMA_FILE
+        from cxcheck.journeyfiles.reference import SCHEMA_FILE
 
         print(SCHEMA_FILE if args.path else SCHEMA_FILE.read_text(encoding="utf-8").rstrip())
         return 0

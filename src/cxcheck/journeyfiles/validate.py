@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from cxcheck.config.profiles import Catalogue, load_catalogue
-from cxcheck.journeyfiles.loader import SUFFIX, check_profiles, load_all
+from cxcheck.journeyfiles.loader import check_profiles, load_all
+from cxcheck.journeyfiles.spec import SUFFIX
 from cxcheck.model.errors import CxError
 
 
