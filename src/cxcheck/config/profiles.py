@@ -33,7 +33,6 @@ from cxcheck.model.errors import ProfileError, UnknownProfileError
 from cxcheck.model.text import did_you_mean, suggest
 
 DeviceClass = Literal["phone", "tablet", "desktop"]
-Kind = Literal["device", "network"]
 
 DEVICE_CLASSES: tuple[str, ...] = ("phone", "tablet", "desktop")
 COLOR_SCHEMES: tuple[str, ...] = ("light", "dark", "no-preference")
