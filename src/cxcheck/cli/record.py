@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def resolve_device(
+def _resolve_device(
     device: str | None, profiles: Sequence[str | os.PathLike[str]]
 ) -> DeviceProfile | None:
     if not device:
@@ -109,7 +109,7 @@ def record(
     Closing the browser window ends the recording.
     """
     env = os.environ if env is None else env
-    profile = resolve_device(device, profiles)  # a typo fails before anything starts
+    profile = _resolve_device(device, profiles)  # a typo fails before anything starts
     recording.require_display(env)
     lines = recording.record_lines(url, profile, env)
     if save_jsonl is not None:
@@ -174,7 +174,7 @@ def command(
         )
     if url:
         raise RecorderError("give either a URL to record or --from-jsonl FILE, not both")
-    resolve_device(device, profiles)  # checked all the same, so a typo never goes unnoticed
+    _resolve_device(device, profiles)  # checked all the same, so a typo never goes unnoticed
     try:
         lines = from_jsonl.read_text(encoding="utf-8").splitlines()
     except OSError as exc:

@@ -52,11 +52,11 @@ def position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
 
 
-def not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
+def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
     fix = "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return f"{path}: the file is saved as UTF-16, not UTF-8; {fix}"
-    before = normalised(data[: exc.start].decode("utf-8"))
+    before = _normalised(data[: exc.start].decode("utf-8"))
     line, column = position(before, len(before))
     return (
         f"{path}:{line}: the file is not UTF-8 text: byte 0x{data[exc.start]:02X} at column "
@@ -65,7 +65,7 @@ def not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
     )
 
 
-def yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
+def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
     """What is wrong with a file PyYAML cannot read, with the file, line and a fix."""
     if isinstance(exc, yaml.reader.ReaderError):
         line, column = position(text, int(exc.position))
@@ -154,21 +154,23 @@ def _indent_hint(text: str, number: int) -> str | None:
     return None
 
 
-def normalised(text: str) -> str:
+def _normalised(text: str) -> str:
     """``text`` with Windows and old-Mac line endings turned into ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_text(path: Path) -> str:
+    """A journey (or steps) file's text: UTF-8, a byte-order mark dropped, line endings made
+    ``\n``; a file that cannot be read or is not UTF-8 is a :class:`JourneyFileError`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise JourneyFileError(f"{path}: cannot read the journey file: {exc}") from None
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return normalised(data.decode("utf-8"))
+        return _normalised(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise JourneyFileError(not_utf8(path, data, exc)) from None
+        raise JourneyFileError(_not_utf8(path, data, exc)) from None
 
 
 def _fast_compose(text: str) -> yaml.Node | None:
@@ -197,7 +199,7 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        raise JourneyFileError(yaml_problem(path, text, exc)) from None
+        raise JourneyFileError(_yaml_problem(path, text, exc)) from None
     except (ValueError, OverflowError, RecursionError) as exc:  # PyYAML crashes on these
         line, column = position(text, loader.get_mark().index)
         what = (

@@ -20,14 +20,14 @@ HEADER = "# Recorded with `cxcheck record` on {date}; review the locators before
 
 def journey_yaml(name: str, start: str | None, steps: Sequence[tuple[str, Sequence[Item]]]) -> str:
     """The journey file: its name, start and steps, each a name and its items."""
-    out = [HEADER.format(date=datetime.date.today().isoformat()), f"name: {scalar(name)}"]
+    out = [HEADER.format(date=datetime.date.today().isoformat()), f"name: {_scalar(name)}"]
     if start is not None:
-        out.append(f"start: {scalar(start)}")
+        out.append(f"start: {_scalar(start)}")
     out.append("steps:")
     for number, (step_name, items) in enumerate(steps):
         if number:
             out.append("")
-        out.append(f"  - name: {scalar(step_name)}")
+        out.append(f"  - name: {_scalar(step_name)}")
         out.append("    actions:")
         for item in items:
             if isinstance(item, str):
@@ -50,7 +50,7 @@ def _comment(text: str) -> str:
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#\n\r\t]*$")
 
 
-def scalar(value: object) -> str:
+def _scalar(value: object) -> str:
     """A YAML scalar that reads back as exactly ``value``, bare when that is safe."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -73,4 +73,4 @@ def flow_value(value: object) -> str:
         return "{" + ", ".join(f"{k}: {flow_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(flow_value(v) for v in value) + "]"
-    return scalar(value)
+    return _scalar(value)
