@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from cxcheck.config.profiles import Catalogue
 
 
-# The plugin imports SUFFIX, as_test and with_timeout from here (see the module names above).
+# SUFFIX (spec), as_test and with_timeout (player) are re-exported for plugin/hooks.py until it
+# imports them from their own modules.
 __all__ = [
     "SUFFIX",
     "Action",
