@@ -37,7 +37,7 @@ from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-unt
 from _common import ROOT, browser, median
 from cxcheck.app.server import AppServer, ServerSpec
 from cxcheck.checks.a11y.axe import AxeConfig, AxeRunner, Scan, axe_source, catalogue
-from cxcheck.config.listing import table
+from cxcheck.model.text import table
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

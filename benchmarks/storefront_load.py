@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from cxcheck.app.server import AppServer, ServerSpec
-from cxcheck.config.listing import table
+from cxcheck.model.text import table
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

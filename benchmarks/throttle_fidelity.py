@@ -18,9 +18,9 @@ from typing import Any
 
 from _common import browser, median, page_server
 from cxcheck.browser.throttle import Throttle
-from cxcheck.config.listing import table
 from cxcheck.config.matrix import needs_cdp
 from cxcheck.config.profiles import NetworkProfile, load_catalogue
+from cxcheck.model.text import table
 from pageserver import DOWNLOAD_JS as DOWNLOAD
 from pageserver import UPLOAD_JS as UPLOAD
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cxcheck.journeyfiles.loader import SCHEMA_FILE
+from cxcheck.journeyfiles.reference import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,15 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcheck.config import profiles
+from cxcheck.config import playwright_devices, profiles
+from cxcheck.config.playwright_devices import slugify
+from cxcheck.config.profilefiles import builtin_profiles_dir, parse_toml
 from cxcheck.config.profiles import (
     DEVICE_FIELDS,
     NETWORK_FIELDS,
-    builtin_profiles_dir,
     load_catalogue,
     load_catalogue_text,
-    parse_toml,
-    slugify,
 )
 from cxcheck.model.errors import ProfileError, UnknownProfileError
 
@@ -132,10 +131,10 @@ def fresh_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     def no_child_process(*args: object, **kwargs: object) -> Any:
         raise AssertionError("a child process was started to read the device registry")
 
-    monkeypatch.setattr(profiles, "_REGISTRY", None)
+    monkeypatch.setattr(playwright_devices, "_REGISTRY", None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr("cxcheck.config.profiles.subprocess.run", no_child_process)
-    monkeypatch.setattr("cxcheck.config.profiles.subprocess.Popen", no_child_process)
+    monkeypatch.setattr("cxcheck.config.playwright_devices.subprocess.run", no_child_process)
+    monkeypatch.setattr("cxcheck.config.playwright_devices.subprocess.Popen", no_child_process)
     return tmp_path / "cache"
 
 
@@ -189,8 +188,8 @@ def test_bundle_literal_becomes_python_named_descriptors(
     fresh_registry: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     package = _fake_package(tmp_path / "playwright", "coreBundle.js", BUNDLE)
-    monkeypatch.setattr(profiles, "_playwright_package_dir", lambda: package)
-    assert profiles._descriptors_from_package() == {
+    monkeypatch.setattr(playwright_devices, "_playwright_package_dir", lambda: package)
+    assert playwright_devices._descriptors_from_package() == {
         'Phone {1}, "quoted"': {
             "user_agent": "Mozilla/5.0 (x: y, z) }",
             "viewport": {"width": 360, "height": 640},
@@ -209,7 +208,7 @@ def test_older_playwright_json_file_is_read_first(
     source = json.dumps({"Old Phone": descriptor})
     package = _fake_package(tmp_path / "pw", "server/deviceDescriptorsSource.json", source)
     _fake_package(package, "coreBundle.js", BUNDLE.replace("Phone", "Bundled"))
-    monkeypatch.setattr(profiles, "_playwright_package_dir", lambda: package)
+    monkeypatch.setattr(playwright_devices, "_playwright_package_dir", lambda: package)
     device = profiles.playwright_device("old-phone")
     assert device is not None and device.viewport.height == 800 and device.mobile
     assert profiles.playwright_device("bundled-1-quoted") is None
@@ -224,14 +223,14 @@ def test_older_playwright_json_file_is_read_first(
     ],
 )
 def test_js_literals_that_are_not_plain_data_are_refused(literal: str) -> None:
-    assert profiles._js_object_to_json(literal, 0) is None
+    assert playwright_devices._js_object_to_json(literal, 0) is None
 
 
 def test_unreadable_package_falls_back_to_the_driver(
     fresh_registry: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     package = _fake_package(tmp_path / "pw", "coreBundle.js", "var x = {};")
-    monkeypatch.setattr(profiles, "_playwright_package_dir", lambda: package)
+    monkeypatch.setattr(playwright_devices, "_playwright_package_dir", lambda: package)
     python_names = {"user_agent": "UA", "viewport": {"width": 500, "height": 900}}
     calls: list[list[str]] = []
 
@@ -239,7 +238,7 @@ def test_unreadable_package_falls_back_to_the_driver(
         calls.append(args)
         return subprocess.CompletedProcess(args, 0, json.dumps({"Driver Phone": python_names}))
 
-    monkeypatch.setattr("cxcheck.config.profiles.subprocess.run", driver)
+    monkeypatch.setattr("cxcheck.config.playwright_devices.subprocess.run", driver)
     device = profiles.playwright_device("driver-phone")
     assert device is not None and device.viewport.width == 500
     assert len(calls) == 1

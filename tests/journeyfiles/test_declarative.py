@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from cxcheck.journeyfiles.loader import SCHEMA_FILE
+from cxcheck.journeyfiles.reference import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,8 +2,8 @@
 ``JourneySpec`` or raises a ``JourneyFileError`` that names the file (and the line, when the content
 is at fault); never a bare traceback that stops pytest collection.
 
-The structured journeys are built from ``declarative.ACTIONS``, so a new action is fuzzed as soon as
-it is in the table.
+The structured journeys are built from the action table (``BY_KIND``), so a new action is fuzzed
+as soon as it is in the table.
 """
 
 from __future__ import annotations
@@ -18,14 +18,17 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcheck.journeyfiles import loader as declarative
-from cxcheck.journeyfiles.loader import JourneyFileError, JourneySpec, load
+from cxcheck.journeyfiles.actions import BY_KIND
+from cxcheck.journeyfiles.loader import TOP_KEYS, JourneyFileError, JourneySpec, load
+from cxcheck.journeyfiles.reader import STEP_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "examples" / "checkout.journey.yaml").read_text(encoding="utf-8")
 # About 2,000 files in all, in a few seconds: PyYAML and Hypothesis are pure Python.
 FUZZ = settings(max_examples=200, deadline=None, database=None)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when present, is faster
+# action → (its required fields, the field a plain value stands for)
+ACTIONS = {a.kind: (a.fields, a.shorthand) for a in BY_KIND.values()}
 Draw = Callable[[st.SearchStrategy[Any]], Any]  # a composite's draw, or st.data()'s
 # Errors about the whole file rather than one place in it: they name the file but no line.
 WHOLE_FILE = ("the file is empty", "the file is saved as UTF-16")
@@ -87,7 +90,7 @@ def _load(path: Path, data: bytes) -> JourneySpec | None:
         assert 1 <= step.line <= lines
         assert step.actions
         for action in step.actions:
-            fields, _ = declarative.ACTIONS[action.kind]
+            fields, _ = ACTIONS[action.kind]
             assert set(action.args) <= set(fields)
             assert all(isinstance(v, str) and v.strip() for v in action.args.values())
             assert 1 <= action.line <= lines
@@ -139,8 +142,8 @@ WRONG = st.one_of(
 @st.composite
 def actions(draw: st.DrawFn) -> dict[str, Any]:
     """One valid action of the current table, in its short or its mapping form."""
-    kind = draw(st.sampled_from(sorted(declarative.ACTIONS)))
-    fields, shorthand = declarative.ACTIONS[kind]
+    kind = draw(st.sampled_from(sorted(ACTIONS)))
+    fields, shorthand = ACTIONS[kind]
     if shorthand is not None and draw(st.booleans()):
         return {kind: draw(VALUES.get(shorthand, TEXT))}
     return {kind: {f: draw(VALUES.get(f, TEXT)) for f in fields}}
@@ -212,13 +215,13 @@ def _mutate(draw: Draw, tree: dict[str, Any]) -> None:
     elif how == "drop":
         container.pop(key)
     elif how == "unknown" and isinstance(container, dict):
-        known = [*declarative.TOP_KEYS, *declarative.STEP_KEYS, *declarative.ACTIONS, "selector"]
+        known = [*TOP_KEYS, *STEP_KEYS, *ACTIONS, "selector"]
         new = draw(WORD) if draw(st.booleans()) else _misspell(draw, draw(st.sampled_from(known)))
         container[new] = draw(st.one_of(TEXT, WRONG))
     elif how == "misspell" and isinstance(container, dict) and isinstance(key, str):
         container[_misspell(draw, key)] = container.pop(key)
-    elif how == "kind" and isinstance(container, dict) and key in declarative.ACTIONS:
-        container[draw(st.sampled_from(sorted(declarative.ACTIONS)))] = container.pop(key)
+    elif how == "kind" and isinstance(container, dict) and key in ACTIONS:
+        container[draw(st.sampled_from(sorted(ACTIONS)))] = container.pop(key)
     elif how == "empty":
         container[key] = draw(st.sampled_from([[], {}, "", None]))
 
@@ -242,7 +245,7 @@ def _expected(tree: dict[str, Any]) -> list[tuple[str, list[tuple[str, dict[str,
         steps = []
         for action in step["actions"]:
             ((kind, value),) = action.items()
-            _, shorthand = declarative.ACTIONS[kind]
+            _, shorthand = ACTIONS[kind]
             steps.append((kind, value if isinstance(value, dict) else {str(shorthand): value}))
         out.append((step["name"], steps))
     return out

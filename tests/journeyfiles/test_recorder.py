@@ -2,7 +2,7 @@
 
 The transcripts in tests/data/recordings are real recordings: Playwright 1.65's recorder on a
 headless Chromium, driven with real mouse and keyboard input (its toolbar clicked for the
-checks). storefront-checkout and contact-form were recorded through `cxcheck.recorder.record`
+checks). storefront-checkout and contact-form were recorded through `cxcheck.cli.record.record`
 itself (so they carry the navigation signals its page watcher adds); storefront-codegen and
 wish-list are the recorder's output as `playwright codegen --target jsonl` writes it.
 """
@@ -20,16 +20,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxcheck.cli import record as recorder
 from cxcheck.cli.main import main
-from cxcheck.journeyfiles import codegen as recorder
-from cxcheck.journeyfiles.codegen import (
+from cxcheck.journeyfiles import recording
+from cxcheck.journeyfiles.codegen import convert
+from cxcheck.journeyfiles.recording import (
     NavigationWatcher,
-    RecorderError,
     add_navigation_signals,
-    convert,
-    read_transcript,
     require_display,
 )
+from cxcheck.journeyfiles.transcript import RecorderError, first_url, read_transcript
 from cxcheck.model.errors import CxError
 
 RECORDINGS = Path(__file__).parents[1] / "data" / "recordings"
@@ -46,7 +46,7 @@ def lines_of(stem: str) -> list[str]:
 
 def origin_of(stem: str) -> str:
     """The origin the transcript was recorded on (its server's port was a free one)."""
-    url = recorder.first_url(read_transcript(lines_of(stem)))
+    url = first_url(read_transcript(lines_of(stem)))
     assert url
     match = re.match(r"^https?://[^/]+", url)
     assert match
@@ -398,7 +398,7 @@ def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> list[str]:
         raise AssertionError("the recorder was started")
 
-    monkeypatch.setattr(recorder, "_record_lines", refuse)
+    monkeypatch.setattr(recording, "record_lines", refuse)
 
 
 @pytest.fixture
@@ -498,7 +498,7 @@ def test_record_converts_what_the_recorder_wrote(
         seen.append(profile.name)
         return lines_of("storefront-checkout")
 
-    monkeypatch.setattr(recorder, "_record_lines", fake)
+    monkeypatch.setattr(recording, "record_lines", fake)
     out, keep = tmp_path / "shop.journey.yaml", tmp_path / "shop.jsonl"
     start = origin_of("storefront-checkout") + "/"
     env = {"DISPLAY": ":99"}

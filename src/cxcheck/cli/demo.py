@@ -7,6 +7,7 @@ run) over the default device × network matrix, so a newcomer sees cxcheck prove
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import shutil
 import subprocess
@@ -16,10 +17,38 @@ from importlib import resources
 from pathlib import Path
 
 from cxcheck.model.errors import CxError
-from cxcheck.model.results import RunResults
-from cxcheck.outputs.grid import grid
 
 DEMO_DEPENDENCIES = ("cxshop", "starlette", "uvicorn", "PIL")
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="run the example journeys against the bundled demo storefront"
+    )
+    parser.add_argument(
+        "--defects",
+        nargs="?",
+        const="all",
+        metavar="NAMES",
+        help="switch on the storefront's deliberate defects (all, or comma-separated names)",
+    )
+    parser.add_argument("--devices", metavar="NAMES", help="devices instead of the default three")
+    parser.add_argument("--networks", metavar="NAMES", help="networks instead of the default two")
+    parser.add_argument(
+        "--report",
+        metavar="DIR",
+        default="cx-report",
+        help="where the HTML report and results.json go (default cx-report)",
+    )
+    parser.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    extra = [a for a in args.pytest_args if a != "--"]
+    return run_demo(args.defects, args.devices, args.networks, extra, report=Path(args.report))
 
 
 def examples_dir() -> Path:
@@ -93,6 +122,9 @@ def run_demo(
         # Ctrl-C reached pytest too: it stops its run and writes the results; wait for them.
         code = child.wait()
     if results.is_file():
+        from cxcheck.model.results import RunResults
+        from cxcheck.outputs.grid import grid
+
         # The summary comes from the results the plugin wrote, as every report does.
         width = max(shutil.get_terminal_size((120, 24)).columns, 120)
         print("\n" + grid(RunResults.read_json(results), width=width))

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from cxcheck.config.playwright_devices import playwright_slugs
+from cxcheck.config.profiles import Catalogue, playwright_device
 
-from cxcheck.config.profiles import Catalogue, playwright_device, playwright_slugs
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A left-aligned text table with a rule under the headers."""
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines)
+# `table` moved to cxcheck.model.text; re-exported for outputs/grid.py until it imports it there.
+from cxcheck.model.text import table as table
 
 
 def _kbps(value: float | None) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
-from cxcheck.model.errors import CxError, ThrottlingUnsupportedError, suggest
+from cxcheck.model.errors import CxError, ThrottlingUnsupportedError
+from cxcheck.model.text import did_you_mean
 
 DEFAULT_DEVICES = ("desktop-1080p",)
 DEFAULT_NETWORKS = ("no-throttle",)
@@ -116,8 +117,7 @@ def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tu
         )
     for key in kwargs:
         if key not in MARKER_KEYS:
-            hint = suggest(key, MARKER_KEYS)
-            did = f" Did you mean `{hint[0]}`?" if hint else ""
+            did = did_you_mean(key, MARKER_KEYS)
             raise CxError(
                 f"@pytest.mark.cx got unknown argument '{key}'.{did} "
                 f"It takes {', '.join(MARKER_KEYS)}."

@@ -267,18 +267,6 @@ def journey_schema() -> dict[str, Any]:
     }
 
 
-def steps_schema() -> dict[str, Any]:
-    """The schema of an included ``*.steps.yaml`` file: a list of steps."""
-    schema = journey_schema()
-    return {
-        "$schema": schema["$schema"],
-        "title": "cxcheck steps (for include:)",
-        "type": "array",
-        "items": schema["properties"]["steps"]["items"],
-        "$defs": schema["$defs"],
-    }
-
-
 def action_reference() -> str:
     """``docs/actions.md``: every action, its forms and an example, by group."""
     out = [

@@ -2,7 +2,8 @@
 
 Every file is parsed and validated as pytest would collect it (structure, actions, budgets,
 check options, includes, vars, mid-journey networks) and its devices and networks are looked up
-in the catalogue. Problems are printed one per line as ``file:line: what is wrong; the fix``.
+in the catalogue. Each problem is one line, ``file:line: what is wrong; the fix``;
+:mod:`cxcheck.cli.check` prints them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from cxcheck.config.profiles import Catalogue, load_catalogue
-from cxcheck.journeyfiles.loader import SUFFIX, check_profiles, load_all
+from cxcheck.journeyfiles.loader import check_profiles, load_all
+from cxcheck.journeyfiles.spec import SUFFIX
 from cxcheck.model.errors import CxError
 
 

@@ -6,8 +6,12 @@ how to fix it. The pytest plugin turns them into ``pytest.UsageError`` or a clea
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
+
+from cxcheck.model.text import did_you_mean
+
+# `suggest` moved to cxcheck.model.text; re-exported for load/runner.py until it imports it there.
+from cxcheck.model.text import suggest as suggest
 
 
 class CxError(Exception):
@@ -53,8 +57,9 @@ class UnknownProfileError(CxError):
     def __init__(self, kind: str, name: str, known: Iterable[str], where: str = "") -> None:
         self.kind = kind
         self.name = name
+        known = list(known)
         self.suggestions = suggest(name, known)
-        hint = f" Did you mean {_or(self.suggestions)}?" if self.suggestions else ""
+        hint = did_you_mean(name, known, n=3)
         origin = f" (in {where})" if where else ""
         super().__init__(
             f"unknown {kind} '{name}'{origin}.{hint} "
@@ -72,18 +77,3 @@ class ThrottlingUnsupportedError(CxError):
 
 class BaseUrlError(CxError):
     """The base URL under test does not answer."""
-
-
-def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
-    """The closest known names to ``name``, best first."""
-    known = list(known)
-    lowered = {k.lower(): k for k in known}
-    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
-    return [lowered[h] for h in hits]
-
-
-def _or(names: list[str]) -> str:
-    quoted = [f"`{n}`" for n in names]
-    if len(quoted) == 1:
-        return quoted[0]
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

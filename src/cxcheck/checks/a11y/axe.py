@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from cxcheck.model.errors import CxError, suggest
+from cxcheck.model.errors import CxError
+from cxcheck.model.text import did_you_mean
 
 if TYPE_CHECKING:
     from playwright.sync_api import Frame, Page
@@ -74,8 +75,7 @@ def catalogue() -> AxeCatalogue:
 
 
 def _unknown(kind: str, value: str, valid: tuple[str, ...] | list[str], where: str) -> AxeError:
-    hint = suggest(value, valid)
-    did = f" Did you mean {hint[0]!r}?" if hint else ""
+    did = did_you_mean(value, valid, quote="{!r}")
     shown = ", ".join(valid) if len(valid) <= 12 else ", ".join(valid[:12]) + ", ..."
     return AxeError(f"{where}: unknown axe {kind} {value!r}.{did} Valid {kind}s: {shown}")
 

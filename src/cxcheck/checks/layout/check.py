@@ -25,6 +25,7 @@ from cxcheck.checks.a11y.check import A11y
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError, add_finding, collecting, raise_failing, record
 from cxcheck.model.results import Finding
+from cxcheck.model.text import did_you_mean
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator as PlaywrightLocator
@@ -433,9 +434,6 @@ def _check_names(checks: Iterable[str]) -> tuple[str, ...]:
     names = (checks,) if isinstance(checks, str) else tuple(checks)
     for name in names:
         if name not in CHECKS:
-            from cxcheck.model.errors import suggest
-
-            hint = suggest(name, CHECKS)
-            did = f" Did you mean {hint[0]!r}?" if hint else ""
+            did = did_you_mean(name, CHECKS, quote="{!r}")
             raise CxError(f"cx_layout: unknown check {name!r}.{did} Checks: {', '.join(CHECKS)}")
     return names
