@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from cxcheck.config.playwright_devices import playwright_slugs
 from cxcheck.config.profiles import Catalogue, playwright_device
-
-# `table` moved to cxcheck.model.text; re-exported for outputs/grid.py until it imports it there.
-from cxcheck.model.text import table as table
+from cxcheck.model.text import table
 
 
 def _kbps(value: float | None) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 from cxcheck.load.stats import ALL_REQUESTS, EndpointStats, HistoryPoint, LoadError, Stage
 from cxcheck.load.summary import EndpointSummary, HistoryEntry, LoadSummary
 from cxcheck.load.thresholds import LoadThresholdError, judge, limit_of, threshold_report
-from cxcheck.model.errors import CxError, suggest
+from cxcheck.model.errors import CxError
 from cxcheck.model.results import Finding
+from cxcheck.model.text import did_you_mean
 
 __all__ = ["LoadResult"]
 
@@ -156,8 +157,7 @@ class LoadResult:
                 f"name one, e.g. endpoint={hits[0].label!r}"
             )
         known = [e.name for e in self.endpoints] + [e.label for e in self.endpoints]
-        close = suggest(name, known)
-        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(name, known, quote="{!r}", n=3)
         listed = ", ".join(repr(e.name) for e in self.endpoints) or "none"
         raise CxError(
             f"load run on {self.host} has no endpoint {name!r}.{hint} "

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cxcheck.model.text import did_you_mean
-
-# `suggest` moved to cxcheck.model.text; re-exported for load/runner.py until it imports it there.
-from cxcheck.model.text import suggest as suggest
+from cxcheck.model.text import did_you_mean, suggest
 
 
 class CxError(Exception):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from cxcheck.config.listing import table
 from cxcheck.model.results import ItemResult, RunResults, worst_first
+from cxcheck.model.text import table
 
 WORDS = {
     "passed": "ok",

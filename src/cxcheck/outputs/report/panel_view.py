@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cxcheck.journey.filmstrip import FILMSTRIP_FILE
 from cxcheck.model.results import ItemResult, StepRecord
+from cxcheck.model.text import MAX_ERROR_CHARS
 from cxcheck.outputs.report.evidence import copy_evidence
 from cxcheck.outputs.report.findings_view import FindingGroup, findings
 from cxcheck.outputs.report.load_view import LoadSection, load_section
@@ -20,7 +21,6 @@ from cxcheck.outputs.report.text import first_line, plural, seconds, when
 __all__ = ["Body", "Panel", "panel"]
 
 # Longer error reports are cut in the page (the JSON results keep them whole).
-MAX_ERROR_CHARS = 20_000
 
 
 @dataclass(frozen=True)
