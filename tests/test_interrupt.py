@@ -86,7 +86,7 @@ def test_ctrl_c_stops_the_run_and_keeps_the_results(
     for result in data["results"]:
         assert result["device"] and result["network"], result
         assert result["cell"] == f"{result['device']}-{result['network']}", result
-        assert result["nodeid"].endswith(f"[{result['variant']}-{result['cell']}]"), result
+        assert result["nodeid"].endswith(f"[{result['cell']}-{result['variant']}]"), result
     assert (pytester.path / "report" / "index.html").is_file()
     assert "(interrupted)" in output
     assert wait_for_no_leftovers(token) == []
