@@ -6,7 +6,6 @@ import json
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -471,7 +470,7 @@ def test_a_run_without_cx_options_loads_cxcheck_when_it_collects_a_cx_test(
 
 
 def test_items_stopped_before_they_ran_keep_their_cells_under_xdist(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # The controller never collects; the workers' collection manifest tells it every cell.
     pytester.makepyfile("""
@@ -484,6 +483,9 @@ def test_items_stopped_before_they_ran_keep_their_cells_under_xdist(
                 raise AssertionError("stop here")
             time.sleep(0.2)
     """)
+    temp = tmp_path / "temp"  # the run's own temp folder: where the manifests go
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
     result = pytester.runpytest_subprocess(
         "-p", "no:randomly", "-n", "2", "-x", "--cx-json", "r.json"
     )
@@ -501,4 +503,4 @@ def test_items_stopped_before_they_ran_keep_their_cells_under_xdist(
         assert r["file"] == "test_items_stopped_before_they_ran_keep_their_cells_under_xdist.py"
         assert r["nodeid"] == f"{r['file']}::test_cell[{r['cell']}-{r['variant']}]"
         assert r["params"] == {"n": r["variant"]}
-    assert not list(Path(tempfile.gettempdir()).glob("cxcheck-run-*")), "manifest left behind"
+    assert not list(temp.glob("cxcheck-run-*")), "a manifest folder left behind"
