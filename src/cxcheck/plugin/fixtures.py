@@ -153,7 +153,7 @@ def cx_context(
     context lands in the test's evidence folder as trace.zip.
     """
     from cxcheck.browser.throttle import Throttle
-    from cxcheck.outputs.evidence import TRACE_FILE, keeps_trace, records_trace
+    from cxcheck.outputs.evidence import keeps_trace, records_trace
 
     state = state_of(pytestconfig)
     mode = state.settings.trace
@@ -170,12 +170,8 @@ def cx_context(
     finally:
         try:
             if records_trace(mode) and not state.interrupted:
-                if keeps_trace(mode, request.node.stash.get(FAILED_KEY, False)):
-                    cx_artifacts.mkdir(parents=True, exist_ok=True)
-                    path = str(cx_artifacts / TRACE_FILE)
-                    close_quietly(lambda: context.tracing.stop(path=path), cx_browser, state)
-                else:
-                    close_quietly(context.tracing.stop, cx_browser, state)
+                failed = request.node.stash.get(FAILED_KEY, False)
+                stop_trace(context, cx_browser, state, keeps_trace(mode, failed), cx_artifacts)
         finally:
             close_quietly(context.close, cx_browser, state)
 
@@ -376,6 +372,20 @@ def a11y_settings(node: pytest.Item) -> A11ySettings:
     except CxError as exc:
         error = f"cxcheck: {exc}"
     pytest.fail(error, pytrace=False)
+
+
+def stop_trace(
+    context: BrowserContext, browser: Browser, state: CxState, keep: bool, folder: Path
+) -> None:
+    """Stop the context's trace: written to the evidence folder as trace.zip when kept."""
+    from cxcheck.outputs.evidence import TRACE_FILE
+
+    if not keep:
+        close_quietly(context.tracing.stop, browser, state)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str(folder / TRACE_FILE)
+    close_quietly(lambda: context.tracing.stop(path=path), browser, state)
 
 
 def close_quietly(close: Callable[[], None], browser: Browser, state: CxState) -> None:
