@@ -504,3 +504,24 @@ def test_items_stopped_before_they_ran_keep_their_cells_under_xdist(
         assert r["nodeid"] == f"{r['file']}::test_cell[{r['cell']}-{r['variant']}]"
         assert r["params"] == {"n": r["variant"]}
     assert not list(temp.glob("cxcheck-run-*")), "a manifest folder left behind"
+
+
+def test_only_a_run_that_configures_cxcheck_is_checked_up_front(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxcheck.plugin.options import ENV_NAMES, cx_configured
+
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    assert not cx_configured(pytester.parseconfig())
+    assert cx_configured(pytester.parseconfig("--cx-devices", "iphone-13"))
+    assert cx_configured(pytester.parseconfig("--cx-headed"))
+    pytester.makeini("[pytest]\ncx_trace = on\n")
+    assert cx_configured(pytester.parseconfig())
+    pytester.makeini("[pytest]\n")
+    assert not cx_configured(pytester.parseconfig())
+    monkeypatch.setenv("CXCHECK_BROWSER", "/usr/bin/chromium")
+    assert cx_configured(pytester.parseconfig())
+    monkeypatch.delenv("CXCHECK_BROWSER")
+    pytester.path.joinpath("cx-a11y-baseline.json").write_text("{}")
+    assert cx_configured(pytester.parseconfig())

@@ -390,3 +390,19 @@ def test_ini_outputs_are_written_relative_to_where_pytest_runs(
     run_pytest().assert_outcomes(passed=1)
     jsonschema.validate(json.loads((pytester.path / "out/results.json").read_text()), schema())
     assert (pytester.path / "out/report/index.html").is_file()
+
+
+def test_the_collection_manifest_round_trips_and_a_missing_one_is_none(tmp_path: Path) -> None:
+    from cxcheck.outputs.manifest import read_manifest, write_manifest
+
+    items = [
+        PlannedItem("t.py::a[x-1-iphone-13-3g]", "t.py", "a", "x-1", {"n": "1"}, "iphone-13-3g",
+                    "iphone-13", "3g"),
+        PlannedItem("t.py::load", "t.py", "load"),
+    ]  # fmt: skip
+    path = write_manifest(tmp_path / "gw0.json", items)
+    assert read_manifest(path) == items
+    assert [p.name for p in tmp_path.iterdir()] == ["gw0.json"]  # written whole, then renamed
+    assert read_manifest(tmp_path / "gw1.json") is None
+    (tmp_path / "bad.json").write_text("{")
+    assert read_manifest(tmp_path / "bad.json") is None
