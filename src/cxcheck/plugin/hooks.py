@@ -15,6 +15,7 @@ value) has it checked up front, and any other run loads it when it collects a cx
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from cxcheck.plugin.state import (
     CELL_FIXTURE,
     RECORDER_KEY,
     SESSION_KEY,
+    STARTED_KEY,
     STATE_KEY,
     is_worker,
     listing,
@@ -50,6 +52,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[STARTED_KEY] = time.time()
     for line in options.MARKERS:
         config.addinivalue_line("markers", line)
     config.add_cleanup(interrupts.stop_load)

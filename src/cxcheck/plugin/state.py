@@ -55,6 +55,7 @@ class CxState:
 
 STATE_KEY = pytest.StashKey[CxState]()
 RUN_ID_KEY = pytest.StashKey[str]()
+STARTED_KEY = pytest.StashKey[float]()  # when pytest configured cxcheck: the run's start
 SESSION_KEY = pytest.StashKey[pytest.Session]()  # set once the session has started
 FAILED_KEY = pytest.StashKey[bool]()
 CELL_KEY: pytest.StashKey[Cell] = pytest.StashKey()
@@ -143,6 +144,8 @@ def _new_state(config: pytest.Config) -> CxState:
     state = CxState(
         settings=settings, catalogue=catalogue, base_url=settings.base_url, baseline=baseline
     )
+    # Made late (on first use), the state still dates the run from its start.
+    state.started_at = config.stash.get(STARTED_KEY, state.started_at)
     rid = run_id(config)
     settings.visual = replace(settings.visual, run_id=rid)
     worker_input = getattr(config, "workerinput", None)
