@@ -31,8 +31,8 @@ from cxcheck.plugin.state import (
     STATE_KEY,
     is_worker,
     listing,
+    start_app,
     state_of,
-    usage,
     watch,
 )
 
@@ -71,21 +71,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if state is None:
         return
     watch(config, state)
-    spec = state.settings.server_spec
-    if spec is None or state.base_url or config.option.collectonly:
-        return  # no app to start, or --cx-base-url/cx_base_url points at a running one
-    from cxcheck.app.server import AppServer
-    from cxcheck.model.errors import CxError
-
-    server = AppServer(spec)
-    # Registered before starting, so that an interrupted start is cleaned up too.
-    config.add_cleanup(server.stop)
-    try:
-        state.base_url = server.start()
-    except CxError as exc:
-        raise usage(exc) from None
-    state.server = server
-    state.checked_urls.add(state.base_url)
+    if not config.option.collectonly:
+        start_app(config, state)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -166,3 +166,23 @@ def _release_claims(rid: str) -> None:
     from cxcheck.checks.visual.check import release_claims
 
     release_claims(rid)
+
+
+def start_app(config: pytest.Config, state: CxState) -> None:
+    """Start the app of ini ``cx_server_command`` once for the run (stopped when pytest cleans
+    up), unless --cx-base-url/cx_base_url points at a running one."""
+    spec = state.settings.server_spec
+    if spec is None or state.base_url:
+        return
+    from cxcheck.app.server import AppServer
+    from cxcheck.model.errors import CxError
+
+    server = AppServer(spec)
+    # Registered before starting, so that an interrupted start is cleaned up too.
+    config.add_cleanup(server.stop)
+    try:
+        state.base_url = server.start()
+    except CxError as exc:
+        raise usage(exc) from None
+    state.server = server
+    state.checked_urls.add(state.base_url)
