@@ -73,14 +73,63 @@ def test_wheel_ships_profiles_typing_and_the_plugin_entry_point(tmp_path: Path) 
     assert "[pytest11]" in text and "cxcheck = cxcheck.plugin.hooks" in text
 
 
+HEAVY = ("playwright", "locust", "PIL", "numpy", "axe_playwright_python")
+# What a session that uses no cxcheck may not load: the profiles, checks, load, report, journeys.
+NOT_IN_A_PLAIN_SESSION = ("cxcheck.config", "cxcheck.checks", "cxcheck.load", "cxcheck.journey",
+                          "cxcheck.journeyfiles", "cxcheck.outputs", "cxcheck.browser",
+                          "cxcheck.app", "cxcheck.plugin.settings")  # fmt: skip
+
+
 def test_plugin_import_is_light() -> None:
     code = (
-        "import sys, cxcheck.plugin.hooks\n"
-        "heavy = [m for m in ('playwright', 'locust', 'PIL', 'axe_playwright_python') "
-        "if m in sys.modules]\n"
+        "import atexit, sys, pytest\n"
+        "before = atexit._ncallbacks()  # pytest's own imports register one\n"
+        "import cxcheck.plugin.hooks, cxcheck.plugin.fixtures\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "assert not heavy, heavy\n"
+        "assert atexit._ncallbacks() == before, 'an atexit handler registered at import'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_session_that_uses_no_cxcheck_loads_none_of_it(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(
+        test_plain="import pytest\n\n@pytest.mark.parametrize('n', [1, 2])\n"
+        "def test_x(n):\n    assert n\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pytest", "--collect-only", "-q",
+         "-p", "no:cacheprovider"],
+        cwd=pytester.path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 tests collected" in done.stdout
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    heavy = sorted(
+        m for m in loaded
+        if m.split(".")[0] in HEAVY
+        or any(m == p or m.startswith(p + ".") for p in NOT_IN_A_PLAIN_SESSION)
+    )  # fmt: skip
+    assert heavy == []
+    # The plugin is loaded all the same: its options are there, its header is not.
+    assert "cxcheck" not in done.stdout
+    result = pytester.runpytest_subprocess("--help")
+    result.stdout.fnmatch_lines(["*--cx-devices=NAMES*"])
+
+
+def test_the_plugin_copies_agree_with_their_homes() -> None:
+    # Copied so that a plain session loads neither module: they must not drift apart.
+    from cxcheck.browser import launch
+    from cxcheck.journeyfiles.loader import SUFFIX
+    from cxcheck.outputs.evidence import TRACE_MODES
+    from cxcheck.plugin import collection, options
+
+    assert options.ENGINES == launch.ENGINES
+    assert options.TRACE_MODES == TRACE_MODES
+    assert options.ENV_NAMES == (launch.BROWSER_ENV, launch.ENDPOINT_ENV)
+    assert collection.JOURNEY_SUFFIX == SUFFIX
+    assert options.BASELINE_FILE == "cx-a11y-baseline.json"
 
 
 def test_ci_recipes_install_a_browser_run_the_suite_keep_the_report_and_gate() -> None:

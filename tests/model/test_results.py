@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from cxcheck.model.errors import CxError
 from cxcheck.model.results import SCHEMA_FILE, ItemResult, RunResults, merge_attempts
 from cxcheck.outputs.grid import grid
 from cxcheck.outputs.itemresults import Collector
+from cxcheck.outputs.manifest import PlannedItem
 
 MIXED = """
 import pathlib
@@ -269,8 +271,10 @@ def test_failed_then_passed_is_flaky_and_keeps_the_failed_attempt() -> None:
 
 def test_items_that_never_reported_are_not_run() -> None:
     collector = Collector()
-    collector.cells = {"iphone-13-3g": ("iphone-13", "3g")}
-    collector.expect(["t.py::a[iphone-13-3g]", "t.py::b[big-iphone-13-3g]"])
+    cell = PlannedItem("", "t.py", "", cell="iphone-13-3g", device="iphone-13", network="3g")
+    a = replace(cell, nodeid="t.py::a[iphone-13-3g]", test="a")
+    b = replace(cell, nodeid="t.py::b[big-iphone-13-3g]", test="b", variant="big")
+    collector.expect([a, b])
     collector.add(item("t.py::a[iphone-13-3g]", "passed").to_dict())
     run = collector.run(RunResults())
     assert [r.outcome for r in run.results] == ["passed", "not-run"]
@@ -386,3 +390,19 @@ def test_ini_outputs_are_written_relative_to_where_pytest_runs(
     run_pytest().assert_outcomes(passed=1)
     jsonschema.validate(json.loads((pytester.path / "out/results.json").read_text()), schema())
     assert (pytester.path / "out/report/index.html").is_file()
+
+
+def test_the_collection_manifest_round_trips_and_a_missing_one_is_none(tmp_path: Path) -> None:
+    from cxcheck.outputs.manifest import read_manifest, write_manifest
+
+    items = [
+        PlannedItem("t.py::a[x-1-iphone-13-3g]", "t.py", "a", "x-1", {"n": "1"}, "iphone-13-3g",
+                    "iphone-13", "3g"),
+        PlannedItem("t.py::load", "t.py", "load"),
+    ]  # fmt: skip
+    path = write_manifest(tmp_path / "gw0.json", items)
+    assert read_manifest(path) == items
+    assert [p.name for p in tmp_path.iterdir()] == ["gw0.json"]  # written whole, then renamed
+    assert read_manifest(tmp_path / "gw1.json") is None
+    (tmp_path / "bad.json").write_text("{")
+    assert read_manifest(tmp_path / "bad.json") is None

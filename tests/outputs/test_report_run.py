@@ -117,12 +117,12 @@ def test_pytest_html_gets_the_failing_step_screenshot(
 
 def test_a_context_whose_setup_fails_is_closed(pytester: pytest.Pytester, run_pytest: Any) -> None:
     pytester.makeconftest("""
-        import cxcheck.plugin.hooks
+        import cxcheck.browser.throttle
 
         def broken_attach(self, context):
             raise RuntimeError("throttling could not be attached")
 
-        cxcheck.plugin.hooks.Throttle.attach = broken_attach
+        cxcheck.browser.throttle.Throttle.attach = broken_attach
     """)
     pytester.makepyfile("""
         def test_setup_fails(cx_context):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -446,3 +447,81 @@ def test_catalogue_fixture_holds_user_profiles(pytester: pytest.Pytester) -> Non
             assert "iphone-13" in cx_catalogue.devices
     """)
     pytester.runpytest_subprocess("--cx-profiles", "mine.toml").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_a_run_without_cx_options_loads_cxcheck_when_it_collects_a_cx_test(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    # Nothing configures cxcheck, so it is made on first use: by the collecting process, and by
+    # the xdist controller when the first worker's collection manifest or result arrives.
+    pytester.makepyfile("""
+        import pytest
+        @pytest.mark.cx(devices=["iphone-13", "desktop-1080p"], networks="no-throttle")
+        @pytest.mark.parametrize("size", ["s", "l"])
+        def test_cell(cx_device, cx_catalogue, size):
+            assert cx_device.name in cx_catalogue.devices
+        def test_plain():
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", *workers)
+    result.assert_outcomes(passed=5)
+    result.stdout.fnmatch_lines(["*cxcheck matrix*", "*iphone-13*"])
+
+
+def test_items_stopped_before_they_ran_keep_their_cells_under_xdist(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The controller never collects; the workers' collection manifest tells it every cell.
+    pytester.makepyfile("""
+        import time
+        import pytest
+        @pytest.mark.cx(devices=["iphone-13", "pixel-7"], networks=["slow-4g", "no-throttle"])
+        @pytest.mark.parametrize("n", range(10))
+        def test_cell(cx_device, n):
+            if n == 0:
+                raise AssertionError("stop here")
+            time.sleep(0.2)
+    """)
+    temp = tmp_path / "temp"  # the run's own temp folder: where the manifests go
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "-n", "2", "-x", "--cx-json", "r.json"
+    )
+    # pytest-xdist ends a run stopped by -x as interrupted.
+    assert result.ret in (pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED)
+    data = json.loads((pytester.path / "r.json").read_text())
+    not_run = [r for r in data["results"] if r["outcome"] == "not-run"]
+    assert not_run and len(data["results"]) == 40
+    for r in not_run:
+        assert r["device"] in ("iphone-13", "pixel-7") and r["network"] in (
+            "slow-4g",
+            "no-throttle",
+        )
+        assert r["cell"] == f"{r['device']}-{r['network']}" and r["test"] == "test_cell"
+        assert r["file"] == "test_items_stopped_before_they_ran_keep_their_cells_under_xdist.py"
+        assert r["nodeid"] == f"{r['file']}::test_cell[{r['cell']}-{r['variant']}]"
+        assert r["params"] == {"n": r["variant"]}
+    assert not list(temp.glob("cxcheck-run-*")), "a manifest folder left behind"
+
+
+def test_only_a_run_that_configures_cxcheck_is_checked_up_front(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxcheck.plugin.options import ENV_NAMES, cx_configured
+
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    assert not cx_configured(pytester.parseconfig())
+    assert cx_configured(pytester.parseconfig("--cx-devices", "iphone-13"))
+    assert cx_configured(pytester.parseconfig("--cx-headed"))
+    pytester.makeini("[pytest]\ncx_trace = on\n")
+    assert cx_configured(pytester.parseconfig())
+    pytester.makeini("[pytest]\n")
+    assert not cx_configured(pytester.parseconfig())
+    monkeypatch.setenv("CXCHECK_BROWSER", "/usr/bin/chromium")
+    assert cx_configured(pytester.parseconfig())
+    monkeypatch.delenv("CXCHECK_BROWSER")
+    pytester.path.joinpath("cx-a11y-baseline.json").write_text("{}")
+    assert cx_configured(pytester.parseconfig())

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cxcheck.config.matrix import Cell
 from cxcheck.model.results import (
     Finding,
     ItemResult,
@@ -24,6 +23,7 @@ from cxcheck.model.results import (
     merge_attempts,
 )
 from cxcheck.outputs.evidence import TRACE_FILE
+from cxcheck.outputs.manifest import PlannedItem
 
 MAX_ERROR_CHARS = 20_000
 MAX_MESSAGE_CHARS = 600
@@ -32,28 +32,18 @@ MAX_MESSAGE_CHARS = 600
 class ItemRecorder:
     """Collects one attempt of one test item."""
 
-    def __init__(
-        self,
-        nodeid: str,
-        file: str,
-        test: str,
-        cell: Cell | None,
-        engine: str,
-        params: Mapping[str, str] | None = None,
-        attempt: int = 1,
-        variant: str = "",
-    ) -> None:
+    def __init__(self, planned: PlannedItem, engine: str, attempt: int = 1) -> None:
         self.started = time.monotonic()
         self.result = ItemResult(
-            nodeid=nodeid,
-            file=file,
-            test=test,
-            cell=cell.id if cell else None,
-            device=cell.device.name if cell else None,
-            network=cell.network.name if cell else None,
+            nodeid=planned.nodeid,
+            file=planned.file,
+            test=planned.test,
+            cell=planned.cell,
+            device=planned.device,
+            network=planned.network,
             engine=engine,
-            params=dict(params or {}),
-            variant=variant,
+            params=dict(planned.params),
+            variant=planned.variant,
             started_at=time.time(),
             worker=os.environ.get("PYTEST_XDIST_WORKER"),
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
@@ -167,22 +157,17 @@ class Collector:
     def __init__(self) -> None:
         # By node id, then by worker (``--dist each`` runs one item on every worker), then attempt.
         self.attempts: dict[str, dict[str | None, dict[int, ItemResult]]] = {}
-        self.expected: dict[str, None] = {}  # collected cx items, in collection order
-        self.cells: Mapping[str, tuple[str, str]] = {}  # cell id → (device, network)
+        self.expected: dict[str, PlannedItem] = {}  # collected cx items, in collection order
 
     def add(self, data: Mapping[str, Any]) -> None:
         result = ItemResult.from_dict(data)
         by_worker = self.attempts.setdefault(result.nodeid, {})
         by_worker.setdefault(result.worker, {})[result.attempt] = result
 
-    def expect(self, nodeids: Iterable[str]) -> None:
-        for nodeid in nodeids:
-            self.expected.setdefault(nodeid, None)
-
-    def not_cxcheck(self, nodeid: str) -> None:
-        """An item that ran without a result was only guessed to be a cxcheck item."""
-        if nodeid not in self.attempts:
-            self.expected.pop(nodeid, None)
+    def expect(self, items: Iterable[PlannedItem]) -> None:
+        """The collected cxcheck items (the collection manifest), in collection order."""
+        for planned in items:
+            self.expected.setdefault(planned.nodeid, planned)
 
     def run(self, run: RunResults) -> RunResults:
         """Every result, merged; collected items that never reported are *not run*."""
@@ -191,7 +176,7 @@ class Collector:
         for nodeid in order:
             by_worker = self.attempts.get(nodeid)
             if not by_worker:
-                results.append(_not_run(nodeid, self.cells))
+                results.append(_not_run(self.expected[nodeid]))
                 continue
             for by_attempt in by_worker.values():
                 attempts = [by_attempt[n] for n in sorted(by_attempt)]
@@ -204,27 +189,6 @@ class Collector:
         run.results = results
         run.browser = run.browser or next((r.browser for r in results if r.browser), None)
         return run
-
-
-def cell_ids(devices: Iterable[str], networks: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Every ``<device>-<network>`` id the catalogue can make, with its two names."""
-    network_names = list(networks)
-    return {f"{d}-{n}": (d, n) for d in devices for n in network_names}
-
-
-def looks_like_cx(nodeid: str, cells: Mapping[str, tuple[str, str]]) -> bool:
-    """Whether an id (all an xdist controller sees of an item) names a cxcheck cell.
-
-    A guess, corrected as items run: one that ends without a result is dropped
-    (:meth:`Collector.not_cxcheck`), so only a test that never ran can be mistaken.
-    """
-    if not nodeid.endswith("]") or "[" not in nodeid:
-        return False
-    parts = nodeid[nodeid.rindex("[") + 1 : -1]
-    return any(
-        parts == c or parts.startswith(c + "-") or parts.endswith("-" + c) or f"-{c}-" in parts
-        for c in cells
-    )
 
 
 def variant(callspec_id: str, cell_id: str | None) -> str:
@@ -242,22 +206,16 @@ def param_text(value: object) -> str:
     return type(value).__name__
 
 
-def _not_run(nodeid: str, cells: Mapping[str, tuple[str, str]]) -> ItemResult:
-    file, _, rest = nodeid.partition("::")
-    name = rest.rsplit("::", 1)[-1]
-    test, _, inner = name.partition("[")
-    inner = inner.rstrip("]")
-    # The longest known cell id inside the parameters is the cell; the rest are other params.
-    found = max((c for c in cells if c in inner), key=len, default=None)
-    device, network = cells[found] if found else (None, None)
+def _not_run(planned: PlannedItem) -> ItemResult:
     return ItemResult(
-        nodeid=nodeid,
-        file=file,
-        test=test,
-        cell=found,
-        device=device,
-        network=network,
-        variant=variant(inner, found),
+        nodeid=planned.nodeid,
+        file=planned.file,
+        test=planned.test,
+        cell=planned.cell,
+        device=planned.device,
+        network=planned.network,
+        params=dict(planned.params),
+        variant=planned.variant,
         outcome="not-run",
         message="not run: the run was interrupted or stopped before this test",
     )

@@ -9,7 +9,6 @@ option and the fix, which the plugin turns into a ``pytest.UsageError``.
 from __future__ import annotations
 
 import argparse
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,67 +23,28 @@ from cxcheck.checks.visual.check import VisualSettings
 from cxcheck.config.matrix import Selection, split_names
 from cxcheck.model.errors import CxError
 from cxcheck.outputs.evidence import TRACE_MODES
+from cxcheck.plugin.options import (
+    OPT_A11Y_UPDATE,
+    OPT_ARTIFACTS,
+    OPT_BASE_URL,
+    OPT_BROWSER,
+    OPT_BROWSER_PATH,
+    OPT_DEVICES,
+    OPT_ENDPOINT,
+    OPT_HEADED,
+    OPT_JSON,
+    OPT_LOAD_ALLOW,
+    OPT_NETWORKS,
+    OPT_PROFILES,
+    OPT_REPORT,
+    OPT_SLOWMO,
+    OPT_TRACE,
+    OPT_UPDATE_SNAPSHOTS,
+    endpoint,
+    http_url,
+)
 
 Lookup = Callable[[str], Any]
-
-# Option destinations; tests import these rather than spelling the strings again.
-OPT_DEVICES = "cx_devices"
-OPT_NETWORKS = "cx_networks"
-OPT_PROFILES = "cx_profiles"
-OPT_LIST = "cx_list_profiles"
-OPT_BASE_URL = "cx_base_url"
-OPT_BROWSER = "cx_browser"
-OPT_BROWSER_PATH = "cx_browser_path"
-OPT_ENDPOINT = "cx_browser_endpoint"
-OPT_HEADED = "cx_headed"
-OPT_SLOWMO = "cx_slowmo"
-OPT_ARTIFACTS = "cx_artifacts"
-OPT_TRACE = "cx_trace"
-OPT_JSON = "cx_json"
-OPT_REPORT = "cx_report"
-OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
-OPT_UPDATE_SNAPSHOTS = "cx_update_snapshots"
-OPT_LOAD_ALLOW = "cx_load_allow_host"
-
-
-# --- option value types: validated while parsing ---
-
-
-def milliseconds(value: str) -> float:
-    try:
-        ms = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a number of milliseconds (e.g. 250)"
-        ) from None
-    if not 0 <= ms <= 60_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range: 0 to 60000 ms")
-    return ms
-
-
-def http_url(value: str) -> str:
-    parsed = urllib.parse.urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not an http(s) URL; give one like http://127.0.0.1:8000"
-        )
-    return value.rstrip("/") + "/" if parsed.path in ("", "/") else value
-
-
-def endpoint(value: str) -> str:
-    parsed = urllib.parse.urlparse(value)
-    if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a browser endpoint; give a CDP URL like http://127.0.0.1:9222 "
-            "or a Playwright server URL like ws://127.0.0.1:3000/"
-        )
-    return value
-
-
-def output_path(value: str) -> str:
-    if not value.strip():
-        raise argparse.ArgumentTypeError("give a path, e.g. cx-results.json or cx-report")
-    return value
 
 
 @dataclass

@@ -1,0 +1,399 @@
+"""cxcheck's fixtures: the cell, the browser and its context, the journey and the checks.
+
+Loaded with the plugin (``pytest_plugins`` of :mod:`cxcheck.plugin.hooks`), so they show in
+``pytest --fixtures``; each imports what it needs when a test asks for it. Their policies (which
+noise a test ignores, its a11y settings, whether a trace is kept, a quiet close) are the plain
+functions at the end of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cxcheck.plugin.lifecycle import load_tester
+from cxcheck.plugin.state import (
+    ARTIFACTS_KEY,
+    ATTEMPT_KEY,
+    CELL_KEY,
+    FAILED_KEY,
+    JOURNEY_KEY,
+    RECORDER_KEY,
+    CxState,
+    state_of,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+    from cxcheck.checks.a11y.check import A11y, A11ySettings
+    from cxcheck.checks.layout.check import Layout
+    from cxcheck.checks.visual.check import Visual
+    from cxcheck.config.matrix import Cell
+    from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
+    from cxcheck.journey.journey import Journey
+    from cxcheck.load.tester import LoadTest
+
+
+@pytest.fixture
+def _cx_cell(request: pytest.FixtureRequest) -> Cell:
+    """The device × network cell of this test item (set by parametrization)."""
+    from cxcheck.config.matrix import Cell
+
+    cell = getattr(request, "param", None) or request.node.stash.get(CELL_KEY, None)
+    if not isinstance(cell, Cell):
+        pytest.fail(
+            "cxcheck fixtures must be named as test arguments (def test_x(cx_page): ...) so "
+            "that cxcheck can expand the test over its device × network matrix",
+            pytrace=False,
+        )
+    return cell
+
+
+@pytest.fixture
+def cx_device(_cx_cell: Cell) -> DeviceProfile:
+    """The device profile this test item emulates (viewport, pixel ratio, user agent, CPU...)."""
+    return _cx_cell.device
+
+
+@pytest.fixture
+def cx_network(_cx_cell: Cell) -> NetworkProfile:
+    """The network profile applied to this test item's traffic (latency, throughput, offline)."""
+    return _cx_cell.network
+
+
+@pytest.fixture(scope="session")
+def cx_catalogue(pytestconfig: pytest.Config) -> Catalogue:
+    """Every device, network and set known to this run (built-in plus cx_profiles files)."""
+    return state_of(pytestconfig).catalogue
+
+
+@pytest.fixture(scope="session")
+def cx_base_url(pytestconfig: pytest.Config) -> str | None:
+    """The base URL of the app under test (--cx-base-url / cx_base_url), checked to answer."""
+    from cxcheck.browser.launch import check_base_url
+    from cxcheck.model.errors import CxError
+
+    state = state_of(pytestconfig)
+    url = state.base_url
+    if url and url not in state.checked_urls:
+        error = None
+        try:
+            check_base_url(url)
+        except CxError as exc:
+            error = f"cxcheck: {exc}"
+        if error:
+            pytest.fail(error, pytrace=False)
+        state.checked_urls.add(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def cx_browser(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """The browser shared by this worker's tests: launched once, or connected to an endpoint."""
+    from playwright.sync_api import sync_playwright
+
+    from cxcheck.browser.launch import launch
+    from cxcheck.model.errors import CxError
+
+    state = state_of(pytestconfig)
+    pw = sync_playwright().start()
+    error = None
+    try:
+        browser, state.browser_line = launch(pw, state.settings.browser)
+    except CxError as exc:
+        error = f"cxcheck: {exc}"
+    if error:
+        pw.stop()
+        pytest.fail(error, pytrace=False)
+    closing = False
+
+    def on_disconnected(_: Browser) -> None:
+        # A crashed or killed browser: stop the run rather than fail every test that is left.
+        if not closing:
+            request.session.shouldstop = "cxcheck: the browser closed unexpectedly"
+
+    browser.on("disconnected", on_disconnected)
+    try:
+        yield browser
+    finally:
+        closing = True
+        try:
+            close_quietly(browser.close, browser, state)
+        finally:
+            pw.stop()
+
+
+@pytest.fixture
+def cx_context_options(
+    cx_device: DeviceProfile, cx_network: NetworkProfile, cx_base_url: str | None
+) -> dict[str, Any]:
+    """Keyword arguments for ``browser.new_context``; override in a conftest to add your own."""
+    from cxcheck.browser.launch import context_options
+
+    return context_options(cx_device, cx_network, cx_base_url)
+
+
+@pytest.fixture
+def cx_context(
+    cx_browser: Browser,
+    cx_context_options: dict[str, Any],
+    cx_device: DeviceProfile,
+    cx_network: NetworkProfile,
+    cx_artifacts: Path,
+    pytestconfig: pytest.Config,
+    request: pytest.FixtureRequest,
+) -> Iterator[BrowserContext]:
+    """A fresh browser context emulating the device, with the network throttled on every page.
+
+    With --cx-trace on (or retain-on-failure, when the test fails) the Playwright trace of the
+    context lands in the test's evidence folder as trace.zip.
+    """
+    from cxcheck.browser.throttle import Throttle
+    from cxcheck.outputs.evidence import keeps_trace, records_trace
+
+    state = state_of(pytestconfig)
+    mode = state.settings.trace
+    context = cx_browser.new_context(**cx_context_options)
+    try:
+        Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
+        if records_trace(mode):
+            context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    except BaseException:
+        context.close()  # the test never gets it: close it here, or the browser keeps it
+        raise
+    try:
+        yield context
+    finally:
+        try:
+            if records_trace(mode) and not state.interrupted:
+                failed = request.node.stash.get(FAILED_KEY, False)
+                stop_trace(context, cx_browser, state, keeps_trace(mode, failed), cx_artifacts)
+        finally:
+            close_quietly(context.close, cx_browser, state)
+
+
+@pytest.fixture
+def cx_page(cx_context: BrowserContext) -> Page:
+    """A page in this test's device × network context; ``goto("/")`` is relative to the base URL."""
+    return cx_context.new_page()
+
+
+@pytest.fixture
+def cx_artifacts(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Path:
+    """This test item's evidence folder (under --cx-artifacts), emptied when the test starts.
+
+    When pytest-rerunfailures runs a test again, the failed attempt's folder is kept beside it
+    as ``<folder>~attempt1`` (the report links it).
+    """
+    from cxcheck.model.text import slug
+    from cxcheck.outputs.evidence import prepare_folder
+
+    folder = state_of(pytestconfig).settings.artifacts / slug(request.node.nodeid)
+    prepare_folder(folder, request.node.stash.get(ATTEMPT_KEY, 1))
+    request.node.stash[ARTIFACTS_KEY] = folder
+    return folder
+
+
+@pytest.fixture
+def cx_load(
+    request: pytest.FixtureRequest, cx_base_url: str | None, cx_artifacts: Path
+) -> Iterator[LoadTest]:
+    """Load scenarios with Locust: ``cx_load.run("load/shop.py", users=50, run_time="30s")``.
+
+    Returns what Locust measured (requests, failures, rps, p50–p99 per endpoint, and over time);
+    ``result.check(p95="500ms", failure_ratio=0.01, min_rps=100)`` fails with a table of what
+    fell short. ``cx_load.background(...)`` runs load while the test does something else,
+    ``cx_load.under_load(cx_journey, steps, scenario, max_slowdown=2.0)`` compares a journey's
+    steps with and without load, and ``cx_load.record_journey(cx_browser, steps)`` turns a
+    browser journey into a scenario. Locust runs in child processes (``workers=N`` adds local
+    workers); load goes to loopback addresses only unless ``--cx-load-allow-host`` names the host.
+    """
+    from cxcheck.load.runner import stop_all
+
+    tester = load_tester(request.node, cx_artifacts, cx_base_url)
+    try:
+        yield tester
+    finally:
+        stop_all()  # a failing test leaves no Locust process behind
+
+
+@pytest.fixture
+def cx_journey(
+    cx_page: Page,
+    cx_device: DeviceProfile,
+    cx_network: NetworkProfile,
+    cx_base_url: str | None,
+    cx_artifacts: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[Journey]:
+    """A customer journey on ``cx_page``: ``with cx_journey.step("search", budget="2s"): ...``.
+
+    Each step is timed and records requests, bytes, failed requests, console and page errors and
+    a screenshot; ``steps.json`` and the screenshots land in ``cx_artifacts``. What a step sees
+    becomes findings (see ``cxcheck.add_finding``); ini ``cx_ignore_requests`` /
+    ``cx_ignore_console`` and the ``cx`` marker's ``ignore_requests`` / ``ignore_console`` glob
+    patterns record matching failures as ignored instead of failing the step.
+    """
+    from cxcheck.journey.journey import Journey
+
+    settings = state_of(request.config).settings
+    ignore_requests, ignore_console = noise_of(request.node)
+    journey = Journey(
+        cx_page,
+        cx_device,
+        cx_network,
+        cx_artifacts,
+        base_url=cx_base_url,
+        fail_on_page_errors=settings.fail_on_page_errors,
+        fail_on_failed_requests=settings.fail_on_failed_requests,
+        ignore_requests=(*settings.ignore_requests, *ignore_requests),
+        ignore_console=(*settings.ignore_console, *ignore_console),
+    )
+    request.node.stash[JOURNEY_KEY] = journey
+    if a11y_settings(request.node).auto:
+        a11y: A11y = request.getfixturevalue("cx_a11y")
+        journey.after_step.append(a11y.after_step)
+    try:
+        yield journey
+    finally:
+        if journey.steps:
+            journey.write()
+
+
+@pytest.fixture
+def cx_a11y(cx_page: Page, request: pytest.FixtureRequest) -> A11y:
+    """Accessibility checks with axe-core: ``cx_a11y.check()`` scans ``cx_page`` as it is now.
+
+    Frames are scanned too (cross-origin ones included). Violations at or above the failing
+    impact (ini ``cx_a11y_impact``, default serious) fail the current journey step, or the
+    test; those in the a11y baseline (ini ``cx_a11y_baseline``) are recorded as ignored.
+    Options: ``tags``, ``rules``, ``disabled``, ``impact``, ``include``, ``exclude``. With
+    ini ``cx_a11y_auto = true`` every journey step that changes the page is scanned.
+    """
+    from cxcheck.checks.a11y.baseline import Baseline
+    from cxcheck.checks.a11y.check import A11y
+
+    state = state_of(request.config)
+    return A11y(cx_page, a11y_settings(request.node), state.baseline or Baseline(Path("-")))
+
+
+@pytest.fixture
+def cx_layout(
+    cx_page: Page, cx_device: DeviceProfile, cx_a11y: A11y, pytestconfig: pytest.Config
+) -> Layout:
+    """Responsive-layout checks on this device: ``cx_layout.check()`` (reflow, target size,
+    ``zoom=True``), ``cx_layout.assert_reachable("#checkout")`` and
+    ``cx_layout.find_breaks("/", widths=(320, 1920))`` (the widths where the layout breaks,
+    shrunk to the narrowest). Problems are findings on the current step or the test.
+    """
+    from cxcheck.checks.layout.check import Layout
+
+    return Layout(cx_page, cx_device, cx_a11y, state_of(pytestconfig).settings.layout)
+
+
+@pytest.fixture
+def cx_visual(
+    cx_page: Page,
+    cx_device: DeviceProfile,
+    cx_browser: Browser,
+    cx_artifacts: Path,
+    request: pytest.FixtureRequest,
+) -> Visual:
+    """Visual checks: ``cx_visual.assert_matches("home")`` compares ``cx_page`` with its baseline.
+
+    Baselines are per device, next to the test: ``__cx_snapshots__/<module>/<test>/<name>-
+    <device>.png``; ``--cx-update-snapshots`` writes them. Options: ``selector``, ``full_page``,
+    ``mask`` (selectors painted over), ``style``, ``threshold``, ``max_diff_pixels``,
+    ``max_diff_ratio``. A failure leaves expected, actual, diff and composite PNGs as evidence.
+    """
+    from cxcheck.checks.visual.check import Visual
+
+    state = state_of(request.config)
+    recorder = request.node.stash.get(RECORDER_KEY, None)
+    node = request.node
+    test = getattr(node, "originalname", node.name).partition("[")[0]
+    return Visual(
+        cx_page,
+        cx_device,
+        state.settings.visual,
+        test_file=Path(node.path),
+        test=test,
+        variant=recorder.result.variant if recorder is not None else "",
+        evidence=cx_artifacts,
+        browser=f"{cx_browser.browser_type.name} {cx_browser.version}",
+    )
+
+
+# --- the fixtures' policies ---
+
+
+def noise_of(node: pytest.Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The request and console patterns a test ignores: known noise adds up, a module's or
+    class's cx marker and the test's own (a journey file's reach its items as such a marker)."""
+    from cxcheck.model.errors import CxError
+    from cxcheck.plugin.settings import patterns
+
+    ignore_requests: tuple[str, ...] = ()
+    ignore_console: tuple[str, ...] = ()
+    try:
+        for marker in node.iter_markers("cx"):
+            ignore_requests += patterns(
+                marker.kwargs.get("ignore_requests"), "@pytest.mark.cx(ignore_requests=...)"
+            )
+            ignore_console += patterns(
+                marker.kwargs.get("ignore_console"), "@pytest.mark.cx(ignore_console=...)"
+            )
+        error = None
+    except CxError as exc:
+        error = f"cxcheck: {exc}"
+    if error:
+        pytest.fail(error, pytrace=False)
+    return ignore_requests, ignore_console
+
+
+def a11y_settings(node: pytest.Item) -> A11ySettings:
+    """The run's a11y settings with the cx markers' ``a11y_*`` keys: a module's or class's
+    marker, then the test's own; the closest wins key by key."""
+    from cxcheck.checks.a11y.check import with_overrides
+    from cxcheck.model.errors import CxError
+
+    settings = state_of(node.config).settings.a11y
+    merged: dict[str, Any] = {}
+    for marker in reversed(list(node.iter_markers("cx"))):
+        merged.update({k: v for k, v in marker.kwargs.items() if k.startswith("a11y_")})
+    if not merged:
+        return settings
+    try:
+        return with_overrides(settings, merged)
+    except CxError as exc:
+        error = f"cxcheck: {exc}"
+    pytest.fail(error, pytrace=False)
+
+
+def stop_trace(
+    context: BrowserContext, browser: Browser, state: CxState, keep: bool, folder: Path
+) -> None:
+    """Stop the context's trace: written to the evidence folder as trace.zip when kept."""
+    from cxcheck.outputs.evidence import TRACE_FILE
+
+    if not keep:
+        close_quietly(context.tracing.stop, browser, state)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str(folder / TRACE_FILE)
+    close_quietly(lambda: context.tracing.stop(path=path), browser, state)
+
+
+def close_quietly(close: Callable[[], None], browser: Browser, state: CxState) -> None:
+    """Close something of the browser's; after Ctrl-C or a crash, a dead browser is no error."""
+    from playwright.sync_api import Error
+
+    try:
+        close()
+    except Error:
+        if not (state.interrupted or not browser.is_connected()):
+            raise

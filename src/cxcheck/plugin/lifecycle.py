@@ -1,0 +1,137 @@
+"""One cxcheck test item's run, phase by phase: its recorder, its findings, its result.
+
+The hooks in :mod:`cxcheck.plugin.hooks` call these functions for cxcheck items only. Each item
+gets an :class:`~cxcheck.outputs.itemresults.ItemRecorder` at setup; each report adds its phase;
+the result, masked, travels on the report as ``report.cx_result`` (pytest-xdist ships it to the
+controller), and its JUnit properties as ``user_properties``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cxcheck.plugin.collection import planned
+from cxcheck.plugin.state import (
+    ARTIFACTS_KEY,
+    ATTEMPT_KEY,
+    FAILED_KEY,
+    JOURNEY_KEY,
+    RECORDER_KEY,
+    CxState,
+    state_of,
+)
+
+if TYPE_CHECKING:
+    from cxcheck.load.tester import LoadTest
+    from cxcheck.outputs.itemresults import ItemRecorder
+
+
+def start_item(item: pytest.Item, state: CxState) -> ItemRecorder:
+    """A fresh recorder for this attempt of the item (a rerun is attempt 2, 3, ...)."""
+    from cxcheck.outputs.itemresults import ItemRecorder
+
+    # An earlier attempt's, when the test is rerun.
+    if JOURNEY_KEY in item.stash:
+        del item.stash[JOURNEY_KEY]
+    if ARTIFACTS_KEY in item.stash:
+        del item.stash[ARTIFACTS_KEY]
+    item.stash[FAILED_KEY] = False
+    attempt = item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
+    recorder = ItemRecorder(planned(item), state.settings.browser.engine, attempt)
+    item.stash[RECORDER_KEY] = recorder
+    return recorder
+
+
+def check_findings(recorder: ItemRecorder, since: int = 0) -> None:
+    """Fail the phase when findings added since ``since`` hold an error (a check outside any
+    journey step, or in a fixture's teardown, decides the test as a step's decide it)."""
+    from cxcheck.model.findings import CheckFailed, failure_message
+
+    problem = failure_message(recorder.findings[since:])
+    if problem:
+        raise CheckFailed(problem)
+
+
+def evidence_line(item: pytest.Item, state: CxState, report: pytest.TestReport) -> None:
+    """A failed item's report names its evidence folder (and the trace still to come)."""
+    from cxcheck.outputs.evidence import describe, keeps_trace
+
+    item.stash[FAILED_KEY] = True
+    folder = item.stash.get(ARTIFACTS_KEY, None)
+    if folder is not None and report.when == "call":
+        line = describe(folder, trace_coming=keeps_trace(state.settings.trace, failed=True))
+        if line:
+            report.sections.append(("cxcheck evidence", line))
+
+
+def record_report(
+    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, state: CxState
+) -> None:
+    """Add one phase's report to the item's recorder; the result travels on the report."""
+    from cxcheck.model import masking
+    from cxcheck.model.findings import findings_of
+    from cxcheck.outputs.itemresults import exception_message, junit_properties
+    from cxcheck.plugin.outputs import html_extra
+
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None:
+        return
+    message = None
+    if call.excinfo is not None:
+        message = exception_message(call.excinfo.typename, str(call.excinfo.value))
+        if call.excinfo.errisinstance(KeyboardInterrupt):
+            state.interrupted = True
+        if report.when == "call" and report.failed:
+            # A failure raised outside any journey step is a finding of the test.
+            recorder.findings.extend(findings_of(call.excinfo.value))
+    recorder.phase(
+        report.when,
+        report.outcome,
+        message,
+        report.longreprtext if report.failed else None,
+        getattr(report, "wasxfail", None),
+    )
+    if report.when == "call" and report.failed:
+        html_extra(item, report)
+    if report.when == "teardown" or report.failed:
+        # Final on the teardown report; provisional on a failing setup or call report, which is
+        # the last report of an attempt that pytest-rerunfailures (before 16.6.1) reruns.
+        journey = item.stash.get(JOURNEY_KEY, None)
+        result = recorder.finish(
+            journey.steps if journey is not None else [],
+            item.stash.get(ARTIFACTS_KEY, None),
+            state.browser_line,
+        )
+        # Masked where it is made: everything that reads results (terminal, JSON, JUnit, the
+        # HTML report, the controller under xdist) never sees a journey file's secrets.
+        report.cx_result = masking.mask_data(result.to_dict())  # type: ignore[attr-defined]
+        if report.when == "teardown":
+            properties = junit_properties(result, recorder.result.attempt)
+            report.user_properties.extend(masking.mask_data(properties))
+
+
+def load_tester(
+    item: pytest.Item, artifacts: Path | None = None, base_url: str | None = None
+) -> LoadTest:
+    """The load tester of one test: the fixture's and the marker's are made the same way."""
+    from cxcheck.load.runner import LoadSettings
+    from cxcheck.load.tester import LoadTest
+    from cxcheck.model.text import slug
+
+    config = item.config
+    state = state_of(config)
+    folder = artifacts or item.stash.get(ARTIFACTS_KEY, None)
+    reporter: Any = config.pluginmanager.get_plugin("terminalreporter")
+    show = None
+    if reporter is not None and not hasattr(config, "workerinput"):
+        show = reporter.write_line  # one line per interval, on a terminal and in CI logs
+    return LoadTest(
+        base_url=base_url or state.base_url,
+        artifacts=folder or state.settings.artifacts / slug(item.nodeid),
+        settings=LoadSettings(allow_hosts=state.settings.load_allow_hosts),
+        progress=show,
+        root=config.rootpath,
+    )

@@ -1,0 +1,232 @@
+"""cxcheck's command-line options (all ``--cx-*``) and ini values (all ``cx_*``), in one place.
+
+This module is imported with the plugin by every pytest session, so it imports nothing of
+cxcheck: the option-value types are checked here while pytest parses the command line, and
+:func:`cx_configured` tells, without loading anything, whether the run configures cxcheck at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Option destinations; tests import these rather than spelling the strings again.
+OPT_DEVICES = "cx_devices"
+OPT_NETWORKS = "cx_networks"
+OPT_PROFILES = "cx_profiles"
+OPT_LIST = "cx_list_profiles"
+OPT_BASE_URL = "cx_base_url"
+OPT_BROWSER = "cx_browser"
+OPT_BROWSER_PATH = "cx_browser_path"
+OPT_ENDPOINT = "cx_browser_endpoint"
+OPT_HEADED = "cx_headed"
+OPT_SLOWMO = "cx_slowmo"
+OPT_ARTIFACTS = "cx_artifacts"
+OPT_TRACE = "cx_trace"
+OPT_JSON = "cx_json"
+OPT_REPORT = "cx_report"
+OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
+OPT_UPDATE_SNAPSHOTS = "cx_update_snapshots"
+OPT_LOAD_ALLOW = "cx_load_allow_host"
+
+# Copies of cxcheck.browser.launch.ENGINES / cxcheck.outputs.evidence.TRACE_MODES and the
+# environment names of cxcheck.browser.launch, so that parsing options loads neither module
+# (tests/test_plugin.py checks that they agree).
+ENGINES = ("chromium", "firefox", "webkit")
+TRACE_MODES = ("off", "on", "retain-on-failure")
+ENV_NAMES = ("CXCHECK_BROWSER", "CXCHECK_BROWSER_ENDPOINT")
+BASELINE_FILE = "cx-a11y-baseline.json"
+
+MARKERS = (
+    "cx(devices=..., networks=..., ignore_requests=..., ignore_console=...): run this test "
+    "on each device × network profile (names or set names; see `cxcheck profiles`); "
+    "ignore_requests/ignore_console: glob patterns of failed requests and console errors "
+    "to record as ignored instead of failing; a11y_tags/a11y_impact/a11y_rules_disabled/"
+    "a11y_auto: this test's accessibility settings",
+    "cx_load(scenario, users=10, spawn_rate=10, run_time='10s', workers=0, p95=..., "
+    "failure_ratio=..., min_rps=...): run this Locust scenario (a locustfile, relative to "
+    "the rootdir) while the test runs, then hold it to the given thresholds",
+)
+
+# Every ini setting: (name, help, type, default). One table, so `pytest --help` lists them all.
+INI: tuple[tuple[str, str, Any, Any], ...] = (
+    ("cx_devices", "default devices or device sets (space or comma separated)", None, None),
+    ("cx_networks", "default network profiles or sets (space or comma separated)", None, None),
+    ("cx_profiles", "TOML files of extra profiles, relative to the ini file", "paths", []),
+    ("cx_base_url", "base URL of the app under test", None, None),
+    ("cx_browser", "browser engine: chromium (default), firefox or webkit", None, None),
+    ("cx_browser_path", "browser executable to launch", None, None),
+    ("cx_artifacts", "folder for journey evidence", None, "cx-artifacts"),
+    ("cx_trace", "off (default), on or retain-on-failure", None, "off"),
+    ("cx_fail_on_page_errors", "an uncaught page error fails the journey step", "bool", True),
+    ("cx_fail_on_failed_requests",
+     "a failed request to the app's own origin fails the journey step", "bool", True),
+    ("cx_ignore_requests",
+     "URL glob patterns (one per line) of failed requests to record as ignored, not fail on",
+     "linelist", []),
+    ("cx_ignore_console", "glob patterns (one per line) of console errors to record as ignored",
+     "linelist", []),
+    ("cx_json", "write every cxcheck result as JSON to this path", None, None),
+    ("cx_report", "write the HTML report into this folder", None, None),
+    ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
+     "bool", True),
+    ("cx_a11y_tags", "axe tags to check (default: wcag2a wcag2aa wcag21a wcag21aa wcag22aa)",
+     None, None),
+    ("cx_a11y_impact", "lowest axe impact that fails: minor, moderate, serious (default) or "
+     "critical", None, None),
+    ("cx_a11y_rules_disabled", "axe rule ids never to run (space or comma separated)", None,
+     None),
+    ("cx_a11y_auto", "scan every journey step that leaves the page in a new state with axe",
+     "bool", False),
+    ("cx_a11y_baseline", "the a11y baseline file, relative to the ini file "
+     "(default cx-a11y-baseline.json)", None, None),
+    ("cx_layout_target_size", "smallest touch target cx_layout accepts, in CSS px: 24 "
+     "(default, WCAG 2.5.8) or 44", None, None),
+    ("cx_visual_threshold", "how different a pixel's colour must be to count in cx_visual, "
+     "0 to 1 (default 0.2, as Playwright)", None, None),
+    ("cx_visual_max_diff_pixels", "differing pixels a snapshot may have (default 0)", None, None),
+    ("cx_visual_max_diff_ratio", "fraction of differing pixels a snapshot may have", None, None),
+    ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
+     "Playwright's, 30 s for actions and 5 s for expect_*); a file's timeout: wins", None, None),
+    ("cx_load_allow_host", "hosts (one per line) cx_load may send load to besides loopback "
+     "addresses", "linelist", []),
+    ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
+     "interpreter); cxcheck starts it once per run", None, None),
+    ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
+    ("cx_server_timeout", "seconds to wait for the app to be ready", None, "30"),
+    ("cx_server_env", "KEY=VALUE lines added to the app's environment", "linelist", []),
+)  # fmt: skip
+
+
+# --- option value types: validated while parsing ---
+
+
+def milliseconds(value: str) -> float:
+    try:
+        ms = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of milliseconds (e.g. 250)"
+        ) from None
+    if not 0 <= ms <= 60_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: 0 to 60000 ms")
+    return ms
+
+
+def http_url(value: str) -> str:
+    parsed = urllib.parse.urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an http(s) URL; give one like http://127.0.0.1:8000"
+        )
+    return value.rstrip("/") + "/" if parsed.path in ("", "/") else value
+
+
+def endpoint(value: str) -> str:
+    parsed = urllib.parse.urlparse(value)
+    if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a browser endpoint; give a CDP URL like http://127.0.0.1:9222 "
+            "or a Playwright server URL like ws://127.0.0.1:3000/"
+        )
+    return value
+
+
+def output_path(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("give a path, e.g. cx-results.json or cx-report")
+    return value
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Every ``--cx-*`` option and ``cx_*`` ini value (the body of ``pytest_addoption``)."""
+    group = parser.getgroup("cxcheck", "cxcheck: customer journeys on any device at any bandwidth")
+    add = group.addoption
+    # fmt: off
+    add("--cx-devices", dest=OPT_DEVICES, metavar="NAMES",
+        help="devices or device sets to run on, comma-separated (e.g. iphone-13,phones); "
+        "overrides @pytest.mark.cx and ini cx_devices")
+    add("--cx-networks", dest=OPT_NETWORKS, metavar="NAMES",
+        help="network profiles or sets, comma-separated (e.g. slow-4g,no-throttle); "
+        "overrides @pytest.mark.cx and ini cx_networks")
+    add("--cx-profiles", dest=OPT_PROFILES, metavar="FILE", action="append", default=[],
+        help="a TOML file of extra or overriding profiles and sets (repeatable; adds to ini "
+        "cx_profiles)")
+    add("--cx-list-profiles", dest=OPT_LIST, action="store_true",
+        help="print every device, network and set, then exit")
+    add("--cx-base-url", dest=OPT_BASE_URL, metavar="URL", type=http_url,
+        help="the app under test; relative page.goto('/') resolves against it (ini cx_base_url)")
+    add("--cx-browser", dest=OPT_BROWSER, choices=ENGINES,
+        help="browser engine (default chromium; only chromium can throttle) (ini cx_browser)")
+    add("--cx-browser-path", dest=OPT_BROWSER_PATH, metavar="PATH",
+        help="browser executable to launch (env CXCHECK_BROWSER); default: Playwright's own "
+        "browser, else a system Chromium/Chrome")
+    add("--cx-browser-endpoint", dest=OPT_ENDPOINT, metavar="URL", type=endpoint,
+        help="connect to a running browser instead of launching one (env "
+        "CXCHECK_BROWSER_ENDPOINT): CDP http://host:port or Playwright ws://host:port/")
+    add("--cx-headed", dest=OPT_HEADED, action="store_true",
+        help="show the browser window (local debugging)")
+    add("--cx-slowmo", dest=OPT_SLOWMO, metavar="MS", type=milliseconds, default=0.0,
+        help="pause this many ms after each browser action (local debugging)")
+    add("--cx-artifacts", dest=OPT_ARTIFACTS, metavar="DIR",
+        help="where journeys write evidence, one folder per test id (ini cx_artifacts; "
+        "default cx-artifacts)")
+    add("--cx-trace", dest=OPT_TRACE, choices=TRACE_MODES,
+        help="Playwright trace per test: off (default; tracing costs time), on, or "
+        "retain-on-failure (ini cx_trace)")
+    add("--cx-json", dest=OPT_JSON, metavar="PATH", type=output_path,
+        help="write every cxcheck result as JSON to PATH (schema: "
+        "cxcheck/model/results.schema.json) (ini cx_json)")
+    add("--cx-report", dest=OPT_REPORT, metavar="DIR", type=output_path,
+        help="write the HTML report to DIR/index.html, self-contained (ini cx_report)")
+    add("--cx-a11y-update-baseline", dest=OPT_A11Y_UPDATE, action="store_true",
+        help="record today's accessibility violations in the baseline file (ini "
+        "cx_a11y_baseline) instead of failing on them; afterwards only new ones fail")
+    add("--cx-update-snapshots", dest=OPT_UPDATE_SNAPSHOTS, action="store_true",
+        help="write or refresh cx_visual baselines (__cx_snapshots__/...) instead of comparing")
+    add("--cx-load-allow-host", dest=OPT_LOAD_ALLOW, metavar="HOST", action="append", default=[],
+        help="let cx_load send load to this host (name or host:port; repeatable; adds to ini "
+        "cx_load_allow_host); without it load goes to loopback addresses only")
+    # fmt: on
+    for name, help_text, kind, default in INI:
+        if default is None:  # pytest's own default for the type ("" for text)
+            parser.addini(name, help_text, type=kind)
+        else:
+            parser.addini(name, help_text, type=kind, default=default)
+
+
+OPTION_DESTS = (
+    OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
+    OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
+    OPT_REPORT, OPT_A11Y_UPDATE, OPT_UPDATE_SNAPSHOTS, OPT_LOAD_ALLOW,
+)  # fmt: skip
+
+
+def _unset(kind: Any, default: Any) -> Any:
+    """What ``config.getini`` answers for an ini value the ini file does not set."""
+    if default is not None:
+        return default
+    return [] if kind in ("paths", "linelist", "args") else ""
+
+
+def ini_dir(config: pytest.Config) -> Path:
+    """The folder of the ini file (or the rootdir): relative ini paths start there."""
+    return config.inipath.parent if config.inipath else config.rootpath
+
+
+def cx_configured(config: pytest.Config) -> bool:
+    """Whether this run configures cxcheck: a ``--cx-*`` option, a ``cx_*`` ini value, a
+    ``CXCHECK_BROWSER*`` variable or an a11y baseline file. Such a run's settings are checked
+    up front; any other run loads cxcheck only if it collects a cxcheck test."""
+    if any(config.getoption(dest, None) for dest in OPTION_DESTS):
+        return True
+    if any(config.getini(name) != _unset(kind, default) for name, _, kind, default in INI):
+        return True
+    if any(os.environ.get(name) for name in ENV_NAMES):
+        return True
+    return (ini_dir(config) / BASELINE_FILE).exists()

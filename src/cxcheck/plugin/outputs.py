@@ -1,0 +1,121 @@
+"""The run's outputs, written once by the process that gathered every result: the results JSON,
+the HTML report, the a11y baseline's outcome, the terminal grid, and pytest-html's extras."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxcheck.plugin.state import JOURNEY_KEY, CxState
+
+
+def finish_run(state: CxState, exit_status: int) -> None:
+    """Merge every result into the run, then write the JSON and the HTML report (each on its
+    own: one that cannot be written must not cost the other)."""
+    from cxcheck import __version__
+    from cxcheck.model.results import RunResults
+
+    assert state.collector is not None
+    run = RunResults(
+        base_url=state.base_url, cxcheck_version=__version__, started_at=state.started_at
+    )
+    state.collector.run(run)
+    run.exit_status = int(exit_status)
+    run.interrupted = state.interrupted or int(exit_status) == pytest.ExitCode.INTERRUPTED
+    run.finished_at = time.time()
+    state.run = run
+    settings = state.settings
+    if state.baseline is not None:
+        from cxcheck.checks.a11y.check import baseline_outcome
+
+        state.baseline_lines = baseline_outcome(run, state.baseline, settings.a11y.update_baseline)
+    json_path, report_dir = settings.json_path, settings.report_dir
+    if json_path is not None:
+        state.written.append(_write("JSON results", lambda: run.write_json(json_path)))
+    if report_dir is not None:
+        from cxcheck.outputs.report.page import write_report
+
+        state.written.append(_write("HTML report", lambda: write_report(run, report_dir)))
+
+
+def _write(what: str, write: Callable[[], Path]) -> str:
+    from cxcheck.model.errors import CxError
+
+    try:
+        return f"{what}: {write()}"
+    except (OSError, CxError, TypeError, ValueError) as exc:
+        return f"could not write the {what}: {exc}"
+
+
+def summary_lines(state: CxState, grid_wanted: bool) -> list[tuple[str | None, str]]:
+    """The end of the terminal summary as (section title or None, line) pairs."""
+    out: list[tuple[str | None, str]] = []
+    run = state.run
+    if run is not None and run.results and grid_wanted:
+        from cxcheck.outputs.grid import grid
+
+        width = max(shutil.get_terminal_size((120, 24)).columns, 120)
+        out.append(("cxcheck matrix", grid(run, width=width)))
+    if state.server is not None:
+        out.append((None, f"cxcheck app: {state.server.command_line} at {state.server.url} "
+                    f"(ready in {state.server.started_s:.1f} s, stopped at the end)"))  # fmt: skip
+    browser = state.browser_line or (run.browser if run is not None else None)
+    if browser:
+        out.append((None, f"cxcheck browser: {browser}"))
+    out.extend((None, f"cxcheck {line}") for line in state.written)
+    out.extend((None, f"cxcheck a11y baseline: {line}") for line in state.baseline_lines)
+    return out
+
+
+def report_header(state: CxState) -> str:
+    from cxcheck.config.matrix import DEFAULT_DEVICES, DEFAULT_NETWORKS
+
+    sel = state.settings.selection
+    devices = ",".join(sel.cli_devices or sel.ini_devices or DEFAULT_DEVICES)
+    networks = ",".join(sel.cli_networks or sel.ini_networks or DEFAULT_NETWORKS)
+    return (
+        f"cxcheck: engine {state.settings.browser.engine}, base URL {state.base_url or '(none)'}"
+        f", matrix devices={devices} networks={networks} (the default: a test's cx marker or a "
+        "journey file's devices:/networks: may choose others)"
+    )
+
+
+def html_extra(item: pytest.Item, report: pytest.TestReport) -> None:
+    """pytest-html, when installed, shows the journey's filmstrip and the failing step's shot."""
+    journey = item.stash.get(JOURNEY_KEY, None)
+    if journey is None or not journey.steps or not item.config.pluginmanager.hasplugin("html"):
+        return
+    try:
+        from pytest_html import extras
+    except ImportError:
+        return
+    from cxcheck.journey.filmstrip import make_filmstrip
+
+    found: list[Any] = []
+    with contextlib.suppress(OSError):
+        # Made now: the journey's own strip is written at teardown, after this report.
+        title = f"{journey.artifacts.name} · {journey.device.name} / {journey.network.name}"
+        strip = make_filmstrip(journey.steps, journey.artifacts, title=title)
+        if strip is not None:
+            found.append(extras.png(base64.b64encode(strip.read_bytes()).decode(), "filmstrip"))
+    failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]
+    if failed:
+        with contextlib.suppress(OSError):
+            data = (journey.artifacts / str(failed[-1].screenshot)).read_bytes()
+            found.append(
+                extras.image(
+                    base64.b64encode(data).decode("ascii"),
+                    f"step {failed[-1].name!r}",
+                    mime_type="image/jpeg",
+                    extension="jpg",
+                )
+            )
+    if found:
+        report.extras = [*getattr(report, "extras", []), *found]  # type: ignore[attr-defined]
