@@ -118,20 +118,6 @@ def test_a_session_that_uses_no_cxcheck_loads_none_of_it(pytester: pytest.Pytest
     result.stdout.fnmatch_lines(["*--cx-devices=NAMES*"])
 
 
-def test_the_plugin_copies_agree_with_their_homes() -> None:
-    # Copied so that a plain session loads neither module: they must not drift apart.
-    from cxcheck.browser import launch
-    from cxcheck.journeyfiles.loader import SUFFIX
-    from cxcheck.outputs.evidence import TRACE_MODES
-    from cxcheck.plugin import collection, options
-
-    assert options.ENGINES == launch.ENGINES
-    assert options.TRACE_MODES == TRACE_MODES
-    assert options.ENV_NAMES == (launch.BROWSER_ENV, launch.ENDPOINT_ENV)
-    assert collection.JOURNEY_SUFFIX == SUFFIX
-    assert options.BASELINE_FILE == "cx-a11y-baseline.json"
-
-
 def test_ci_recipes_install_a_browser_run_the_suite_keep_the_report_and_gate() -> None:
     import yaml
 

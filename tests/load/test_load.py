@@ -25,6 +25,7 @@ from cxcheck.load import read_results
 from cxcheck.load import runner as load
 from cxcheck.load.hosts import LoadHostError, check_host
 from cxcheck.load.locust_output import LoadRunError
+from cxcheck.load.processes import stop_all
 from cxcheck.load.results import LoadResult
 from cxcheck.load.runner import LoadSettings
 from cxcheck.load.stats import EndpointStats, HistoryPoint, LoadError, Progress, Stage
@@ -473,7 +474,7 @@ def test_stop_all_stops_a_run_in_progress(shop_url: str, tmp_path: Path) -> None
         assert time.monotonic() < deadline, "locust never started its users"
         time.sleep(0.1)
     assert leftovers(str(tmp_path))
-    load.stop_all()  # what the plugin calls at session end and on Ctrl-C
+    stop_all()  # what the plugin calls at session end and on Ctrl-C
     thread.join(timeout=20)
     assert not thread.is_alive(), "run() should return once its processes are stopped"
     assert len(outcome) == 1 and isinstance(outcome[0], LoadRunError), outcome

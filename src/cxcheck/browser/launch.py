@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from cxcheck.config.profiles import DeviceProfile, NetworkProfile
 from cxcheck.model.errors import BaseUrlError, BrowserNotFoundError
+from cxcheck.model.names import BROWSER_ENV, ENDPOINT_ENV
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
-ENGINES = ("chromium", "firefox", "webkit")
-BROWSER_ENV = "CXCHECK_BROWSER"
-ENDPOINT_ENV = "CXCHECK_BROWSER_ENDPOINT"
 
 # Headless Chromium on CI machines and containers: no sandbox (often running as root), no GPU, and
 # none of the background traffic that a closed network answers with refused connections.

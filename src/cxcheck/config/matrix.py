@@ -12,10 +12,9 @@ from typing import Any
 
 from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
 from cxcheck.model.errors import CxError, ThrottlingUnsupportedError
+from cxcheck.model.names import DEFAULT_DEVICES, DEFAULT_NETWORKS
 from cxcheck.model.text import did_you_mean
 
-DEFAULT_DEVICES = ("desktop-1080p",)
-DEFAULT_NETWORKS = ("no-throttle",)
 # Only Chromium can throttle: through its DevTools protocol.
 CDP_ENGINES = ("chromium",)
 

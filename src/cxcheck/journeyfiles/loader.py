@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from cxcheck.journeyfiles.actions import Action
-from cxcheck.journeyfiles.player import as_test, with_timeout
 from cxcheck.journeyfiles.reader import Reader, option_problem, shown
-from cxcheck.journeyfiles.spec import SUFFIX, JourneyFileError, JourneySpec, LoadSpec, Step
+from cxcheck.journeyfiles.spec import JourneyFileError, JourneySpec, LoadSpec, Step
 from cxcheck.journeyfiles.yamlfile import parse, read_text
 from cxcheck.model import masking
 from cxcheck.model.text import did_you_mean
@@ -33,20 +32,7 @@ if TYPE_CHECKING:
     from cxcheck.config.profiles import Catalogue
 
 
-# SUFFIX (spec), as_test and with_timeout (player) are re-exported for plugin/hooks.py until it
-# imports them from their own modules.
-__all__ = [
-    "SUFFIX",
-    "Action",
-    "JourneyFileError",
-    "JourneySpec",
-    "Step",
-    "as_test",
-    "check_profiles",
-    "load",
-    "load_all",
-    "with_timeout",
-]
+__all__ = ["JourneyFileError", "JourneySpec", "check_profiles", "load", "load_all"]
 
 PATTERN_FORM = "a glob pattern or a list of them, like ['*/learn.json']"
 TOP_KEYS = (

@@ -13,8 +13,9 @@ from pathlib import Path
 from cxcheck.journeyfiles.actions import Action
 from cxcheck.model.durations import Budget
 from cxcheck.model.errors import CxError
+from cxcheck.model.names import JOURNEY_SUFFIX
 
-SUFFIX = ".journey.yaml"
+SUFFIX = JOURNEY_SUFFIX
 
 
 class JourneyFileError(CxError):

@@ -12,7 +12,8 @@ in the results file, and :mod:`~cxcheck.load.tester` is ``cx_load``.
 """
 
 from cxcheck.load.locust_output import read_results
+from cxcheck.load.processes import stop_all
 from cxcheck.load.results import LoadResult
 from cxcheck.load.stats import Stage
 
-__all__ = ["LoadResult", "Stage", "read_results"]
+__all__ = ["LoadResult", "Stage", "read_results", "stop_all"]

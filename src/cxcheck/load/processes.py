@@ -29,6 +29,7 @@ KILL_AFTER_S = 3.0
 _LIVE: dict[int, subprocess.Popen[bytes]] = {}
 _LIVE_LOCK = threading.Lock()
 _STOPPED: set[int] = set()
+_AT_EXIT = False
 """Processes stop_all() ended: their run must not pass a cut-short result off as a whole one."""
 
 
@@ -53,9 +54,6 @@ def stop_all() -> None:
     stop(procs)
 
 
-atexit.register(stop_all)
-
-
 def spawn(role: str, argv: list[str], log: Path, env: Mapping[str, str]) -> Child:
     """One Locust process in its own process group (so it and anything it starts can be killed
     together), output to ``log``, and a parent-death signal on Linux."""
@@ -70,6 +68,11 @@ def spawn(role: str, argv: list[str], log: Path, env: Mapping[str, str]) -> Chil
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
     with _LIVE_LOCK:
+        global _AT_EXIT
+        if not _AT_EXIT:
+            # Registered with the first child, not at import: a run without load registers none.
+            atexit.register(stop_all)
+            _AT_EXIT = True
         _LIVE[proc.pid] = proc
     return Child(role, proc, log)
 

@@ -36,14 +36,11 @@ from cxcheck.load.locust_output import (
 )
 from cxcheck.load.plans import SHAPE_FILE, Plan, make_plan, write_shape
 from cxcheck.load.processes import KILL_AFTER_S, Child, forget_stopped, run_failure, spawn, stop
-
-# stop_all: the plugin stops every Locust process through this module (cxcheck.load.runner).
-from cxcheck.load.processes import stop_all as stop_all
 from cxcheck.load.results import LoadResult
 from cxcheck.load.stats import Progress, Stage
 from cxcheck.model.errors import CxError
 
-__all__ = ["DEFAULT_SETTINGS", "LoadSettings", "run", "stop_all"]
+__all__ = ["DEFAULT_SETTINGS", "LoadSettings", "run"]
 
 LOG = "locust.log"
 OUTPUTS = (LOG, SHAPE_FILE, f"{PREFIX}.json", f"{PREFIX}_stats.csv", f"{PREFIX}_stats_history.csv",

@@ -5,10 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from cxcheck.model.names import TRACE_FILE
 from cxcheck.model.results import attempt_folder
-
-TRACE_MODES = ("off", "on", "retain-on-failure")
-TRACE_FILE = "trace.zip"
 
 
 def records_trace(mode: str) -> bool:

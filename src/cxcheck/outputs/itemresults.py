@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cxcheck.model.names import TRACE_FILE
 from cxcheck.model.results import (
     Finding,
     ItemResult,
@@ -22,7 +23,6 @@ from cxcheck.model.results import (
     attempt_folder,
     merge_attempts,
 )
-from cxcheck.outputs.evidence import TRACE_FILE
 from cxcheck.outputs.manifest import PlannedItem
 
 MAX_ERROR_CHARS = 20_000

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from cxcheck.model.names import JOURNEY_SUFFIX
 from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
     CELL_FIXTURE,
@@ -26,10 +27,6 @@ from cxcheck.plugin.state import (
 if TYPE_CHECKING:
     from cxcheck.config.matrix import Cell
     from cxcheck.outputs.manifest import PlannedItem
-
-# The suffix of cxcheck.journeyfiles.loader.SUFFIX, copied so that looking at every file of a
-# session loads no journey-file module (tests/test_plugin.py checks that they agree).
-JOURNEY_SUFFIX = ".journey.yaml"
 
 
 def is_cx(item: pytest.Item) -> bool:
@@ -142,7 +139,8 @@ class JourneyFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         from cxcheck.config.matrix import cells_for
-        from cxcheck.journeyfiles.loader import as_test, check_profiles, load_all, with_timeout
+        from cxcheck.journeyfiles.loader import check_profiles, load_all
+        from cxcheck.journeyfiles.player import as_test, with_timeout
         from cxcheck.model.errors import CxError
 
         state = state_of(self.config)

@@ -212,7 +212,7 @@ def cx_load(
     browser journey into a scenario. Locust runs in child processes (``workers=N`` adds local
     workers); load goes to loopback addresses only unless ``--cx-load-allow-host`` names the host.
     """
-    from cxcheck.load.runner import stop_all
+    from cxcheck.load.processes import stop_all
 
     tester = load_tester(request.node, cx_artifacts, cx_base_url)
     try:
@@ -378,7 +378,7 @@ def stop_trace(
     context: BrowserContext, browser: Browser, state: CxState, keep: bool, folder: Path
 ) -> None:
     """Stop the context's trace: written to the evidence folder as trace.zip when kept."""
-    from cxcheck.outputs.evidence import TRACE_FILE
+    from cxcheck.model.names import TRACE_FILE
 
     if not keep:
         close_quietly(context.tracing.stop, browser, state)

@@ -82,9 +82,8 @@ def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> N
     interrupts.repair_tracebacks(excinfo.value)
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
-    state = config.stash.get(STATE_KEY, None)
-    return outputs.report_header(state) if state is not None else None
+def pytest_report_header(config: pytest.Config) -> str:
+    return outputs.report_header(config.stash.get(STATE_KEY, None))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

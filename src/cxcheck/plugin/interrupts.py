@@ -45,7 +45,7 @@ def watch_interrupts(config: pytest.Config, on_sigint: Callable[[], None]) -> No
 
 def stop_load() -> None:
     """No Locust process outlives the run (imported only if a load test ran)."""
-    load = sys.modules.get("cxcheck.load.runner")
+    load = sys.modules.get("cxcheck.load.processes")
     if load is not None:
         load.stop_all()
 

@@ -15,6 +15,14 @@ from typing import Any
 
 import pytest
 
+from cxcheck.model.names import (
+    A11Y_BASELINE_FILE,
+    BROWSER_ENV,
+    ENDPOINT_ENV,
+    ENGINES,
+    TRACE_MODES,
+)
+
 # Option destinations; tests import these rather than spelling the strings again.
 OPT_DEVICES = "cx_devices"
 OPT_NETWORKS = "cx_networks"
@@ -34,13 +42,8 @@ OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
 OPT_UPDATE_SNAPSHOTS = "cx_update_snapshots"
 OPT_LOAD_ALLOW = "cx_load_allow_host"
 
-# Copies of cxcheck.browser.launch.ENGINES / cxcheck.outputs.evidence.TRACE_MODES and the
-# environment names of cxcheck.browser.launch, so that parsing options loads neither module
-# (tests/test_plugin.py checks that they agree).
-ENGINES = ("chromium", "firefox", "webkit")
-TRACE_MODES = ("off", "on", "retain-on-failure")
-ENV_NAMES = ("CXCHECK_BROWSER", "CXCHECK_BROWSER_ENDPOINT")
-BASELINE_FILE = "cx-a11y-baseline.json"
+ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
+BASELINE_FILE = A11Y_BASELINE_FILE
 
 MARKERS = (
     "cx(devices=..., networks=..., ignore_requests=..., ignore_console=...): run this test "

@@ -74,14 +74,19 @@ def summary_lines(state: CxState, grid_wanted: bool) -> list[tuple[str | None, s
     return out
 
 
-def report_header(state: CxState) -> str:
-    from cxcheck.config.matrix import DEFAULT_DEVICES, DEFAULT_NETWORKS
+def report_header(state: CxState | None) -> str:
+    """The run header's cxcheck line; with no state yet (nothing configured), the defaults."""
+    from cxcheck.model.names import DEFAULT_DEVICES, DEFAULT_NETWORKS, ENGINES
 
-    sel = state.settings.selection
-    devices = ",".join(sel.cli_devices or sel.ini_devices or DEFAULT_DEVICES)
-    networks = ",".join(sel.cli_networks or sel.ini_networks or DEFAULT_NETWORKS)
+    engine, base_url = ENGINES[0], None
+    devices, networks = ",".join(DEFAULT_DEVICES), ",".join(DEFAULT_NETWORKS)
+    if state is not None:
+        sel = state.settings.selection
+        devices = ",".join(sel.cli_devices or sel.ini_devices or DEFAULT_DEVICES)
+        networks = ",".join(sel.cli_networks or sel.ini_networks or DEFAULT_NETWORKS)
+        engine, base_url = state.settings.browser.engine, state.base_url
     return (
-        f"cxcheck: engine {state.settings.browser.engine}, base URL {state.base_url or '(none)'}"
+        f"cxcheck: engine {engine}, base URL {base_url or '(none)'}"
         f", matrix devices={devices} networks={networks} (the default: a test's cx marker or a "
         "journey file's devices:/networks: may choose others)"
     )

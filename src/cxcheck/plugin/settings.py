@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from cxcheck.app.server import ServerSpec, parse_env, validate_command
-from cxcheck.browser.launch import ENGINES, BrowserSettings, env_settings
+from cxcheck.browser.launch import BrowserSettings, env_settings
 from cxcheck.checks.a11y.axe import DEFAULT_TAGS, AxeConfig, check_impact
 from cxcheck.checks.a11y.check import A11ySettings
 from cxcheck.checks.layout.check import LayoutSettings
 from cxcheck.checks.visual.check import VisualSettings
 from cxcheck.config.matrix import Selection, split_names
 from cxcheck.model.errors import CxError
-from cxcheck.outputs.evidence import TRACE_MODES
+from cxcheck.model.names import A11Y_BASELINE_FILE, ENGINES, TRACE_MODES
 from cxcheck.plugin.options import (
     OPT_A11Y_UPDATE,
     OPT_ARTIFACTS,
@@ -65,7 +65,7 @@ class Settings:
     ignore_requests: tuple[str, ...] = field(default_factory=tuple)
     ignore_console: tuple[str, ...] = field(default_factory=tuple)
     a11y: A11ySettings = field(default_factory=A11ySettings)
-    a11y_baseline: Path = Path("cx-a11y-baseline.json")
+    a11y_baseline: Path = Path(A11Y_BASELINE_FILE)
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     visual: VisualSettings = field(default_factory=VisualSettings)
     action_timeout: float | None = None
@@ -108,7 +108,7 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
         ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
         a11y=a11y_settings(option, ini),
-        a11y_baseline=ini_dir / str(ini("cx_a11y_baseline") or "cx-a11y-baseline.json").strip(),
+        a11y_baseline=ini_dir / str(ini("cx_a11y_baseline") or A11Y_BASELINE_FILE).strip(),
         layout=layout_settings(ini),
         visual=visual_settings(option, ini),
         action_timeout=action_timeout(ini),
