@@ -47,16 +47,8 @@ def check_engine(
             )
 
 
-MARKER_KEYS = (
-    "devices",
-    "networks",
-    "ignore_requests",
-    "ignore_console",
-    "a11y_tags",
-    "a11y_impact",
-    "a11y_rules_disabled",
-    "a11y_auto",
-)
+# The cx marker's own keys; each check adds the keys it reads (cxcheck.plugin.checks).
+MARKER_KEYS = ("devices", "networks", "ignore_requests", "ignore_console")
 AXES = ("devices", "networks")
 
 
@@ -107,19 +99,22 @@ def split_names(value: str | Sequence[str] | None, *, spaces: bool = True) -> tu
     return tuple(out)
 
 
-def marker_names(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    """Validate ``@pytest.mark.cx(devices=..., networks=...)`` and return its names."""
+def marker_names(
+    args: Sequence[Any], kwargs: Mapping[str, Any], check_keys: Sequence[str] = ()
+) -> dict[str, tuple[str, ...]]:
+    """Validate ``@pytest.mark.cx(devices=..., networks=...)`` (and the checks' own keys,
+    ``check_keys``) and return its names."""
+    known = (*MARKER_KEYS, *check_keys)
     if args:
         raise CxError(
             "@pytest.mark.cx takes keyword arguments only: "
             '@pytest.mark.cx(devices=["iphone-13"], networks=["slow-4g"])'
         )
     for key in kwargs:
-        if key not in MARKER_KEYS:
-            did = did_you_mean(key, MARKER_KEYS)
+        if key not in known:
+            did = did_you_mean(key, known)
             raise CxError(
-                f"@pytest.mark.cx got unknown argument '{key}'.{did} "
-                f"It takes {', '.join(MARKER_KEYS)}."
+                f"@pytest.mark.cx got unknown argument '{key}'.{did} It takes {', '.join(known)}."
             )
     out: dict[str, tuple[str, ...]] = {}
     for key in AXES:

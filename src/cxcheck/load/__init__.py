@@ -11,9 +11,32 @@ measured, :mod:`~cxcheck.load.thresholds` judges it, :mod:`~cxcheck.load.summary
 in the results file, and :mod:`~cxcheck.load.tester` is ``cx_load``.
 """
 
-from cxcheck.load.locust_output import read_results
-from cxcheck.load.processes import stop_all
-from cxcheck.load.results import LoadResult
-from cxcheck.load.stats import Stage
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxcheck.load.locust_output import read_results
+    from cxcheck.load.processes import stop_all
+    from cxcheck.load.results import LoadResult
+    from cxcheck.load.stats import Stage
+
+# Imported on first use (PEP 562): the plugin reads cxcheck.load.wiring in every session.
+_HOMES = {
+    "LoadResult": "cxcheck.load.results",
+    "Stage": "cxcheck.load.stats",
+    "read_results": "cxcheck.load.locust_output",
+    "stop_all": "cxcheck.load.processes",
+}
 
 __all__ = ["LoadResult", "Stage", "read_results", "stop_all"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'cxcheck.load' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from cxcheck.model.names import JOURNEY_SUFFIX
+from cxcheck.plugin.checks import MARKER_KEYS
 from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
     CELL_FIXTURE,
@@ -47,7 +48,7 @@ def parametrize(metafunc: pytest.Metafunc) -> None:
     state = state_of(metafunc.config)
     try:
         marker = metafunc.definition.get_closest_marker("cx")
-        chosen = marker_names(marker.args, marker.kwargs) if marker else {}
+        chosen = marker_names(marker.args, marker.kwargs, MARKER_KEYS) if marker else {}
         cells = cells_for(
             state.catalogue,
             state.settings.selection,

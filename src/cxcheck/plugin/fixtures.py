@@ -29,9 +29,8 @@ from cxcheck.plugin.state import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
-    from cxcheck.checks.a11y.check import A11y, A11ySettings
-    from cxcheck.checks.layout.check import Layout
-    from cxcheck.checks.visual.check import Visual
+    from cxcheck.checks.a11y.check import A11y
+    from cxcheck.checks.protocol import TestContext
     from cxcheck.config.matrix import Cell
     from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
     from cxcheck.journey.journey import Journey
@@ -228,6 +227,7 @@ def cx_journey(
     cx_network: NetworkProfile,
     cx_base_url: str | None,
     cx_artifacts: Path,
+    _cx_test: TestContext,
     request: pytest.FixtureRequest,
 ) -> Iterator[Journey]:
     """A customer journey on ``cx_page``: ``with cx_journey.step("search", budget="2s"): ...``.
@@ -254,7 +254,7 @@ def cx_journey(
         ignore_console=(*settings.ignore_console, *ignore_console),
     )
     request.node.stash[JOURNEY_KEY] = journey
-    if a11y_settings(request.node).auto:
+    if _cx_test.settings("a11y").settings.auto:
         a11y: A11y = request.getfixturevalue("cx_a11y")
         journey.after_step.append(a11y.after_step)
     try:
@@ -265,67 +265,14 @@ def cx_journey(
 
 
 @pytest.fixture
-def cx_a11y(cx_page: Page, request: pytest.FixtureRequest) -> A11y:
-    """Accessibility checks with axe-core: ``cx_a11y.check()`` scans ``cx_page`` as it is now.
+def _cx_test(request: pytest.FixtureRequest) -> TestContext:
+    """What a check's fixture knows of its test: each check's settings with the test's cx
+    markers on top, and the test's parameters other than its cell."""
+    from cxcheck.plugin.checks import context_of
 
-    Frames are scanned too (cross-origin ones included). Violations at or above the failing
-    impact (ini ``cx_a11y_impact``, default serious) fail the current journey step, or the
-    test; those in the a11y baseline (ini ``cx_a11y_baseline``) are recorded as ignored.
-    Options: ``tags``, ``rules``, ``disabled``, ``impact``, ``include``, ``exclude``. With
-    ini ``cx_a11y_auto = true`` every journey step that changes the page is scanned.
-    """
-    from cxcheck.checks.a11y.baseline import Baseline
-    from cxcheck.checks.a11y.check import A11y
-
-    state = state_of(request.config)
-    return A11y(cx_page, a11y_settings(request.node), state.baseline or Baseline(Path("-")))
-
-
-@pytest.fixture
-def cx_layout(
-    cx_page: Page, cx_device: DeviceProfile, cx_a11y: A11y, pytestconfig: pytest.Config
-) -> Layout:
-    """Responsive-layout checks on this device: ``cx_layout.check()`` (reflow, target size,
-    ``zoom=True``), ``cx_layout.assert_reachable("#checkout")`` and
-    ``cx_layout.find_breaks("/", widths=(320, 1920))`` (the widths where the layout breaks,
-    shrunk to the narrowest). Problems are findings on the current step or the test.
-    """
-    from cxcheck.checks.layout.check import Layout
-
-    return Layout(cx_page, cx_device, cx_a11y, state_of(pytestconfig).settings.layout)
-
-
-@pytest.fixture
-def cx_visual(
-    cx_page: Page,
-    cx_device: DeviceProfile,
-    cx_browser: Browser,
-    cx_artifacts: Path,
-    request: pytest.FixtureRequest,
-) -> Visual:
-    """Visual checks: ``cx_visual.assert_matches("home")`` compares ``cx_page`` with its baseline.
-
-    Baselines are per device, next to the test: ``__cx_snapshots__/<module>/<test>/<name>-
-    <device>.png``; ``--cx-update-snapshots`` writes them. Options: ``selector``, ``full_page``,
-    ``mask`` (selectors painted over), ``style``, ``threshold``, ``max_diff_pixels``,
-    ``max_diff_ratio``. A failure leaves expected, actual, diff and composite PNGs as evidence.
-    """
-    from cxcheck.checks.visual.check import Visual
-
-    state = state_of(request.config)
     recorder = request.node.stash.get(RECORDER_KEY, None)
-    node = request.node
-    test = getattr(node, "originalname", node.name).partition("[")[0]
-    return Visual(
-        cx_page,
-        cx_device,
-        state.settings.visual,
-        test_file=Path(node.path),
-        test=test,
-        variant=recorder.result.variant if recorder is not None else "",
-        evidence=cx_artifacts,
-        browser=f"{cx_browser.browser_type.name} {cx_browser.version}",
-    )
+    variant = recorder.result.variant if recorder is not None else ""
+    return context_of(state_of(request.config).settings.checks, request.node, variant)
 
 
 # --- the fixtures' policies ---
@@ -353,25 +300,6 @@ def noise_of(node: pytest.Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if error:
         pytest.fail(error, pytrace=False)
     return ignore_requests, ignore_console
-
-
-def a11y_settings(node: pytest.Item) -> A11ySettings:
-    """The run's a11y settings with the cx markers' ``a11y_*`` keys: a module's or class's
-    marker, then the test's own; the closest wins key by key."""
-    from cxcheck.checks.a11y.check import with_overrides
-    from cxcheck.model.errors import CxError
-
-    settings = state_of(node.config).settings.a11y
-    merged: dict[str, Any] = {}
-    for marker in reversed(list(node.iter_markers("cx"))):
-        merged.update({k: v for k, v in marker.kwargs.items() if k.startswith("a11y_")})
-    if not merged:
-        return settings
-    try:
-        return with_overrides(settings, merged)
-    except CxError as exc:
-        error = f"cxcheck: {exc}"
-    pytest.fail(error, pytrace=False)
 
 
 def stop_trace(

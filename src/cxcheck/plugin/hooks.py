@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from cxcheck.plugin import collection, controller, interrupts, lifecycle, options, outputs
+from cxcheck.plugin.checks import FIXTURE_MODULES
 from cxcheck.plugin.state import (
     CELL_FIXTURE,
     RECORDER_KEY,
@@ -36,7 +37,8 @@ from cxcheck.plugin.state import (
     watch,
 )
 
-pytest_plugins = ["cxcheck.plugin.fixtures"]
+# The core's fixtures, then each check's own module (plugin/checks.py).
+pytest_plugins = ["cxcheck.plugin.fixtures", *FIXTURE_MODULES]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

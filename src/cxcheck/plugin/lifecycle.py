@@ -117,7 +117,6 @@ def load_tester(
     item: pytest.Item, artifacts: Path | None = None, base_url: str | None = None
 ) -> LoadTest:
     """The load tester of one test: the fixture's and the marker's are made the same way."""
-    from cxcheck.load.runner import LoadSettings
     from cxcheck.load.tester import LoadTest
     from cxcheck.model.text import slug
 
@@ -131,7 +130,7 @@ def load_tester(
     return LoadTest(
         base_url=base_url or state.base_url,
         artifacts=folder or state.settings.artifacts / slug(item.nodeid),
-        settings=LoadSettings(allow_hosts=state.settings.load_allow_hosts),
+        settings=state.settings.checks["load"],
         progress=show,
         root=config.rootpath,
     )

@@ -22,6 +22,7 @@ from cxcheck.model.names import (
     ENGINES,
     TRACE_MODES,
 )
+from cxcheck.plugin.checks import CHECKS
 
 # Option destinations; tests import these rather than spelling the strings again.
 OPT_DEVICES = "cx_devices"
@@ -38,9 +39,6 @@ OPT_ARTIFACTS = "cx_artifacts"
 OPT_TRACE = "cx_trace"
 OPT_JSON = "cx_json"
 OPT_REPORT = "cx_report"
-OPT_A11Y_UPDATE = "cx_a11y_update_baseline"
-OPT_UPDATE_SNAPSHOTS = "cx_update_snapshots"
-OPT_LOAD_ALLOW = "cx_load_allow_host"
 
 ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
@@ -56,7 +54,7 @@ MARKERS = (
     "the rootdir) while the test runs, then hold it to the given thresholds",
 )
 
-# Every ini setting: (name, help, type, default). One table, so `pytest --help` lists them all.
+# The core's ini settings: (name, help, type, default); each check adds its own (plugin/checks.py).
 INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_devices", "default devices or device sets (space or comma separated)", None, None),
     ("cx_networks", "default network profiles or sets (space or comma separated)", None, None),
@@ -78,26 +76,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_report", "write the HTML report into this folder", None, None),
     ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
      "bool", True),
-    ("cx_a11y_tags", "axe tags to check (default: wcag2a wcag2aa wcag21a wcag21aa wcag22aa)",
-     None, None),
-    ("cx_a11y_impact", "lowest axe impact that fails: minor, moderate, serious (default) or "
-     "critical", None, None),
-    ("cx_a11y_rules_disabled", "axe rule ids never to run (space or comma separated)", None,
-     None),
-    ("cx_a11y_auto", "scan every journey step that leaves the page in a new state with axe",
-     "bool", False),
-    ("cx_a11y_baseline", "the a11y baseline file, relative to the ini file "
-     "(default cx-a11y-baseline.json)", None, None),
-    ("cx_layout_target_size", "smallest touch target cx_layout accepts, in CSS px: 24 "
-     "(default, WCAG 2.5.8) or 44", None, None),
-    ("cx_visual_threshold", "how different a pixel's colour must be to count in cx_visual, "
-     "0 to 1 (default 0.2, as Playwright)", None, None),
-    ("cx_visual_max_diff_pixels", "differing pixels a snapshot may have (default 0)", None, None),
-    ("cx_visual_max_diff_ratio", "fraction of differing pixels a snapshot may have", None, None),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
      "Playwright's, 30 s for actions and 5 s for expect_*); a file's timeout: wins", None, None),
-    ("cx_load_allow_host", "hosts (one per line) cx_load may send load to besides loopback "
-     "addresses", "linelist", []),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
@@ -187,26 +167,27 @@ def add_options(parser: pytest.Parser) -> None:
         "cxcheck/model/results.schema.json) (ini cx_json)")
     add("--cx-report", dest=OPT_REPORT, metavar="DIR", type=output_path,
         help="write the HTML report to DIR/index.html, self-contained (ini cx_report)")
-    add("--cx-a11y-update-baseline", dest=OPT_A11Y_UPDATE, action="store_true",
-        help="record today's accessibility violations in the baseline file (ini "
-        "cx_a11y_baseline) instead of failing on them; afterwards only new ones fail")
-    add("--cx-update-snapshots", dest=OPT_UPDATE_SNAPSHOTS, action="store_true",
-        help="write or refresh cx_visual baselines (__cx_snapshots__/...) instead of comparing")
-    add("--cx-load-allow-host", dest=OPT_LOAD_ALLOW, metavar="HOST", action="append", default=[],
-        help="let cx_load send load to this host (name or host:port; repeatable; adds to ini "
-        "cx_load_allow_host); without it load goes to loopback addresses only")
     # fmt: on
-    for name, help_text, kind, default in INI:
+    for check in CHECKS:
+        for option in check.options:
+            add(option.flag, dest=option.dest, help=option.help, **option.kwargs)
+    for name, help_text, kind, default in all_ini():
         if default is None:  # pytest's own default for the type ("" for text)
             parser.addini(name, help_text, type=kind)
         else:
             parser.addini(name, help_text, type=kind, default=default)
 
 
+def all_ini() -> list[tuple[str, str, Any, Any]]:
+    """The core's ini settings, then each check's."""
+    own = [(s.name, s.help, s.type, s.default) for c in CHECKS for s in c.ini]
+    return [*INI, *own]
+
+
 OPTION_DESTS = (
     OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
     OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
-    OPT_REPORT, OPT_A11Y_UPDATE, OPT_UPDATE_SNAPSHOTS, OPT_LOAD_ALLOW,
+    OPT_REPORT, *(o.dest for c in CHECKS for o in c.options),
 )  # fmt: skip
 
 
@@ -228,7 +209,7 @@ def cx_configured(config: pytest.Config) -> bool:
     up front; any other run loads cxcheck only if it collects a cxcheck test."""
     if any(config.getoption(dest, None) for dest in OPTION_DESTS):
         return True
-    if any(config.getini(name) != _unset(kind, default) for name, _, kind, default in INI):
+    if any(config.getini(name) != _unset(kind, default) for name, _, kind, default in all_ini()):
         return True
     if any(os.environ.get(name) for name in ENV_NAMES):
         return True

@@ -32,10 +32,9 @@ def finish_run(state: CxState, exit_status: int) -> None:
     run.finished_at = time.time()
     state.run = run
     settings = state.settings
-    if state.baseline is not None:
-        from cxcheck.checks.a11y.check import baseline_outcome
+    from cxcheck.plugin.checks import finish_lines
 
-        state.baseline_lines = baseline_outcome(run, state.baseline, settings.a11y.update_baseline)
+    state.finish_lines = finish_lines(settings.checks, run)
     json_path, report_dir = settings.json_path, settings.report_dir
     if json_path is not None:
         state.written.append(_write("JSON results", lambda: run.write_json(json_path)))
@@ -70,7 +69,7 @@ def summary_lines(state: CxState, grid_wanted: bool) -> list[tuple[str | None, s
     if browser:
         out.append((None, f"cxcheck browser: {browser}"))
     out.extend((None, f"cxcheck {line}") for line in state.written)
-    out.extend((None, f"cxcheck a11y baseline: {line}") for line in state.baseline_lines)
+    out.extend((None, f"cxcheck {line}") for line in state.finish_lines)
     return out
 
 

@@ -16,15 +16,12 @@ from typing import Any
 
 from cxcheck.app.server import ServerSpec, parse_env, validate_command
 from cxcheck.browser.launch import BrowserSettings, env_settings
-from cxcheck.checks.a11y.axe import DEFAULT_TAGS, AxeConfig, check_impact
-from cxcheck.checks.a11y.check import A11ySettings
-from cxcheck.checks.layout.check import LayoutSettings
-from cxcheck.checks.visual.check import VisualSettings
+from cxcheck.checks.protocol import RunContext
 from cxcheck.config.matrix import Selection, split_names
 from cxcheck.model.errors import CxError
-from cxcheck.model.names import A11Y_BASELINE_FILE, ENGINES, TRACE_MODES
+from cxcheck.model.names import ENGINES, TRACE_MODES
+from cxcheck.plugin.checks import read_all
 from cxcheck.plugin.options import (
-    OPT_A11Y_UPDATE,
     OPT_ARTIFACTS,
     OPT_BASE_URL,
     OPT_BROWSER,
@@ -33,13 +30,11 @@ from cxcheck.plugin.options import (
     OPT_ENDPOINT,
     OPT_HEADED,
     OPT_JSON,
-    OPT_LOAD_ALLOW,
     OPT_NETWORKS,
     OPT_PROFILES,
     OPT_REPORT,
     OPT_SLOWMO,
     OPT_TRACE,
-    OPT_UPDATE_SNAPSHOTS,
     endpoint,
     http_url,
 )
@@ -64,18 +59,17 @@ class Settings:
     fail_on_failed_requests: bool = True
     ignore_requests: tuple[str, ...] = field(default_factory=tuple)
     ignore_console: tuple[str, ...] = field(default_factory=tuple)
-    a11y: A11ySettings = field(default_factory=A11ySettings)
-    a11y_baseline: Path = Path(A11Y_BASELINE_FILE)
-    layout: LayoutSettings = field(default_factory=LayoutSettings)
-    visual: VisualSettings = field(default_factory=VisualSettings)
     action_timeout: float | None = None
     """Seconds each journey-file action may wait (ini cx_action_timeout); None: Playwright's."""
-    load_allow_hosts: tuple[str, ...] = ()
-    """Hosts besides loopback that cx_load may send load to (--cx-load-allow-host)."""
+    checks: dict[str, Any] = field(default_factory=dict)
+    """Each check's settings for the run, by check name (see cxcheck.plugin.checks)."""
 
 
-def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path) -> Settings:
-    """All settings; ``option``/``ini`` look values up by destination/ini name.
+def read_settings(
+    option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Path, run_id: str
+) -> Settings:
+    """All settings, each check's included; ``option``/``ini`` look values up by
+    destination/ini name.
 
     Output paths (artifacts, JSON, report) are relative to the folder pytest runs in; the app
     command of ``cx_server_command`` runs in the ini file's folder (``ini_dir``).
@@ -107,16 +101,8 @@ def read_settings(option: Lookup, ini: Lookup, invocation_dir: Path, ini_dir: Pa
         fail_on_failed_requests=bool(ini("cx_fail_on_failed_requests")),
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
         ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
-        a11y=a11y_settings(option, ini),
-        a11y_baseline=ini_dir / str(ini("cx_a11y_baseline") or A11Y_BASELINE_FILE).strip(),
-        layout=layout_settings(ini),
-        visual=visual_settings(option, ini),
         action_timeout=action_timeout(ini),
-        load_allow_hosts=tuple(
-            h.strip()
-            for h in (*(option(OPT_LOAD_ALLOW) or ()), *(ini("cx_load_allow_host") or ()))
-            if h.strip()
-        ),
+        checks=read_all(RunContext(option, ini, ini_dir, run_id)),
     )
 
 
@@ -132,63 +118,6 @@ def action_timeout(ini: Lookup) -> float | None:
         raise CxError(
             f"ini cx_action_timeout = {text!r} is not a duration; write it like 10s or 500ms"
         ) from None
-
-
-def visual_settings(option: Lookup, ini: Lookup) -> VisualSettings:
-    """--cx-update-snapshots and ini cx_visual_threshold / _max_diff_pixels / _max_diff_ratio."""
-    threshold = _number(ini("cx_visual_threshold"), "cx_visual_threshold", 0.2, 0.0, 1.0,
-                        "a colour distance between 0 and 1 (default 0.2)")  # fmt: skip
-    pixels = _number(ini("cx_visual_max_diff_pixels"), "cx_visual_max_diff_pixels", None, 0,
-                     1e9, "a number of pixels, e.g. 100")  # fmt: skip
-    ratio = _number(ini("cx_visual_max_diff_ratio"), "cx_visual_max_diff_ratio", None, 0.0, 1.0,
-                    "a fraction of the picture between 0 and 1, e.g. 0.01")  # fmt: skip
-    return VisualSettings(
-        update=bool(option(OPT_UPDATE_SNAPSHOTS)),
-        threshold=float(threshold) if threshold is not None else 0.2,
-        max_diff_pixels=int(pixels) if pixels is not None else None,
-        max_diff_ratio=ratio,
-    )
-
-
-def _number(
-    raw: object, name: str, default: float | None, low: float, high: float, form: str
-) -> float | None:
-    text = str(raw or "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not low <= value <= high:
-        raise CxError(f"ini {name} = {text!r} must be {form}")
-    return value
-
-
-def a11y_settings(option: Lookup, ini: Lookup) -> A11ySettings:
-    """ini cx_a11y_tags / cx_a11y_impact / cx_a11y_rules_disabled / cx_a11y_auto."""
-    tags = split_names(ini("cx_a11y_tags")) or DEFAULT_TAGS
-    disabled = split_names(ini("cx_a11y_rules_disabled"))
-    impact = str(ini("cx_a11y_impact") or "serious").strip()
-    config = AxeConfig(tags=tags, disabled=disabled)
-    config.validated("ini cx_a11y_tags / cx_a11y_rules_disabled")
-    check_impact(impact, "ini cx_a11y_impact")
-    return A11ySettings(
-        config=config,
-        impact=impact,
-        auto=bool(ini("cx_a11y_auto")),
-        update_baseline=bool(option(OPT_A11Y_UPDATE)),
-    )
-
-
-def layout_settings(ini: Lookup) -> LayoutSettings:
-    raw = str(ini("cx_layout_target_size") or "24").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= 200:
-        raise CxError(
-            f"ini cx_layout_target_size = {raw!r} must be a size in CSS px: 24 (WCAG 2.5.8) "
-            "or 44 (WCAG 2.5.5)"
-        )
-    return LayoutSettings(target_size=int(raw))
 
 
 def profile_files(option: Lookup, ini: Lookup) -> list[Path]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,6 @@ from cxcheck.plugin.options import OPT_LIST, ini_dir
 
 if TYPE_CHECKING:
     from cxcheck.app.server import AppServer
-    from cxcheck.checks.a11y.baseline import Baseline
     from cxcheck.config.matrix import Cell
     from cxcheck.config.profiles import Catalogue
     from cxcheck.journey.journey import Journey
@@ -49,8 +48,8 @@ class CxState:
     written: list[str] = field(default_factory=list)
     interrupted: bool = False
     started_at: float = field(default_factory=time.time)
-    baseline: Baseline | None = None
-    baseline_lines: list[str] = field(default_factory=list)
+    finish_lines: list[str] = field(default_factory=list)
+    """What the checks said at the end of the run (the a11y baseline's outcome)."""
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -123,14 +122,17 @@ def watch(config: pytest.Config, state: CxState) -> None:
 
 
 def _new_state(config: pytest.Config) -> CxState:
-    from cxcheck.checks.a11y.baseline import Baseline
     from cxcheck.model.errors import CxError
     from cxcheck.plugin.settings import read_settings
 
     catalogue = load_catalogue(config)
     try:
         settings = read_settings(
-            config.getoption, config.getini, config.invocation_params.dir, ini_dir(config)
+            config.getoption,
+            config.getini,
+            config.invocation_params.dir,
+            ini_dir(config),
+            run_id(config),
         )
         # Names from the command line and ini apply to every test: check them once, up front.
         sel = settings.selection
@@ -138,16 +140,11 @@ def _new_state(config: pytest.Config) -> CxState:
         catalogue.resolve_devices(sel.ini_devices, "ini cx_devices")
         catalogue.resolve_networks(sel.cli_networks, "--cx-networks")
         catalogue.resolve_networks(sel.ini_networks, "ini cx_networks")
-        baseline = Baseline.load(settings.a11y_baseline)
     except CxError as exc:
         raise usage(exc) from None
-    state = CxState(
-        settings=settings, catalogue=catalogue, base_url=settings.base_url, baseline=baseline
-    )
+    state = CxState(settings=settings, catalogue=catalogue, base_url=settings.base_url)
     # Made late (on first use), the state still dates the run from its start.
     state.started_at = config.stash.get(STARTED_KEY, state.started_at)
-    rid = run_id(config)
-    settings.visual = replace(settings.visual, run_id=rid)
     worker_input = getattr(config, "workerinput", None)
     if worker_input is not None:
         if worker_input.get("cx_base_url"):
@@ -157,15 +154,8 @@ def _new_state(config: pytest.Config) -> CxState:
     else:
         from cxcheck.outputs.itemresults import Collector
 
-        config.add_cleanup(lambda: _release_claims(rid))
         state.collector = Collector()
     return state
-
-
-def _release_claims(rid: str) -> None:
-    from cxcheck.checks.visual.check import release_claims
-
-    release_claims(rid)
 
 
 def start_app(config: pytest.Config, state: CxState) -> None:
