@@ -78,6 +78,7 @@ class Journey:
         self.fail_on_page_errors = fail_on_page_errors
         self.fail_on_failed_requests = fail_on_failed_requests
         self.screenshots = screenshots
+        self._strip: tuple[int, Path | None] | None = None
         self.ignore_requests = tuple(ignore_requests)
         self.ignore_console = tuple(ignore_console)
         self.after_step: list[Callable[[StepRecord], None]] = []
@@ -390,12 +391,21 @@ class Journey:
             "steps": [asdict(s) for s in self.steps],
         }
         path.write_text(json.dumps(mask_data(data), indent=2), encoding="utf-8")
-        if self.screenshots:
-            # Extra evidence: a strip that cannot be written never fails the test.
-            with contextlib.suppress(OSError):
-                title = f"{self.artifacts.name} · {self.device.name} / {self.network.name}"
-                make_filmstrip(self.steps, self.artifacts, title=title)
+        # Extra evidence: a strip that cannot be written never fails the test.
+        with contextlib.suppress(OSError):
+            self.filmstrip()
         return path
+
+    def filmstrip(self) -> Path | None:
+        """The journey's filmstrip PNG, made once for its steps so far (pytest-html shows it
+        before the journey ends, ``write`` keeps it); None without screenshots."""
+        if not self.screenshots or not self.steps:
+            return None
+        if self._strip is None or self._strip[0] != len(self.steps):
+            title = f"{self.artifacts.name} · {self.device.name} / {self.network.name}"
+            made = make_filmstrip(self.steps, self.artifacts, title=title)
+            self._strip = (len(self.steps), made)
+        return self._strip[1]
 
 
 def _origin(url: str) -> tuple[str, str]:

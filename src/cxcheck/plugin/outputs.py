@@ -100,13 +100,9 @@ def html_extra(item: pytest.Item, report: pytest.TestReport) -> None:
         from pytest_html import extras
     except ImportError:
         return
-    from cxcheck.journey.filmstrip import make_filmstrip
-
     found: list[Any] = []
     with contextlib.suppress(OSError):
-        # Made now: the journey's own strip is written at teardown, after this report.
-        title = f"{journey.artifacts.name} · {journey.device.name} / {journey.network.name}"
-        strip = make_filmstrip(journey.steps, journey.artifacts, title=title)
+        strip = journey.filmstrip()  # made now; the journey keeps it at teardown
         if strip is not None:
             found.append(extras.png(base64.b64encode(strip.read_bytes()).decode(), "filmstrip"))
     failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]

@@ -148,9 +148,9 @@ def _new_state(config: pytest.Config) -> CxState:
     worker_input = getattr(config, "workerinput", None)
     if worker_input is not None:
         if worker_input.get("cx_base_url"):
-            # Under xdist the controller started the app once; workers share it.
+            # Under xdist the controller started the app once; workers share it (a state with a
+            # base URL starts no app).
             state.base_url = worker_input["cx_base_url"]
-            settings.server_spec = None
     else:
         from cxcheck.outputs.itemresults import Collector
 
