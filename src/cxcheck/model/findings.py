@@ -1,10 +1,22 @@
-"""The one seam for checks: :func:`add_finding` attaches a finding to what is running now.
+"""The one path of a finding, from a check to the result: everything of it lives here.
 
-Inside a journey step (``with cx_journey.step(...)``) a finding goes to that step; anywhere else
-in a cxcheck test (its body, or its fixtures' setup and teardown) it goes to the test.
-Error-severity findings fail the step when it ends, or the test when its body (or its teardown)
-returns; warnings and info are only reported. Accessibility, layout, visual
-and load checks, and the checks you write yourself, all report through this call::
+1. A check calls :func:`add_finding` (or, with findings it collected aside, :func:`record`).
+   The finding goes to the innermost list that :func:`collecting` opened in this thread: the
+   current journey step's (``with cx_journey.step(...)``), else the test's (the plugin opens one
+   around each cxcheck test's setup, call and teardown).
+2. Error-severity findings decide: a step fails when it ends (:func:`failure_message` is its
+   message), a test when its body or teardown returns (:class:`CheckFailed`). Warnings, info and
+   ignored findings are only reported.
+3. An assertion that must stop the test at once (``expect_vitals``, ``assert_matches``, a load
+   threshold) raises :class:`JourneyStepError` (via :func:`raise_failing`) carrying its findings
+   instead of adding them: they are recorded where the error lands (:func:`findings_of`, asked by
+   the step that fails and by the plugin when the test fails), once, so a caught error records
+   nothing. Any other exception that fails a step or a test becomes one ``assertion`` finding.
+4. The step's or test's findings are part of its :class:`~cxcheck.model.results.StepRecord` or
+   :class:`~cxcheck.model.results.ItemResult`, which every output reads.
+
+Accessibility, layout, visual and load checks, and the checks you write yourself, all report
+through this module::
 
     from cxcheck import add_finding
 
