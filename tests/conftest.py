@@ -31,10 +31,20 @@ def cx_context_options(cx_context_options: dict[str, Any], pages_url: str) -> di
 
 @pytest.fixture
 def run_pytest(pytester: pytest.Pytester, pages_url: str) -> Any:
-    """Run a real pytest session in a subprocess against the page server."""
+    """Run a real pytest session against the page server: in a subprocess, or with
+    ``inprocess=True`` in this process (pytester.runpytest_inprocess, seconds faster).
 
-    def run(*args: str, base_url: bool = True, timeout: float = 240) -> pytest.RunResult:
+    In-process is only for sessions that start no browser (collection, usage errors, listings,
+    tests without a page): Playwright's sync API refuses to start while this worker's own
+    Playwright runs, and a subprocess is also what real signals and process checks need.
+    """
+
+    def run(
+        *args: str, base_url: bool = True, timeout: float = 240, inprocess: bool = False
+    ) -> pytest.RunResult:
         extra = ["--cx-base-url", pages_url] if base_url else []
+        if inprocess:
+            return pytester.runpytest_inprocess(*extra, *args)
         return pytester.runpytest_subprocess(*extra, *args, timeout=timeout)
 
     return run

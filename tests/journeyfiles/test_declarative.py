@@ -98,7 +98,7 @@ def test_malformed_files_name_the_file_line_and_expected_form(
     pytester: pytest.Pytester, text: str, message: str
 ) -> None:
     pytester.path.joinpath("bad.journey.yaml").write_text(text)
-    result = pytester.runpytest_subprocess("--collect-only")
+    result = pytester.runpytest_inprocess("--collect-only")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert message in result.stdout.str(), result.stdout.str()
     assert "Traceback" not in result.stdout.str()
@@ -222,7 +222,7 @@ def test_a_bad_action_setting_names_the_file_and_line(
     pytester.path.joinpath("bad.journey.yaml").write_text(
         f"name: bad\nsteps:\n  - name: s\n    actions:\n      - {action}\n"
     )
-    result = run_pytest()
+    result = run_pytest(inprocess=True)
     assert result.ret != 0
     result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
 
@@ -231,6 +231,6 @@ def test_a_bad_action_timeout_in_the_ini_stops_the_run(
     pytester: pytest.Pytester, run_pytest: Any
 ) -> None:
     pytester.makeini("[pytest]\ncx_action_timeout = forever\n")
-    result = run_pytest()
+    result = run_pytest(inprocess=True)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*ini cx_action_timeout = 'forever' is not a duration*"])

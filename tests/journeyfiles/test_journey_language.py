@@ -248,7 +248,7 @@ def test_examples_rows_make_one_item_per_row_and_cell(
         "      - expect_text: {selector: {test_id: todo-count}, text: '${left}'}\n"
         "      - expect_count: {selector: {text: '${item}'}, count: 1}\n"
     )
-    result = run_pytest("--collect-only", "-q", "--strict-markers", "-m", "todos")
+    result = run_pytest("--collect-only", "-q", "--strict-markers", "-m", "todos", inprocess=True)
     result.stdout.fnmatch_lines([
         "add.journey.yaml::add[[]one-iphone-13-no-throttle[]]",
         "add.journey.yaml::add[[]one-desktop-1080p-no-throttle[]]",
@@ -259,7 +259,7 @@ def test_examples_rows_make_one_item_per_row_and_cell(
     result.assert_outcomes(passed=4)
     steps = {r["nodeid"]: r["steps"][1]["name"] for r in _results(pytester.path).values()}
     assert sorted(set(steps.values())) == ["add eggs and ham", "add milk"]
-    assert run_pytest("-m", "not smoke").ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert run_pytest("-m", "not smoke", inprocess=True).ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
 # --- loading: forms and error paths, no browser ---
