@@ -50,6 +50,23 @@ def run_pytest(pytester: pytest.Pytester, pages_url: str) -> Any:
     return run
 
 
+@pytest.fixture(scope="session")
+def mixed_run(
+    tmp_path_factory: pytest.TempPathFactory, pages_url: str
+) -> tuple[Path, pytest.RunResult]:
+    """One real run of ``tests/model/test_results.py``'s MIXED suite (passes, a page error, a
+    budget failure, a flaky cell) writing JSON, JUnit and the HTML report: several tests, in
+    different modules and xdist workers, assert on this one session (folder, pytest.RunResult)."""
+    from tests.helpers import shared_session
+    from tests.model.test_results import MIXED
+
+    return shared_session(
+        tmp_path_factory, "mixed-run", {"test_mixed.py": MIXED},
+        "--cx-base-url", pages_url, "-p", "rerunfailures",
+        "--cx-json", "out/results.json", "--junitxml", "junit.xml", "--cx-report", "report",
+    )  # fmt: skip
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Child pytest runs must not pick up this suite's options through PYTEST_ADDOPTS.
     os.environ.pop("PYTEST_ADDOPTS", None)

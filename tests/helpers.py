@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+import pytest
 
 
 def leftovers(token: str) -> list[str]:
@@ -26,3 +31,63 @@ def wait_for_no_leftovers(token: str, seconds: float = 20) -> list[str]:
     while (found := leftovers(token)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return found
+
+
+def run_session(folder: Path, *args: str, timeout: float = 240) -> pytest.RunResult:
+    """A real pytest session in a child process, as ``pytester.runpytest_subprocess`` runs it
+    (same environment rules), for session-scoped fixtures that several tests assert on:
+    pytester itself is function-scoped."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTEST_ADDOPTS", "TOX_ENV_DIR", "PYTEST_CURRENT_TEST"}
+    }
+    env.update(HOME=str(folder), USERPROFILE=str(folder), PY_COLORS="0")
+    command = [sys.executable, "-mpytest", f"--basetemp={folder / 'basetemp'}", *args]
+    start = time.monotonic()
+    done = subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    return pytest.RunResult(
+        done.returncode,
+        done.stdout.splitlines(),
+        done.stderr.splitlines(),
+        time.monotonic() - start,
+    )
+
+
+def shared_session(
+    tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str], *args: str
+) -> tuple[Path, pytest.RunResult]:
+    """Run a real pytest session once per test run, for every xdist worker that asks for it.
+
+    The first worker to ask runs it (``run_session``) in a folder all workers share; the others
+    wait for its result there. Returns that folder and the run's result.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's root, shared by the workers' own basetemps
+    folder = base / f"shared-{name}"
+    saved = base / f"shared-{name}.json"
+    try:
+        os.mkdir(folder)  # atomic: one worker wins
+    except FileExistsError:
+        deadline = time.monotonic() + 600
+        while not saved.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the shared session {name} did not finish") from None
+            time.sleep(0.5)
+        ret, out, err, duration = json.loads(saved.read_text())
+        return folder, pytest.RunResult(ret, out, err, duration)
+    for file, text in files.items():
+        (folder / file).write_text(text)
+    try:
+        result = run_session(folder, *args)
+    except subprocess.TimeoutExpired as exc:  # the waiting workers fail at once, not in 600 s
+        result = pytest.RunResult(-1, [], [f"the shared session timed out: {exc}"], 0.0)
+    partial = saved.with_suffix(".part")
+    partial.write_text(
+        json.dumps([int(result.ret), result.outlines, result.errlines, result.duration])
+    )
+    partial.replace(saved)
+    return folder, result

@@ -68,13 +68,11 @@ def by_nodeid(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
-    pytester: pytest.Pytester, run_pytest: Any
+    mixed_run: tuple[Path, pytest.RunResult],
 ) -> None:
-    pytester.makepyfile(test_mixed=MIXED)
-    result = run_pytest("--cx-json", "out/results.json", "--junitxml", "junit.xml", "-p",
-                        "rerunfailures")  # fmt: skip
+    folder, result = mixed_run  # MIXED, run once with --cx-json, --junitxml and --cx-report
     assert result.parseoutcomes() == {"passed": 4, "failed": 2, "rerun": 1}
-    data = json.loads((pytester.path / "out/results.json").read_text())
+    data = json.loads((folder / "out/results.json").read_text())
     jsonschema.validate(data, schema())
     results = by_nodeid(data)
     assert len(results) == 5, "every item that uses a cxcheck fixture, and only those"
@@ -105,7 +103,7 @@ def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
                               "passed": 2}  # fmt: skip
     assert data["browser"]  # the browser line reaches the results
     # JUnit: device, network, outcome and step times as properties.
-    cases = {c.get("name"): c for c in ET.parse(pytester.path / "junit.xml").iter("testcase")}
+    cases = {c.get("name"): c for c in ET.parse(folder / "junit.xml").iter("testcase")}
     props = {
         p.get("name"): p.get("value", "")
         for p in cases["test_budget[desktop-1080p-no-throttle]"].iter("property")
