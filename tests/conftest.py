@@ -67,6 +67,35 @@ def mixed_run(
     )  # fmt: skip
 
 
+# The quick tier (``python dev.py test --quick``, i.e. ``-m quick``): every test that needs
+# neither a browser nor a child pytest session, plus the real-browser smoke tests marked
+# ``@pytest.mark.quick`` by hand. These fixtures mean a browser or a nested session:
+NOT_QUICK_FIXTURES = {"cx_browser", "pytester", "run_pytest", "mixed_run"}
+# Whole packages of tests that start processes of their own (Locust, app servers, the demo).
+NOT_QUICK_DIRS = {"app", "load", "examples"}
+# Pure logic, but long property-based runs: the full suite runs them.
+NOT_QUICK_TESTS = {
+    "test_fuzz_structured_documents",
+    "test_any_text_loads_or_is_reported_with_file_and_line",
+    "test_broken_journeys_are_reported_with_file_and_line",
+    "test_40px_band_anywhere_in_the_range",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        if item.get_closest_marker("quick") or item.get_closest_marker("slow"):
+            continue
+        package = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        name = getattr(item, "originalname", item.name)
+        if package in NOT_QUICK_DIRS or name in NOT_QUICK_TESTS:
+            continue
+        if not fixtures & NOT_QUICK_FIXTURES:
+            item.add_marker(pytest.mark.quick)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Child pytest runs must not pick up this suite's options through PYTEST_ADDOPTS.
     os.environ.pop("PYTEST_ADDOPTS", None)

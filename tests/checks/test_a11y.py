@@ -171,6 +171,7 @@ def test_a_violation_in_a_cross_origin_iframe_is_found(cx_a11y: A11y, other_orig
 
 
 @PHONE
+@pytest.mark.quick  # a real-browser smoke test of the quick tier
 def test_axe_is_injected_once_per_document(cx_a11y: A11y) -> None:
     page = cx_a11y.page
     with collecting([]):

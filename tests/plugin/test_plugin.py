@@ -26,6 +26,7 @@ def test_home(cx_page, cx_device, cx_network):
 """
 
 
+@pytest.mark.quick  # a real-browser smoke test of the quick tier
 def test_issue_example_runs_as_six_items(pytester: pytest.Pytester, run_pytest: Any) -> None:
     pytester.makepyfile(test_home=ISSUE_EXAMPLE)
     result = run_pytest("-v")
