@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -91,3 +92,20 @@ def shared_session(
     )
     partial.replace(saved)
     return folder, result
+
+
+VERBOSE_LINE = re.compile(
+    r"(?P<file>[^\s:]+)::\S+ (?P<outcome>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b"
+)
+
+
+def outcomes_of(result: pytest.RunResult, file: str) -> dict[str, int]:
+    """One file's outcomes in a verbose (``-v``) session of several files: what
+    ``assert_outcomes`` counts for the whole session, e.g. ``{"passed": 1, "failed": 1}``."""
+    counts: dict[str, int] = {}
+    for line in result.outlines:
+        found = VERBOSE_LINE.match(line)
+        if found and found["file"] == file:
+            outcome = found["outcome"].lower()
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
