@@ -60,10 +60,12 @@ def run_session(folder: Path, *args: str, timeout: float = 240) -> pytest.RunRes
 def shared_session(
     tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str], *args: str
 ) -> tuple[Path, pytest.RunResult]:
-    """Run a real pytest session once per test run, for every xdist worker that asks for it.
+    """Run a real pytest session once for the tests that assert on it, also across xdist workers.
 
-    The first worker to ask runs it (``run_session``) in a folder all workers share; the others
-    wait for its result there. Returns that folder and the run's result.
+    Call it from a module- or session-scoped fixture (so a worker asks at most once). The first
+    worker to ask runs the session in a folder all workers share and saves its result there; a
+    worker that asks later reuses it. A worker that asks while another is still running it runs
+    its own copy instead of waiting idle. Returns the session's folder and its result.
     """
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -71,27 +73,26 @@ def shared_session(
     folder = base / f"shared-{name}"
     saved = base / f"shared-{name}.json"
     try:
-        os.mkdir(folder)  # atomic: one worker wins
+        os.mkdir(folder)  # atomic: one worker claims the shared run
     except FileExistsError:
-        deadline = time.monotonic() + 600
-        while not saved.exists():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the shared session {name} did not finish") from None
-            time.sleep(0.5)
-        ret, out, err, duration = json.loads(saved.read_text())
-        return folder, pytest.RunResult(ret, out, err, duration)
-    for file, text in files.items():
-        (folder / file).write_text(text)
-    try:
-        result = run_session(folder, *args)
-    except subprocess.TimeoutExpired as exc:  # the waiting workers fail at once, not in 600 s
-        result = pytest.RunResult(-1, [], [f"the shared session timed out: {exc}"], 0.0)
+        if saved.exists():
+            ret, out, err, duration = json.loads(saved.read_text())
+            return folder, pytest.RunResult(ret, out, err, duration)
+        own = tmp_path_factory.mktemp(name)  # still running elsewhere: no idle worker
+        return own, _run_in(own, files, args)
+    result = _run_in(folder, files, args)
     partial = saved.with_suffix(".part")
     partial.write_text(
         json.dumps([int(result.ret), result.outlines, result.errlines, result.duration])
     )
     partial.replace(saved)
     return folder, result
+
+
+def _run_in(folder: Path, files: dict[str, str], args: tuple[str, ...]) -> pytest.RunResult:
+    for file, text in files.items():
+        (folder / file).write_text(text)
+    return run_session(folder, *args)
 
 
 VERBOSE_LINE = re.compile(
