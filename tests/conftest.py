@@ -69,8 +69,10 @@ def mixed_run(
 
 # The quick tier (``python dev.py test --quick``, i.e. ``-m quick``): every test that needs
 # neither a browser nor a child pytest session, plus the real-browser smoke tests marked
-# ``@pytest.mark.quick`` by hand. These fixtures mean a browser or a nested session:
-NOT_QUICK_FIXTURES = {"cx_browser", "pytester", "run_pytest", "mixed_run"}
+# ``@pytest.mark.quick`` by hand. These fixtures mean a browser or a nested session (the last
+# ones are the shared sessions of tests/helpers.py's shared_session):
+NOT_QUICK_FIXTURES = {"cx_browser", "pytester", "run_pytest", "mixed_run", "journeys",
+                      "journey_files"}  # fmt: skip
 # Whole packages of tests that start processes of their own (Locust, app servers, the demo).
 NOT_QUICK_DIRS = {"app", "load", "examples"}
 # Pure logic, but long property-based runs: the full suite runs them.
