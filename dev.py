@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """One command per job, on a fresh machine with only Python 3.11+ and pip.
 
-    python dev.py test    # the whole test suite (what CI runs), then ruff and mypy
-    python dev.py demo    # the example journeys against the demo storefront
+    python dev.py test          # the whole suite (what CI runs), then ruff, mypy, lint-imports
+    python dev.py test --quick  # the quick tier: pure logic and a few real-browser smoke tests
+    python dev.py demo          # the example journeys against the demo storefront
 
 Each command first makes ``.venv`` (unless a virtualenv is already active), installs cxcheck
 with its test extras into it, and makes sure a browser is there (``cxcheck install-browser``:
 Playwright's own Chromium where it can download one, else Debian's ``chromium`` through apt).
-Extra arguments go to pytest: ``python dev.py test -k throttl -x``.
+Extra arguments go to pytest: ``python dev.py test -k throttl -x``. ``python dev.py test --quick``
+runs only the quick tier (``-m quick``, under 2 minutes on 2 cores), without the lint steps.
 """
 
 from __future__ import annotations
@@ -52,15 +54,32 @@ def prepare(py: str) -> None:
 
 
 def test(py: str, args: list[str]) -> None:
+    quick = "--quick" in args
+    args = [a for a in args if a != "--quick"]
     prepare(py)
     workers = ["-n", "auto"] if not any(a.startswith("-n") for a in args) else []
+    if quick:
+        # The `quick` marker: tests/conftest.py sets it on every test that needs neither a
+        # browser nor a nested pytest session, and a few real-browser smoke tests carry it.
+        step("running the quick tier of the test suite (-m quick; no lint)")
+        run(py, "-m", "pytest", *workers, "-m", "quick", *args)
+        step("quick tier green (the whole suite and lint: python dev.py test)")
+        return
     step("running the test suite")
     run(py, "-m", "pytest", *workers, *args)
-    step("lint and types (ruff, mypy)")
+    step("lint, types and import layers (ruff, mypy, lint-imports)")
     run(py, "-m", "ruff", "check", ".")
     run(py, "-m", "ruff", "format", "--check", ".")
     run(py, "-m", "mypy")
+    run(lint_imports(py))
     step("all green")
+
+
+def lint_imports(py: str) -> str:
+    """import-linter's command, beside the interpreter (it has no ``python -m`` entry)."""
+    bindir = Path(py).parent
+    exe = bindir / ("lint-imports.exe" if os.name == "nt" else "lint-imports")
+    return str(exe)
 
 
 def demo(py: str, args: list[str]) -> None:

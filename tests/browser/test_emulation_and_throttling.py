@@ -63,6 +63,7 @@ def test_network_profile_throttles_download_and_upload(
     assert took_up >= 0.85 * theory(cx_network, up, cx_network.up_bytes_per_s)
 
 
+@pytest.mark.quick  # a real-browser smoke test of the quick tier
 @pytest.mark.cx(devices="iphone-13", networks="slow-4g")
 def test_the_first_navigation_is_throttled(
     cx_page: Any, cx_context: Any, cx_network: NetworkProfile

@@ -171,6 +171,7 @@ def test_a_violation_in_a_cross_origin_iframe_is_found(cx_a11y: A11y, other_orig
 
 
 @PHONE
+@pytest.mark.quick  # a real-browser smoke test of the quick tier
 def test_axe_is_injected_once_per_document(cx_a11y: A11y) -> None:
     page = cx_a11y.page
     with collecting([]):
@@ -352,7 +353,7 @@ def test_bad_ini_values_stop_the_run_with_the_fix(
 ) -> None:
     pytester.makeini(f"[pytest]\n{ini}\n")
     pytester.makepyfile("def test_x(): pass")
-    result = run_pytest()
+    result = run_pytest(inprocess=True)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*cxcheck: {message}"])
 
@@ -360,7 +361,7 @@ def test_bad_ini_values_stop_the_run_with_the_fix(
 def test_a_malformed_baseline_stops_the_run(pytester: pytest.Pytester, run_pytest: Any) -> None:
     pytester.path.joinpath("cx-a11y-baseline.json").write_text("{\n  oops\n}")
     pytester.makepyfile("def test_x(): pass")
-    result = run_pytest()
+    result = run_pytest(inprocess=True)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*cx-a11y-baseline.json:2: not valid JSON*"])
 

@@ -41,6 +41,7 @@ def run_checks(layout: Layout, path: str, **options: Any) -> list[Finding]:
 
 
 @PHONE
+@pytest.mark.quick  # a real-browser smoke test of the quick tier
 def test_reflow_names_what_sticks_out_and_passes_the_twin(cx_layout: Layout) -> None:
     found = run_checks(cx_layout, "/layout.html?broken=reflow", checks=["reflow"])
     assert len(found) == 1

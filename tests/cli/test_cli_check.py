@@ -62,7 +62,7 @@ def test_a_journey_file_item_is_reported_as_itself(
         "name: todos\ndevices: desktop-1080p\nnetworks: no-throttle\nsteps:\n  - name: s\n"
         "    actions:\n      - goto: /index.html\n      - expect_visible: {selector: '#nope'}\n"
     )
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--cx-base-url", "http://127.0.0.1:9", "--collect-only", "-q"
     )
     assert "journeys/todo.journey.yaml::todos[desktop-1080p-no-throttle]" in result.stdout.str()

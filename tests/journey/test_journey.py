@@ -4,12 +4,14 @@ evidence per test id (also under xdist)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cxcheck.model.durations import budget_for, parse_duration
 from cxcheck.model.errors import CxError
+from tests.helpers import outcomes_of, shared_session
 
 
 @pytest.mark.parametrize(
@@ -44,13 +46,74 @@ def test_open(cx_journey):
         cx_journey.page.goto("/popup.html")
 """
 
+ERRORS_TEST = """
+def test_page_error(cx_journey):
+    cx_journey.page.goto("/journey.html")
+    with cx_journey.step("add to basket"):
+        cx_journey.page.click("#throw")
+        cx_journey.page.wait_for_timeout(300)
 
-def test_a_budget_breach_fails_only_on_the_slow_network(
-    pytester: pytest.Pytester, run_pytest: Any
-) -> None:
-    pytester.makepyfile(BUDGET_TEST)
-    result = run_pytest("-v")
-    result.assert_outcomes(passed=1, failed=1)
+def test_failed_api(cx_journey):
+    cx_journey.page.goto("/journey.html")
+    with cx_journey.step("load prices"):
+        cx_journey.page.click("#fail-api")
+        cx_journey.page.wait_for_selector("#out:has-text('500')")
+
+def test_navigating_away_aborts_without_failing(cx_journey):
+    with cx_journey.step("leave before the image arrives") as step:
+        cx_journey.page.goto("/aborts.html", wait_until="domcontentloaded")
+        cx_journey.page.goto("/index.html")
+    assert [r.reason for r in step.failed_requests] == ["net::ERR_ABORTED"]
+
+def test_console_error_is_recorded_not_failed(cx_journey):
+    cx_journey.page.goto("/journey.html")
+    with cx_journey.step("browse") as step:
+        cx_journey.page.click("#console")
+        cx_journey.page.wait_for_timeout(300)
+    assert step.console_errors == ["analytics blocked"]
+"""
+
+VITALS_TEST = r"""
+import pytest
+from cxcheck import JourneyStepError
+
+def test_shift(cx_journey):
+    with cx_journey.step("open a page that shifts"):
+        cx_journey.page.goto("/shift.html")
+        cx_journey.page.wait_for_selector("#late")
+    vitals = cx_journey.expect_vitals(lcp="10s", fcp="10s", ttfb="5s", cls=1.0)
+    assert vitals.cls > 0.05
+    assert 0 < vitals.fcp <= vitals.lcp
+    with pytest.raises(JourneyStepError, match=r"CLS 0\.\d+ is over 0\.01"):
+        cx_journey.expect_vitals(cls=0.01)
+
+def test_stable(cx_journey):
+    with cx_journey.step("open a stable page") as step:
+        cx_journey.page.goto("/stable.html")
+    cx_journey.page.click("#go")
+    vitals = cx_journey.expect_vitals(cls=0, lcp="10s")
+    assert vitals.cls == 0
+    assert step.vitals is not None and step.vitals.ttfb is not None
+
+def test_bad_metric(cx_journey):
+    cx_journey.page.goto("/stable.html")
+    cx_journey.expect_vitals(lpc="2s")
+"""
+
+
+@pytest.fixture(scope="module")
+def journeys(tmp_path_factory: pytest.TempPathFactory, pages_url: str) -> tuple[Path, Any]:
+    """The budget, page error and vitals journeys: one real session (``-v``), three tests."""
+    files = {"test_budget.py": BUDGET_TEST, "test_errors.py": ERRORS_TEST,
+             "test_vitals.py": VITALS_TEST}  # fmt: skip
+    folder, result = shared_session(tmp_path_factory, "journeys", files,
+                                    "--cx-base-url", pages_url, "-v")  # fmt: skip
+    return folder, result
+
+
+def test_a_budget_breach_fails_only_on_the_slow_network(journeys: tuple[Path, Any]) -> None:
+    path, result = journeys
+    assert outcomes_of(result, "test_budget.py") == {"passed": 1, "failed": 1}
     result.stdout.fnmatch_lines(
         [
             "*test_open[[]desktop-1080p-3g[]] FAILED*",
@@ -58,7 +121,7 @@ def test_a_budget_breach_fails_only_on_the_slow_network(
             "*cxcheck: evidence for step 1 ('open page') in *desktop-1080p-3g*",
         ]
     )
-    folder = next(pytester.path.glob("cx-artifacts/*desktop-1080p-3g*"))
+    folder = next(path.glob("cx-artifacts/*desktop-1080p-3g*"))
     steps = json.loads((folder / "steps.json").read_text())
     assert steps["network"] == "3g"
     first = steps["steps"][0]
@@ -67,37 +130,9 @@ def test_a_budget_breach_fails_only_on_the_slow_network(
     assert (folder / first["screenshot"]).read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
-def test_page_errors_and_failed_api_calls_fail_their_step(
-    pytester: pytest.Pytester, run_pytest: Any
-) -> None:
-    pytester.makepyfile("""
-        def test_page_error(cx_journey):
-            cx_journey.page.goto("/journey.html")
-            with cx_journey.step("add to basket"):
-                cx_journey.page.click("#throw")
-                cx_journey.page.wait_for_timeout(300)
-
-        def test_failed_api(cx_journey):
-            cx_journey.page.goto("/journey.html")
-            with cx_journey.step("load prices"):
-                cx_journey.page.click("#fail-api")
-                cx_journey.page.wait_for_selector("#out:has-text('500')")
-
-        def test_navigating_away_aborts_without_failing(cx_journey):
-            with cx_journey.step("leave before the image arrives") as step:
-                cx_journey.page.goto("/aborts.html", wait_until="domcontentloaded")
-                cx_journey.page.goto("/index.html")
-            assert [r.reason for r in step.failed_requests] == ["net::ERR_ABORTED"]
-
-        def test_console_error_is_recorded_not_failed(cx_journey):
-            cx_journey.page.goto("/journey.html")
-            with cx_journey.step("browse") as step:
-                cx_journey.page.click("#console")
-                cx_journey.page.wait_for_timeout(300)
-            assert step.console_errors == ["analytics blocked"]
-    """)
-    result = run_pytest("-v")
-    result.assert_outcomes(passed=2, failed=2)
+def test_page_errors_and_failed_api_calls_fail_their_step(journeys: tuple[Path, Any]) -> None:
+    result = journeys[1]
+    assert outcomes_of(result, "test_errors.py") == {"passed": 2, "failed": 2}
     result.stdout.fnmatch_lines(
         [
             "*step 'add to basket' on desktop-1080p / no-throttle: the page threw an uncaught "
@@ -155,37 +190,9 @@ def test_evidence_per_test_id_under_xdist(pytester: pytest.Pytester, run_pytest:
         assert (folder / "steps.json").is_file() and (folder / "step-01-open.jpg").is_file()
 
 
-def test_vitals_see_a_layout_shift_and_its_absence(
-    pytester: pytest.Pytester, run_pytest: Any
-) -> None:
-    pytester.makepyfile("""
-        import pytest
-        from cxcheck import JourneyStepError
-
-        def test_shift(cx_journey):
-            with cx_journey.step("open a page that shifts"):
-                cx_journey.page.goto("/shift.html")
-                cx_journey.page.wait_for_selector("#late")
-            vitals = cx_journey.expect_vitals(lcp="10s", fcp="10s", ttfb="5s", cls=1.0)
-            assert vitals.cls > 0.05
-            assert 0 < vitals.fcp <= vitals.lcp
-            with pytest.raises(JourneyStepError, match=r"CLS 0\\.\\d+ is over 0\\.01"):
-                cx_journey.expect_vitals(cls=0.01)
-
-        def test_stable(cx_journey):
-            with cx_journey.step("open a stable page") as step:
-                cx_journey.page.goto("/stable.html")
-            cx_journey.page.click("#go")
-            vitals = cx_journey.expect_vitals(cls=0, lcp="10s")
-            assert vitals.cls == 0
-            assert step.vitals is not None and step.vitals.ttfb is not None
-
-        def test_bad_metric(cx_journey):
-            cx_journey.page.goto("/stable.html")
-            cx_journey.expect_vitals(lpc="2s")
-    """)
-    result = run_pytest("-v")
-    result.assert_outcomes(passed=2, failed=1)
+def test_vitals_see_a_layout_shift_and_its_absence(journeys: tuple[Path, Any]) -> None:
+    result = journeys[1]
+    assert outcomes_of(result, "test_vitals.py") == {"passed": 2, "failed": 1}
     result.stdout.fnmatch_lines(["*expect_vitals: unknown metric 'lpc'; use ttfb, fcp, lcp, cls*"])
 
 

@@ -476,7 +476,7 @@ def test_a_control_character_stops_collection_with_a_message_not_a_traceback(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.path.joinpath("bad.journey.yaml").write_text(SAMPLE.replace("jacket", "jac\x1bket"))
-    result = pytester.runpytest_subprocess("--collect-only")
+    result = pytester.runpytest_inprocess("--collect-only")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*bad.journey.yaml:10: the file contains a control character*"])
     assert "Traceback" not in result.stdout.str()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cxcheck.journeyfiles.loader import JourneyFileError, load, load_all
+from tests.helpers import outcomes_of, shared_session
 
 ADD_ITEMS = """\
 - name: add the first
@@ -138,15 +139,39 @@ def test_every_action_runs_on_a_phone_and_a_desktop(
     ]
 
 
-def test_tap_needs_a_touch_device(pytester: pytest.Pytester, run_pytest: Any) -> None:
-    pytester.path.joinpath("tap.journey.yaml").write_text(
-        "name: tap\ndevices: [iphone-13, desktop-1080p]\nnetworks: no-throttle\n"
-        "start: /todos.html\nsteps:\n  - name: tap it\n    actions:\n"
-        "      - tap: {role: button, name: Tap me}\n"
-        "      - expect_text: {selector: '#tap-result', text: tapped}\n"
-    )
-    result = run_pytest("-v")
-    result.assert_outcomes(passed=1, failed=1)
+TAP = (
+    "name: tap\ndevices: [iphone-13, desktop-1080p]\nnetworks: no-throttle\n"
+    "start: /todos.html\nsteps:\n  - name: tap it\n    actions:\n"
+    "      - tap: {role: button, name: Tap me}\n"
+    "      - expect_text: {selector: '#tap-result', text: tapped}\n"
+)
+TUNNEL = (
+    "name: tunnel\ndevices: desktop-1080p\nnetworks: 3g\nstart: /todos.html\nsteps:\n"
+    "  - name: in the tunnel\n    actions:\n      - network: offline\n"
+    "      - goto: {url: /todos.html?page=2, timeout: 5s}\n"
+)
+BROKEN = (
+    "name: broken\ndevices: desktop-1080p\nnetworks: no-throttle\nsteps:\n"
+    "  - name: add a todo\n    actions:\n      - goto: /todos.html?broken=error,api\n"
+    "      - fill: {label: New todo, value: milk}\n"
+    "      - press: {label: New todo, key: Enter}\n"
+    "      - click: {selector: .new-todos, timeout: 30s}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def journey_files(tmp_path_factory: pytest.TempPathFactory, pages_url: str) -> tuple[Path, Any]:
+    """The tap, tunnel and broken journey files: one real session (``-v --cx-json r.json``)
+    that three tests assert on, each on its own file's items."""
+    files = {"tap.journey.yaml": TAP, "tunnel.journey.yaml": TUNNEL,
+             "broken.journey.yaml": BROKEN}  # fmt: skip
+    return shared_session(tmp_path_factory, "journey-files", files,
+                          "--cx-base-url", pages_url, "-v", "--cx-json", "r.json")  # fmt: skip
+
+
+def test_tap_needs_a_touch_device(journey_files: tuple[Path, Any]) -> None:
+    result = journey_files[1]
+    assert outcomes_of(result, "tap.journey.yaml") == {"passed": 1, "failed": 1}
     # The header no longer claims only a cx marker may choose other devices.
     result.stdout.fnmatch_lines(
         [
@@ -161,14 +186,9 @@ def test_tap_needs_a_touch_device(pytester: pytest.Pytester, run_pytest: Any) ->
     ])  # fmt: skip
 
 
-def test_going_offline_mid_journey_is_real(pytester: pytest.Pytester, run_pytest: Any) -> None:
-    pytester.path.joinpath("tunnel.journey.yaml").write_text(
-        "name: tunnel\ndevices: desktop-1080p\nnetworks: 3g\nstart: /todos.html\nsteps:\n"
-        "  - name: in the tunnel\n    actions:\n      - network: offline\n"
-        "      - goto: {url: /todos.html?page=2, timeout: 5s}\n"
-    )
-    result = run_pytest()
-    result.assert_outcomes(failed=1)
+def test_going_offline_mid_journey_is_real(journey_files: tuple[Path, Any]) -> None:
+    result = journey_files[1]
+    assert outcomes_of(result, "tunnel.journey.yaml") == {"failed": 1}
     result.stdout.fnmatch_lines([
         "tunnel.journey.yaml:9: step 'in the tunnel', goto: /todos.html?page=2",
         "  expected: to open /todos.html?page=2",
@@ -177,17 +197,10 @@ def test_going_offline_mid_journey_is_real(pytester: pytest.Pytester, run_pytest
 
 
 def test_a_failure_reads_in_plain_words_and_stops_waiting_when_the_page_broke(
-    pytester: pytest.Pytester, run_pytest: Any
+    journey_files: tuple[Path, Any], pytester: pytest.Pytester, run_pytest: Any
 ) -> None:
-    pytester.path.joinpath("broken.journey.yaml").write_text(
-        "name: broken\ndevices: desktop-1080p\nnetworks: no-throttle\nsteps:\n"
-        "  - name: add a todo\n    actions:\n      - goto: /todos.html?broken=error,api\n"
-        "      - fill: {label: New todo, value: milk}\n"
-        "      - press: {label: New todo, key: Enter}\n"
-        "      - click: {selector: .new-todos, timeout: 30s}\n"
-    )
-    result = run_pytest("--cx-json", "r.json")
-    result.assert_outcomes(failed=1)
+    folder, result = journey_files
+    assert outcomes_of(result, "broken.journey.yaml") == {"failed": 1}
     out = result.stdout.str()
     result.stdout.fnmatch_lines([
         "broken.journey.yaml:10: step 'add a todo', click: .new-todos",
@@ -203,9 +216,10 @@ def test_a_failure_reads_in_plain_words_and_stops_waiting_when_the_page_broke(
         "(the Python traceback: --tb=long)",
     ])  # fmt: skip
     assert "Traceback" not in out and "playwright/_impl" not in out and "Call log" not in out
-    (item,) = _results(pytester.path).values()
+    (item,) = [r for n, r in _results(folder).items() if n.startswith("broken.journey.yaml")]
     assert item["steps"][0]["duration_s"] < 20  # not the 30 s it was allowed
     # --tb=long is the way back to the Python traceback.
+    pytester.path.joinpath("broken.journey.yaml").write_text(BROKEN)
     result = run_pytest("--tb=long")
     assert "playwright" in result.stdout.str() and "Call log" in result.stdout.str()
 
@@ -248,7 +262,7 @@ def test_examples_rows_make_one_item_per_row_and_cell(
         "      - expect_text: {selector: {test_id: todo-count}, text: '${left}'}\n"
         "      - expect_count: {selector: {text: '${item}'}, count: 1}\n"
     )
-    result = run_pytest("--collect-only", "-q", "--strict-markers", "-m", "todos")
+    result = run_pytest("--collect-only", "-q", "--strict-markers", "-m", "todos", inprocess=True)
     result.stdout.fnmatch_lines([
         "add.journey.yaml::add[[]one-iphone-13-no-throttle[]]",
         "add.journey.yaml::add[[]one-desktop-1080p-no-throttle[]]",
@@ -259,7 +273,7 @@ def test_examples_rows_make_one_item_per_row_and_cell(
     result.assert_outcomes(passed=4)
     steps = {r["nodeid"]: r["steps"][1]["name"] for r in _results(pytester.path).values()}
     assert sorted(set(steps.values())) == ["add eggs and ham", "add milk"]
-    assert run_pytest("-m", "not smoke").ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert run_pytest("-m", "not smoke", inprocess=True).ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
 # --- loading: forms and error paths, no browser ---
@@ -440,12 +454,16 @@ def test_every_documented_example_loads_and_matches_the_schema(tmp_path: Path) -
 
     (tmp_path / "receipt.png").write_bytes(b"")
     schema = journey_schema()
+    # jsonschema.validate(), with the schema checked once rather than once per example.
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    check = validator(schema)
     for d in TABLE:
         line = d.example.removeprefix("- ")
         text = f"{HEAD}      - {line}\n"
         spec = _load(tmp_path, text)
         assert spec.steps[0].actions[0].kind == d.kind
-        jsonschema.validate(yaml.safe_load(text), schema)
+        check.validate(yaml.safe_load(text))
 
 
 @pytest.mark.parametrize(

@@ -70,13 +70,11 @@ def by_nodeid(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
-    pytester: pytest.Pytester, run_pytest: Any
+    mixed_run: tuple[Path, pytest.RunResult],
 ) -> None:
-    pytester.makepyfile(test_mixed=MIXED)
-    result = run_pytest("--cx-json", "out/results.json", "--junitxml", "junit.xml", "-p",
-                        "rerunfailures")  # fmt: skip
+    folder, result = mixed_run  # MIXED, run once with --cx-json, --junitxml and --cx-report
     assert result.parseoutcomes() == {"passed": 4, "failed": 2, "rerun": 1}
-    data = json.loads((pytester.path / "out/results.json").read_text())
+    data = json.loads((folder / "out/results.json").read_text())
     jsonschema.validate(data, schema())
     results = by_nodeid(data)
     assert len(results) == 5, "every item that uses a cxcheck fixture, and only those"
@@ -107,7 +105,7 @@ def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
                               "passed": 2}  # fmt: skip
     assert data["browser"]  # the browser line reaches the results
     # JUnit: device, network, outcome and step times as properties.
-    cases = {c.get("name"): c for c in ET.parse(pytester.path / "junit.xml").iter("testcase")}
+    cases = {c.get("name"): c for c in ET.parse(folder / "junit.xml").iter("testcase")}
     props = {
         p.get("name"): p.get("value", "")
         for p in cases["test_budget[desktop-1080p-no-throttle]"].iter("property")
@@ -356,16 +354,16 @@ def test_outputs_that_cannot_be_written_are_usage_errors_and_collect_only_writes
 ) -> None:
     pytester.makepyfile("def test_x(cx_device): pass")
     (pytester.path / "a-folder").mkdir()
-    result = run_pytest("--cx-json", "a-folder")
+    result = run_pytest("--cx-json", "a-folder", inprocess=True)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--cx-json *a-folder: this is a folder; give a file*"])
-    result = run_pytest("--co", "--cx-json", "r.json", "--cx-report", "rep")
+    result = run_pytest("--co", "--cx-json", "r.json", "--cx-report", "rep", inprocess=True)
     assert result.ret == 0
     assert not (pytester.path / "r.json").exists() and not (pytester.path / "rep").exists()
-    result = run_pytest("--cx-json", "r.json")  # a run without a browser still writes it
+    result = run_pytest("--cx-json", "r.json", inprocess=True)  # no browser, still written
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*cxcheck matrix*"])
-    quiet = run_pytest("-o", "cx_terminal_grid=false")
+    quiet = run_pytest("-o", "cx_terminal_grid=false", inprocess=True)
     assert "cxcheck matrix" not in quiet.stdout.str()
     assert json.loads((pytester.path / "r.json").read_text())["counts"]["passed"] == 1
 
@@ -387,7 +385,7 @@ def test_ini_outputs_are_written_relative_to_where_pytest_runs(
 ) -> None:
     pytester.makeini("[pytest]\ncx_json = out/results.json\ncx_report = out/report\n")
     pytester.makepyfile("def test_x(cx_device): pass")
-    run_pytest().assert_outcomes(passed=1)
+    run_pytest(inprocess=True).assert_outcomes(passed=1)
     jsonschema.validate(json.loads((pytester.path / "out/results.json").read_text()), schema())
     assert (pytester.path / "out/report/index.html").is_file()
 

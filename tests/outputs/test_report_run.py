@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.model.test_results import MIXED
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog
 
@@ -41,13 +39,12 @@ def open_report(browser: Browser, folder: Path) -> tuple[Any, list[str], list[st
 
 
 def test_a_mixed_run_writes_a_report_that_opens_with_the_expected_cells(
-    pytester: pytest.Pytester, run_pytest: Any, cx_browser: Browser
+    mixed_run: tuple[Path, pytest.RunResult], cx_browser: Browser
 ) -> None:
-    pytester.makepyfile(test_mixed=MIXED)
-    result = run_pytest("--cx-report", "report", "-p", "rerunfailures")
+    run_folder, result = mixed_run  # MIXED from tests/model/test_results.py, run once
     assert result.parseoutcomes()["failed"] == 2
     result.stdout.fnmatch_lines(["cxcheck HTML report: *report*index.html"])
-    folder = pytester.path / "report"
+    folder = run_folder / "report"
     page, problems, requests = open_report(cx_browser, folder)
     try:
         assert problems == []

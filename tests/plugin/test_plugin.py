@@ -27,6 +27,7 @@ def test_home(cx_page, cx_device, cx_network):
 """
 
 
+@pytest.mark.quick  # a real-browser smoke test of the quick tier
 def test_issue_example_runs_as_six_items(pytester: pytest.Pytester, run_pytest: Any) -> None:
     pytester.makepyfile(test_home=ISSUE_EXAMPLE)
     result = run_pytest("-v")
@@ -68,7 +69,7 @@ def test_precedence_cli_over_marker_over_ini_over_default(
             "def test_in_class(cx_network, self=None)", "def test_in_class(self, cx_network)"
         )
     )
-    result = run_pytest("--collect-only", "-q")
+    result = run_pytest("--collect-only", "-q", inprocess=True)
     result.stdout.fnmatch_lines(
         [
             "test_prec.py::test_marked[[]iphone-13-no-throttle[]]",
@@ -78,7 +79,7 @@ def test_precedence_cli_over_marker_over_ini_over_default(
         ]
     )
     pytester.makeini("[pytest]\ncx_devices = pixel-7, ipad-mini\ncx_networks = slow-4g\n")
-    result = run_pytest("--collect-only", "-q")
+    result = run_pytest("--collect-only", "-q", inprocess=True)
     result.stdout.fnmatch_lines(
         [
             "test_prec.py::test_marked[[]iphone-13-slow-4g[]]",  # marker beats ini
@@ -87,7 +88,13 @@ def test_precedence_cli_over_marker_over_ini_over_default(
         ]
     )
     result = run_pytest(
-        "--collect-only", "-q", "--cx-devices", "small-phone-320", "--cx-networks", "offline"
+        "--collect-only",
+        "-q",
+        "--cx-devices",
+        "small-phone-320",
+        "--cx-networks",
+        "offline",
+        inprocess=True,
     )
     result.stdout.fnmatch_lines(
         [
@@ -106,7 +113,7 @@ def test_sets_and_playwright_names_expand(pytester: pytest.Pytester, run_pytest:
         def test_x(cx_device):
             pass
     """)
-    result = run_pytest("--collect-only", "-q")
+    result = run_pytest("--collect-only", "-q", inprocess=True)
     result.stdout.fnmatch_lines(
         ["*test_x[[]laptop-1366-fast-4g[]]", "*test_x[[]pixel-4a-5g-3g[]]", "15 tests collected*"]
     )
@@ -158,7 +165,7 @@ def test_runs_under_xdist_with_a_browser_per_worker(
 def test_bad_options_are_usage_errors(
     pytester: pytest.Pytester, args: list[str], message: str
 ) -> None:
-    result = pytester.runpytest_subprocess(*args)
+    result = pytester.runpytest_inprocess(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
     assert "Traceback" not in result.stderr.str()
@@ -176,7 +183,7 @@ def test_unknown_name_in_marker_fails_collection_with_a_suggestion(
         def test_y(cx_page):
             pass
     """)
-    result = run_pytest()
+    result = run_pytest(inprocess=True)
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(
         [
@@ -209,7 +216,7 @@ def test_user_profiles_from_ini_apply_in_the_browser(
             assert cx_network.latency_ms == 300
     """)
     run_pytest("-v").assert_outcomes(passed=1)
-    listing = run_pytest("--cx-list-profiles")
+    listing = run_pytest("--cx-list-profiles", inprocess=True)
     assert listing.ret == 0
     listing.stdout.fnmatch_lines(["kiosk-dark *768×1024*", "hotel-wifi *300 ms*2 Mbit/s*"])
 
@@ -218,7 +225,7 @@ def test_malformed_user_profile_file_is_a_usage_error(pytester: pytest.Pytester)
     pytester.path.joinpath("bad.toml").write_text(
         "[devices.phone]\nviewport = { width = 390, height = 844 }\npixel_ratio = 0\n"
     )
-    result = pytester.runpytest_subprocess("--cx-profiles", "bad.toml")
+    result = pytester.runpytest_inprocess("--cx-profiles", "bad.toml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
@@ -244,12 +251,12 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         "--cx-json",
         "--cx-report",
     ]
-    result = pytester.runpytest_subprocess("--help")
+    result = pytester.runpytest_inprocess("--help")
     for option in options:
         result.stdout.fnmatch_lines([f"*{option}*"])
     result.stdout.fnmatch_lines(["*cx_devices*", "*cx_profiles*", "*cx_base_url*",
                                  "*cx_ignore_requests*", "*cx_ignore_console*"])  # fmt: skip
-    fixtures = pytester.runpytest_subprocess("--fixtures")
+    fixtures = pytester.runpytest_inprocess("--fixtures")
     for name in (
         "cx_page",
         "cx_context",
@@ -263,7 +270,7 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         "cx_artifacts",
     ):
         fixtures.stdout.fnmatch_lines([f"{name}*", "    [A-Z]*"], consecutive=True)
-    markers = pytester.runpytest_subprocess("--markers")
+    markers = pytester.runpytest_inprocess("--markers")
     markers.stdout.fnmatch_lines(
         ["@pytest.mark.cx(devices=..., networks=..., ignore_*): run this*"]
     )
@@ -303,7 +310,7 @@ def test_engine_that_cannot_throttle_refuses_throttled_networks(pytester: pytest
         def test_x(cx_page):
             pass
     """)
-    result = pytester.runpytest_subprocess("--cx-browser", "firefox")
+    result = pytester.runpytest_inprocess("--cx-browser", "firefox")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*network profile 'slow-4g' throttles*only Chromium*"])
 
@@ -376,7 +383,7 @@ def test_unreachable_endpoint_is_a_clear_error(pytester: pytest.Pytester, run_py
 )
 def test_bad_ini_values_are_usage_errors(pytester: pytest.Pytester, ini: str, message: str) -> None:
     pytester.makeini(f"[pytest]\n{ini}\n")
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
 
@@ -426,13 +433,13 @@ def test_an_explicit_browser_that_does_not_exist_is_named(
 def test_launch_and_connect_together_is_a_usage_error(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--cx-browser-path", "/usr/bin/chromium", "--cx-browser-endpoint", "http://127.0.0.1:9222"
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*give either a browser to launch*or one to connect to*"])
     monkeypatch.setenv("CXCHECK_BROWSER_ENDPOINT", "chrome")
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*CXCHECK_BROWSER_ENDPOINT: 'chrome' is not a browser endpoint*"])
 
@@ -446,7 +453,7 @@ def test_catalogue_fixture_holds_user_profiles(pytester: pytest.Pytester) -> Non
             assert cx_catalogue.devices["kiosk"].viewport.height == 1920
             assert "iphone-13" in cx_catalogue.devices
     """)
-    pytester.runpytest_subprocess("--cx-profiles", "mine.toml").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess("--cx-profiles", "mine.toml").assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
