@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxcheck.app.server import _die_with_parent, _signal_group
+from cxcheck.app.server import die_with_parent, signal_group
 
 __all__ = ["KILL_AFTER_S", "Child", "forget_stopped", "run_failure", "spawn", "stop", "stop_all"]
 
@@ -65,7 +65,7 @@ def spawn(role: str, argv: list[str], log: Path, env: Mapping[str, str]) -> Chil
             stdin=subprocess.DEVNULL,
             env=dict(env),
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
     with _LIVE_LOCK:
         global _AT_EXIT
@@ -82,13 +82,13 @@ def stop(procs: Sequence[subprocess.Popen[bytes]]) -> None:
     :data:`KILL_AFTER_S`, and SIGKILL every group once more for anything left in it."""
     for p in procs:
         if p.poll() is None:
-            _signal_group(p.pid, signal.SIGTERM)
+            signal_group(p.pid, signal.SIGTERM)
     deadline = time.monotonic() + KILL_AFTER_S
     for p in procs:
         with contextlib.suppress(subprocess.TimeoutExpired):
             p.wait(timeout=max(0.0, deadline - time.monotonic()))
     for p in procs:
-        _signal_group(p.pid, signal.SIGKILL)
+        signal_group(p.pid, signal.SIGKILL)
     for p in procs:
         with contextlib.suppress(subprocess.TimeoutExpired):
             p.wait(timeout=KILL_AFTER_S)
