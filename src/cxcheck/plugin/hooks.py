@@ -7,6 +7,8 @@
 - gathering results (and the manifest, under pytest-xdist): :mod:`.controller`
 - the outputs (JSON, HTML report, terminal grid, pytest-html): :mod:`.outputs`
 - Ctrl-C: :mod:`.interrupts`
+- the checks the plugin wires, one line each (their options, settings, fixtures):
+  :mod:`.checks`
 
 Light on purpose: a session that uses no cxcheck loads none of it (no profiles, checks, load,
 report or Playwright); a run that configures cxcheck (a ``--cx-*`` option, a ``cx_*`` ini
