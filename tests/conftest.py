@@ -16,6 +16,23 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 import pageserver  # noqa: E402
 
 
+def _import_cxcheck() -> None:
+    """Import every cxcheck module now, once: pytester's in-process runs drop the modules they
+    import when they end, so a module first imported inside one would come back as a second
+    copy (new classes, new exceptions) in the next in-process run of the same test."""
+    import importlib
+    import pkgutil
+
+    import cxcheck
+
+    for module in pkgutil.walk_packages(cxcheck.__path__, "cxcheck."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+
+
+_import_cxcheck()
+
+
 @pytest.fixture(scope="session")
 def pages_url() -> Iterator[str]:
     """Base URL of fixtures/pages served over real HTTP on 127.0.0.1."""

@@ -13,23 +13,27 @@ from pathlib import Path
 import pytest
 
 
-def leftovers(token: str) -> list[str]:
-    """Processes other than this one that carry the token in their environment."""
+def leftovers(token: str, *, in_cmdline: bool = False) -> list[str]:
+    """Processes other than this one that carry the token in their environment (or, with
+    ``in_cmdline``, in their command line, e.g. a run's own folder)."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit() or int(proc.name) == os.getpid():
             continue
         try:
-            if token.encode() in (proc / "environ").read_bytes():
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
+            where = (proc / ("cmdline" if in_cmdline else "environ")).read_bytes()
+            if token.encode() in where:
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:160])
         except OSError:
             continue  # gone, or not ours to read
     return found
 
 
-def wait_for_no_leftovers(token: str, seconds: float = 20) -> list[str]:
+def wait_for_no_leftovers(
+    token: str, seconds: float = 20, *, in_cmdline: bool = False
+) -> list[str]:
     deadline = time.monotonic() + seconds
-    while (found := leftovers(token)) and time.monotonic() < deadline:
+    while (found := leftovers(token, in_cmdline=in_cmdline)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return found
 

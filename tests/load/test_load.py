@@ -33,6 +33,7 @@ from cxcheck.load.summary import EndpointSummary, HistoryEntry, LoadSummary
 from cxcheck.load.thresholds import LoadThresholdError
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError, collecting, record
+from tests.helpers import leftovers, wait_for_no_leftovers
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "data" / "locustfiles" / "shop.py"
@@ -86,28 +87,6 @@ def result(
         progress=progress_seen.append,
         artifacts=tmp_path_factory.mktemp("load"),
     )
-
-
-def leftovers(token: str) -> list[str]:
-    """Processes other than this one whose command line holds the token (a run's folder)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue  # gone, or not ours to read
-        if token.encode() in cmdline:
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace")[:160])
-    return found
-
-
-def wait_for_no_leftovers(token: str, seconds: float = 10) -> list[str]:
-    deadline = time.monotonic() + seconds
-    while (found := leftovers(token)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return found
 
 
 # --- a plain run ---------------------------------------------------------------------------
@@ -310,7 +289,7 @@ def test_workers_run_as_master_and_workers(shop_url: str, tmp_path: Path) -> Non
     assert {e.name for e in res.endpoints} <= ENDPOINTS
     assert (tmp_path / "worker-1.log").is_file() and (tmp_path / "worker-2.log").is_file()
     assert res.summary_finding().message.endswith("with 4 users on 2 workers")
-    assert wait_for_no_leftovers(str(tmp_path)) == []
+    assert wait_for_no_leftovers(str(tmp_path), in_cmdline=True) == []
 
 
 # --- where load may go ---------------------------------------------------------------------
@@ -436,14 +415,14 @@ def test_an_interrupted_run_leaves_no_process(shop_url: str, tmp_path: Path) -> 
     running: list[list[str]] = []
 
     def interrupt(progress: Progress) -> None:
-        running.append(leftovers(str(tmp_path)))
+        running.append(leftovers(str(tmp_path), in_cmdline=True))
         raise KeyboardInterrupt  # what Ctrl-C raises in the middle of a run
 
     with pytest.raises(KeyboardInterrupt):
         load.run(SHOP, host=shop_url, users=2, run_time=60, workers=1, artifacts=tmp_path,
                  settings=LoadSettings(progress_interval_s=1.0), progress=interrupt)  # fmt: skip
     assert len(running) == 1 and len(running[0]) == 2, running  # the master and its worker ran
-    assert wait_for_no_leftovers(str(tmp_path), seconds=2) == []
+    assert wait_for_no_leftovers(str(tmp_path), seconds=2, in_cmdline=True) == []
 
 
 def test_a_run_that_overruns_is_stopped(
@@ -454,7 +433,7 @@ def test_a_run_that_overruns_is_stopped(
         LoadRunError, match=r"^locust did not finish within 1\.2 s \(the planned 1 s"
     ):
         load.run(SHOP, host=shop_url, users=1, run_time=1, artifacts=tmp_path)
-    assert wait_for_no_leftovers(str(tmp_path), seconds=2) == []
+    assert wait_for_no_leftovers(str(tmp_path), seconds=2, in_cmdline=True) == []
 
 
 def test_stop_all_stops_a_run_in_progress(shop_url: str, tmp_path: Path) -> None:
@@ -473,13 +452,13 @@ def test_stop_all_stops_a_run_in_progress(shop_url: str, tmp_path: Path) -> None
     while "users spawned" not in (log.read_text() if log.exists() else ""):
         assert time.monotonic() < deadline, "locust never started its users"
         time.sleep(0.1)
-    assert leftovers(str(tmp_path))
+    assert leftovers(str(tmp_path), in_cmdline=True)
     stop_all()  # what the plugin calls at session end and on Ctrl-C
     thread.join(timeout=20)
     assert not thread.is_alive(), "run() should return once its processes are stopped"
     assert len(outcome) == 1 and isinstance(outcome[0], LoadRunError), outcome
     assert "was stopped before it ended (cxcheck.load.stop_all" in str(outcome[0])
-    assert wait_for_no_leftovers(str(tmp_path), seconds=2) == []
+    assert wait_for_no_leftovers(str(tmp_path), seconds=2, in_cmdline=True) == []
 
 
 def test_results_written_elsewhere_are_read_back(result: LoadResult, tmp_path: Path) -> None:

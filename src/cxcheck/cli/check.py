@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cxcheck.cli.arguments import add_profiles_option
+
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -22,14 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="PATH",
         help="journey files, or folders to search for *.journey.yaml",
     )
-    parser.add_argument(
-        "--profiles",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        help="TOML files of your own profiles, as in ini cx_profiles",
-    )
+    add_profiles_option(parser, "TOML files of your own profiles, as in ini cx_profiles")
     parser.set_defaults(run=run)
 
 

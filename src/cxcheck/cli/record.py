@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cxcheck.cli.arguments import add_profiles_option
 from cxcheck.config.profiles import load_catalogue
 from cxcheck.journeyfiles import recording
 from cxcheck.journeyfiles.codegen import convert
@@ -58,14 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--save-jsonl", type=Path, metavar="FILE", help="also keep the recorder's transcript"
     )
-    parser.add_argument(
-        "--profiles",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        help="TOML files of your own profiles, for --device",
-    )
+    add_profiles_option(parser, "TOML files of your own profiles, for --device")
     parser.set_defaults(run=run)
 
 

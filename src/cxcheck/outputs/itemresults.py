@@ -34,16 +34,8 @@ class ItemRecorder:
 
     def __init__(self, planned: PlannedItem, engine: str, attempt: int = 1) -> None:
         self.started = time.monotonic()
-        self.result = ItemResult(
-            nodeid=planned.nodeid,
-            file=planned.file,
-            test=planned.test,
-            cell=planned.cell,
-            device=planned.device,
-            network=planned.network,
+        self.result = planned.result(
             engine=engine,
-            params=dict(planned.params),
-            variant=planned.variant,
             started_at=time.time(),
             worker=os.environ.get("PYTEST_XDIST_WORKER"),
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
@@ -207,15 +199,7 @@ def param_text(value: object) -> str:
 
 
 def _not_run(planned: PlannedItem) -> ItemResult:
-    return ItemResult(
-        nodeid=planned.nodeid,
-        file=planned.file,
-        test=planned.test,
-        cell=planned.cell,
-        device=planned.device,
-        network=planned.network,
-        params=dict(planned.params),
-        variant=planned.variant,
+    return planned.result(
         outcome="not-run",
         message="not run: the run was interrupted or stopped before this test",
     )

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cxcheck.model.results import ItemResult
+
 MANIFEST_VERSION = 1
 
 
@@ -30,6 +32,20 @@ class PlannedItem:
     cell: str | None = None
     device: str | None = None
     network: str | None = None
+
+    def result(self, **more: Any) -> ItemResult:
+        """The item's result, made from what collection knew of it (its cell as data)."""
+        return ItemResult(
+            nodeid=self.nodeid,
+            file=self.file,
+            test=self.test,
+            cell=self.cell,
+            device=self.device,
+            network=self.network,
+            params=dict(self.params),
+            variant=self.variant,
+            **more,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
