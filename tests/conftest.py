@@ -113,6 +113,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if not fixtures & NOT_QUICK_FIXTURES:
             item.add_marker(pytest.mark.quick)
+    # The longest tests (the whole demo runs for minutes) start first, so that pytest-xdist's
+    # workers share out the rest around them instead of one of them ending the run alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
