@@ -532,3 +532,50 @@ def test_only_a_run_that_configures_cxcheck_is_checked_up_front(
     monkeypatch.delenv("CXCHECK_BROWSER")
     pytester.path.joinpath("cx-a11y-baseline.json").write_text("{}")
     assert cx_configured(pytester.parseconfig())
+
+
+def test_every_check_is_wired_by_its_declaration_alone(pytester: pytest.Pytester) -> None:
+    # The one protocol: a check's options, ini settings, marker keys, settings and fixture come
+    # from its own wiring.py, registered with one line in plugin/checks.py.
+    from cxcheck.plugin import checks, options
+
+    names = {c.name for c in checks.CHECKS}
+    assert names == {"a11y", "layout", "visual", "load"}
+    ini = {name for name, *_ in options.all_ini()}
+    for check in checks.CHECKS:
+        assert {s.name for s in check.ini} <= ini
+        assert set(check.marker_keys) <= set(checks.MARKER_KEYS)
+    help_text = pytester.runpytest_inprocess("--help").stdout.str()
+    for check in checks.CHECKS:
+        for option in check.options:
+            assert option.flag in help_text
+        for setting in check.ini:
+            assert setting.name in help_text
+    fixtures = pytester.runpytest_inprocess("--fixtures").stdout.str()
+    for module in checks.FIXTURE_MODULES:
+        assert f"fixtures defined from {module}" in fixtures
+    # Settings read by the checks themselves, validated with the value and the fix.
+    pytester.makeini("[pytest]\ncx_layout_target_size = huge\n")
+    result = pytester.runpytest_inprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*cx_layout_target_size = 'huge' must be a size in CSS px*"])
+    # A test's marker keys reach its check's settings, and unknown ones are refused by name.
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(
+        test_good="""
+        import pytest
+        @pytest.mark.cx(a11y_impact="critical")
+        def test_x(_cx_test):
+            assert _cx_test.settings("a11y").settings.impact == "critical"
+            assert _cx_test.settings("layout").target_size == 24
+        """,
+        test_bad="""
+        import pytest
+        @pytest.mark.cx(a11y_impactt="critical")
+        def test_y(cx_device):
+            pass
+        """,
+    )
+    pytester.runpytest_inprocess("test_good.py").assert_outcomes(passed=1)
+    result = pytester.runpytest_inprocess("test_bad.py")
+    result.stdout.fnmatch_lines(["*unknown argument 'a11y_impactt'*Did you mean `a11y_impact`*"])
