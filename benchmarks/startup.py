@@ -4,7 +4,8 @@ Builds a small suite of plain tests (no cxcheck fixture, marker, option or ini v
 folder and times ``pytest --collect-only -q`` with the plugin and with ``-p no:cxcheck``,
 alternating the two so that a busy machine slows both alike; prints the medians and their ratio
 (the target: at most 1.05×), and the cxcheck modules such a session imports (only the plugin's
-own, none of the profiles, checks, load, report or Playwright).
+own, the ground floor's names, and each check's declarations; none of the profiles, checks,
+load, report or Playwright).
 
     python benchmarks/startup.py [--runs 15] [--files 30]
 """
@@ -41,6 +42,19 @@ class TestGroup:
 
 HEAVY = ("playwright", "locust", "PIL", "numpy", "axe_playwright_python", "cxcheck.checks",
          "cxcheck.load", "cxcheck.outputs.report", "cxcheck.config", "cxcheck.journey")  # fmt: skip
+
+
+# What each check declares to the plugin (options, ini settings, marker keys, its fixture) is
+# read whenever pytest starts: declarations only, importing the check itself when used.
+DECLARATIONS = (".wiring", ".fixture", ".protocol")
+LIGHT_PACKAGES = ("cxcheck.checks", "cxcheck.checks.a11y", "cxcheck.checks.layout",
+                  "cxcheck.checks.visual", "cxcheck.load")  # fmt: skip
+
+
+def _heavy(module: str) -> bool:
+    if module.endswith(DECLARATIONS) or module in LIGHT_PACKAGES:
+        return False
+    return module.split(".")[0] in HEAVY or any(module.startswith(h + ".") for h in HEAVY)
 
 
 def make_suite(folder: Path, files: int) -> None:
@@ -122,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu_ratio = statistics.median(cpu_with) / statistics.median(cpu_without)
     print(f"CPU time (user + system): median {statistics.median(cpu_with) * 1000:.1f} ms vs "
           f"{statistics.median(cpu_without) * 1000:.1f} ms: {cpu_ratio:.3f}x")  # fmt: skip
-    heavy = [m for m in loaded if not m.startswith("cxcheck.plugin") and m != "cxcheck"]
+    heavy = [m for m in loaded if _heavy(m)]
     print(f"cxcheck modules imported: {', '.join(m for m in loaded if m.startswith('cxcheck'))}")
     print(f"heavy modules imported: {', '.join(heavy) or 'none'}")
     return 0 if not heavy else 1
