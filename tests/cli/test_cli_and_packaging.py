@@ -119,7 +119,7 @@ def test_a_session_that_uses_no_cxcheck_loads_none_of_it(pytester: pytest.Pytest
         if m not in WIRING
     )  # fmt: skip
     assert heavy == []
-    # The plugin is loaded all the same: its options are there, its header is not.
+    # The plugin is loaded all the same: its options are there.
     assert "cxcheck" not in done.stdout
     result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(["*--cx-devices=NAMES*"])

@@ -90,6 +90,11 @@ class CheckSpec:
     """The run's settings with a test's marker keys on top (only its own keys are given)."""
     finish: Callable[[Any, RunResults], list[str]] | None = None
     """Lines for the end of the run's terminal summary, from every result."""
+    follows_journeys: Callable[[Any], bool] | None = None
+    """Given a test's settings, whether the check's fixture (``fixture``) follows every step of
+    ``cx_journey``: its object's ``after_step(record)`` runs as each step ends."""
+    fixture: str | None = None
+    """The name of its fixture, for ``follows_journeys``."""
 
 
 @dataclass(frozen=True)

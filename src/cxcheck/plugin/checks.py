@@ -44,6 +44,17 @@ def context_of(settings: Mapping[str, Any], node: pytest.Item, variant: str) -> 
     return TestContext(settings=lambda name: for_test(name, settings[name], node), variant=variant)
 
 
+def journey_followers(context: TestContext) -> list[str]:
+    """The fixtures of the checks that follow this test's journey steps."""
+    return [
+        c.fixture
+        for c in CHECKS
+        if c.follows_journeys is not None
+        and c.fixture is not None
+        and c.follows_journeys(context.settings(c.name))
+    ]
+
+
 def finish_lines(settings: Mapping[str, Any], results: Any) -> list[str]:
     """What each check says at the end of the run."""
     lines: list[str] = []

@@ -29,7 +29,6 @@ from cxcheck.plugin.state import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
-    from cxcheck.checks.a11y.check import A11y
     from cxcheck.checks.protocol import TestContext
     from cxcheck.config.matrix import Cell
     from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
@@ -254,9 +253,10 @@ def cx_journey(
         ignore_console=(*settings.ignore_console, *ignore_console),
     )
     request.node.stash[JOURNEY_KEY] = journey
-    if _cx_test.settings("a11y").settings.auto:
-        a11y: A11y = request.getfixturevalue("cx_a11y")
-        journey.after_step.append(a11y.after_step)
+    from cxcheck.plugin.checks import journey_followers
+
+    for fixture in journey_followers(_cx_test):
+        journey.after_step.append(request.getfixturevalue(fixture).after_step)
     try:
         yield journey
     finally:

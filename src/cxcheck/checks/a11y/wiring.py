@@ -59,6 +59,12 @@ def for_test(run: A11yRun, marker: Mapping[str, Any]) -> A11yRun:
     return replace(run, settings=with_overrides(run.settings, dict(marker)))
 
 
+def follows_journeys(run: A11yRun) -> bool:
+    """ini cx_a11y_auto (or a test's a11y_auto): every journey step that changes the page is
+    scanned."""
+    return run.settings.auto
+
+
 def finish(run: A11yRun, results: RunResults) -> list[str]:
     """The baseline written (update mode), or which of its entries are fixed."""
     from cxcheck.checks.a11y.check import baseline_outcome
@@ -94,4 +100,6 @@ CHECK = CheckSpec(
     read_settings=read_settings,
     for_test=for_test,
     finish=finish,
+    follows_journeys=follows_journeys,
+    fixture="cx_a11y",
 )  # fmt: skip
