@@ -183,3 +183,21 @@ def cells_for(
                "networks", f"{where} networks" if where else None),
         engine,
     )  # fmt: skip
+
+
+def axis_order(catalogue: Catalogue, selection: Selection) -> tuple[list[str], list[str]]:
+    """Every device and network name in the order a matrix shows them: the run's own choice
+    (command line, else ini, else the default) first, then the rest of the catalogue's."""
+    devices = choose(selection.cli_devices, None, selection.ini_devices, DEFAULT_DEVICES, "devices")
+    networks = choose(
+        selection.cli_networks, None, selection.ini_networks, DEFAULT_NETWORKS, "networks"
+    )
+    try:
+        chosen_d = [d.name for d in catalogue.resolve_devices(devices.names, devices.where)]
+        chosen_n = [n.name for n in catalogue.resolve_networks(networks.names, networks.where)]
+    except CxError:  # already reported where the names were read; the order is only cosmetic
+        chosen_d, chosen_n = [], []
+    return (
+        list(dict.fromkeys([*chosen_d, *catalogue.devices])),
+        list(dict.fromkeys([*chosen_n, *catalogue.networks])),
+    )

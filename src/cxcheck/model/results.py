@@ -277,6 +277,11 @@ class RunResults:
     base_url: str | None = None
     browser: str | None = None
     cxcheck_version: str = ""
+    devices: list[str] = field(default_factory=list)
+    """Device names in the order the run declared them (then the catalogue's): the matrix's
+    column order, the same for every row."""
+    networks: list[str] = field(default_factory=list)
+    """Network names in that order: every device's networks are shown in it."""
 
     def counts(self) -> dict[str, int]:
         """How many items ended in each outcome (every outcome present, zeros included)."""
@@ -296,6 +301,8 @@ class RunResults:
             "interrupted": self.interrupted,
             "base_url": self.base_url,
             "browser": self.browser,
+            "devices": list(self.devices),
+            "networks": list(self.networks),
             "counts": self.counts(),
             "results": [r.to_dict() for r in self.results],
         }
@@ -317,6 +324,8 @@ class RunResults:
             base_url=data.get("base_url"),
             browser=data.get("browser"),
             cxcheck_version=str(data.get("cxcheck_version", "")),
+            devices=[str(d) for d in data.get("devices") or []],
+            networks=[str(n) for n in data.get("networks") or []],
         )
 
     def write_json(self, path: Path) -> Path:

@@ -1,9 +1,10 @@
 """The terminal's view of a run: the matrix as a compact grid, read from the results only.
 
 Rows are tests, columns device × network cells (devices on the first header line, networks on
-the second); each entry says how the cell ended and how long its slowest step took (for a
-failed cell, the step that failed), with the step's name when there is room. Below the grid,
-one line per cell that did not pass says why.
+the second, in the run's declared order for every device); a passed entry says its slowest
+step and time, a failed one why it failed in the words the HTML report uses
+(:func:`~cxcheck.model.reasons.reason`: ``FAIL layout · add to basket``). Below the grid, the
+failures grouped by cause: one line a cause, then the tests and cells it failed.
 ``cxcheck demo`` prints the same text from the JSON results.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from cxcheck.model.results import ItemResult, RunResults, worst_first
+from cxcheck.model.reasons import causes, reason
+from cxcheck.model.results import OUTCOMES, ItemResult, RunResults, worst_first
 from cxcheck.model.text import table
 
 WORDS = {
@@ -24,13 +26,22 @@ WORDS = {
 }
 MAX_STEP_NAME = 14
 MAX_ROW_LABEL = 36
+MAX_REASON = 28
+MAX_CAUSE = 110
 
 
 def entry(result: ItemResult, with_step: bool = True) -> str:
-    """One cell: outcome word, then the slowest (or failed) step and its time (``*``: busy)."""
+    """One cell: a failure's reason, else the outcome word, the slowest step and its time
+    (``*``: the machine was busy)."""
     word = WORDS.get(result.outcome, result.outcome)
-    failed = [s for s in result.steps if s.status == "failed"]
-    slowest = failed[-1] if failed else result.slowest_step
+    busy = "*" if result.load is not None and result.load.busy else ""
+    why = reason(result)
+    if why is not None and result.outcome != "flaky":
+        text = why.text if with_step else why.kind
+        if len(text) > MAX_REASON:
+            text = text[: MAX_REASON - 1] + "…"
+        return f"{word} {text}{busy}"
+    slowest = result.slowest_step
     if slowest is not None and with_step:
         name = slowest.name if len(slowest.name) <= MAX_STEP_NAME else slowest.name[:13] + "…"
         detail = f" {name} {slowest.duration_s:.1f}s"
@@ -40,7 +51,6 @@ def entry(result: ItemResult, with_step: bool = True) -> str:
         detail = f" {result.duration_s:.1f}s"
     else:
         detail = ""
-    busy = "*" if result.load is not None and result.load.busy else ""
     return f"{word}{detail}{busy}"
 
 
@@ -91,43 +101,80 @@ def _matrix(
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _columns(run: RunResults, keys: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Devices, and every device's networks, in the run's declared order (then the run's)."""
+    seen = list(dict.fromkeys(keys))
+    devices = {d: i for i, d in enumerate(run.devices)}
+    networks = {n: i for i, n in enumerate(run.networks)}
+    first = {d: seen.index(next(k for k in seen if k[0] == d)) for d, _ in seen}
+    return sorted(
+        seen,
+        key=lambda k: (
+            devices.get(k[0], len(devices)), first[k[0]],
+            networks.get(k[1], len(networks)), seen.index(k),
+        ),
+    )  # fmt: skip
+
+
+def failure_lines(run: RunResults) -> list[str]:
+    """The failures grouped by cause, the most widespread first: a line for the cause, then
+    one a test naming the cells it failed."""
+    lines: list[str] = []
+    for cause in causes(worst_first(run.results)):
+        worst = cause.results[0].outcome
+        count = f" ×{len(cause.results)}" if len(cause.results) > 1 else ""
+        label = cause.label if len(cause.label) <= MAX_CAUSE else cause.label[:MAX_CAUSE] + "…"
+        lines.append(f"{WORDS.get(worst, worst)}{count} {label}")
+        by_row: dict[str, list[str]] = {}
+        for r in cause.results:
+            by_row.setdefault(r.row, []).append(r.cell or "")
+        for row, cells in by_row.items():
+            where = ", ".join(c for c in cells if c)
+            lines.append(f"    {row}" + (f" on {where}" if where else ""))
+    return lines
+
+
 def grid(run: RunResults, width: int = 120) -> str:
     """The matrix as text; narrower entries, then a list, when it would be wider than ``width``."""
     results = [r for r in run.results if r.cell]
     rows: dict[tuple[str, str], dict[tuple[str, str], ItemResult]] = {}
-    columns: dict[tuple[str, str], None] = {}
     clash = False
     for r in results:
         key = (r.device or r.cell or "", r.network or "")
         row = rows.setdefault((r.file, r.row), {})
         clash = clash or key in row
         row[key] = r
-        columns.setdefault(key, None)
+    columns = _columns(run, [(r.device or r.cell or "", r.network or "") for r in results])
+    rank = {o: i for i, o in enumerate(OUTCOMES)}
+
+    def worst(cells: dict[tuple[str, str], ItemResult]) -> tuple[int, int]:
+        ranks = [rank.get(c.outcome, 99) for c in cells.values()]
+        return min(ranks), -ranks.count(min(ranks))
+
+    # Worst rows first, as in the HTML report (a stable sort keeps collection order otherwise).
+    rows = dict(sorted(rows.items(), key=lambda kv: worst(kv[1])))
     lines: list[str] = []
     if rows:
         text = ""
         if not clash:  # two results in one place: only the list shows both
             for cell_text in (entry, _short):
-                text = _matrix(rows, list(columns), cell_text)
+                text = _matrix(rows, columns, cell_text)
                 if max(len(line) for line in text.splitlines()) <= width:
                     break
                 text = ""
         if not text:
             text = table(
-                ["test", "device-network", "result (slowest step)"],
+                ["test", "device-network", "result (why, or the slowest step)"],
                 [[r.row, r.cell or "", entry(r)] for r in results],
             )
         lines.append(text)
     others = [r for r in run.results if not r.cell]
     if others:
         lines.append(table(["test", "result"], [[r.nodeid, entry(r)] for r in others]))
-    problems = [r for r in worst_first(run.results) if r.outcome in ("failed", "error", "flaky")]
+    problems = failure_lines(run)
     if problems:
         lines.append("")
-        for r in problems:
-            first = (r.message or "").strip().splitlines()
-            lines.append(f"{WORDS[r.outcome]} {r.row} on {r.cell or '-'}: "
-                         f"{first[0] if first else r.outcome}")  # fmt: skip
+        lines.extend(problems)
     if any(r.load is not None and r.load.busy for r in run.results):
         lines.append("* the machine was busy (load average above its core count) during this test")
     lines.append(counts_line(run) + (" (interrupted)" if run.interrupted else ""))

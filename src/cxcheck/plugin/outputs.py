@@ -27,6 +27,9 @@ def finish_run(state: CxState, exit_status: int) -> None:
         base_url=state.base_url, cxcheck_version=__version__, started_at=state.started_at
     )
     state.collector.run(run)
+    from cxcheck.config.matrix import axis_order
+
+    run.devices, run.networks = axis_order(state.catalogue, state.settings.selection)
     run.exit_status = int(exit_status)
     run.interrupted = state.interrupted or int(exit_status) == pytest.ExitCode.INTERRUPTED
     run.finished_at = time.time()

@@ -1,18 +1,25 @@
-"""The matrix: a row a test, a column a device and network, a cell a result (its slowest step
-and time) linking to its panel."""
+"""The matrix: a row a test, a column a device and network, a cell a result linking to its panel.
+
+A failed cell says why (:func:`~cxcheck.model.reasons.reason`: ``layout · add to basket``), a
+passed one its slowest step and time. Columns keep one order for every device (the run's declared
+order, then the catalogue's); rows go worst first across files; results outside the matrix (load
+tests, tests without a cell) are listed on their own below it.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from cxcheck.model.reasons import reason
 from cxcheck.model.results import ItemResult
 from cxcheck.outputs.report.text import budget, first_line, rank, seconds
 
 __all__ = ["Matrix", "Placed", "matrix", "place"]
 
-NO_CELL = "—"
+OUTSIDE = -1
+"""The column of a result that has no device × network cell."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Placed:
     device: str
     network: str
     column: int
+    """Its column, or :data:`OUTSIDE` the matrix."""
 
     @property
     def where(self) -> str:
@@ -46,25 +54,27 @@ class Cell:
     column: int
     outcome: str
     main: str
-    """The slowest step's time, the test's duration, or why there is none."""
+    """Why it failed (the finding's kind), else the slowest step's time or the test's duration."""
     sub: str
-    """The slowest step's name."""
+    """Where or what failed (a step, a rule, numbers), else the slowest step's name."""
     over: bool
     """The slowest step went over its budget."""
     title: str
+    label: str = ""
+    """The cell's device · network, for narrow screens where the header is out of sight."""
 
 
 @dataclass(frozen=True)
 class Row:
     label: str
+    file: str
     cells: list[Cell | None]
     """One a column; None where the test has no result."""
 
-
-@dataclass(frozen=True)
-class FileRows:
-    file: str
-    rows: list[Row]
+    @property
+    def bad(self) -> bool:
+        """Some cell of the row failed: kept by the failures-only view."""
+        return any(c is not None and c.outcome in ("failed", "error") for c in self.cells)
 
 
 @dataclass(frozen=True)
@@ -84,35 +94,50 @@ class Matrix:
     """Devices, or columns of their own."""
     head_sub: list[HeadCell]
     """Networks."""
-    files: list[FileRows]
+    rows: list[Row]
+    """Worst first, across files."""
+    outside: list[Row]
+    """Results outside the matrix (no device × network cell), worst first: one cell each."""
 
 
 def place(
-    run_order: Sequence[ItemResult], shown: Sequence[ItemResult]
+    run_order: Sequence[ItemResult],
+    shown: Sequence[ItemResult],
+    devices: Sequence[str] = (),
+    networks: Sequence[str] = (),
 ) -> tuple[list[Column], list[Placed]]:
-    """The columns (in the run's order) and each of ``shown`` (worst first) in its column."""
-    columns: list[Column] = []
-    index: dict[tuple[str, str] | None, int] = {}
-    groups: dict[str, dict[str, None]] = {}
+    """The columns and each of ``shown`` (worst first) in its column.
+
+    Devices and networks go in the order ``devices``/``networks`` give (the run's declared
+    order), then in the run's order; every device's networks in that one network order.
+    """
+    present: dict[str, dict[str, None]] = {}
     for ax in _axes(run_order):
         if ax is not None:
-            groups.setdefault(ax[0], {}).setdefault(ax[1])
-    for g, (device, networks) in enumerate(groups.items()):
-        for network in networks:
+            present.setdefault(ax[0], {}).setdefault(ax[1])
+    network_order = _ordered(networks, (n for nets in present.values() for n in nets))
+    columns: list[Column] = []
+    index: dict[tuple[str, str], int] = {}
+    for g, device in enumerate(_ordered(devices, present)):
+        for network in (n for n in network_order if n in present[device]):
             index[(device, network)] = len(columns)
             if network:
                 columns.append(Column(device, network, g, network))
             else:  # a device without networks: a column of its own
                 columns.append(Column(device, network, -1, device))
-    axes = _axes(shown)
-    if any(ax is None for ax in axes):
-        index[None] = len(columns)
-        columns.append(Column("", "", -1, NO_CELL))
     placed = [
-        Placed(r, key, ax[0] if ax and ax[1] else "", ax[1] if ax else "", index[ax])
-        for r, key, ax in zip(shown, _keys(shown), axes, strict=True)
-    ]
+        Placed(r, key, ax[0] if ax and ax[1] else "", ax[1] if ax else "",
+               index.get(ax, OUTSIDE) if ax else OUTSIDE)
+        for r, key, ax in zip(shown, _keys(shown), _axes(shown), strict=True)
+    ]  # fmt: skip
     return columns, placed
+
+
+def _ordered(first: Sequence[str], present: Iterable[str]) -> list[str]:
+    """``present`` names in the order of ``first``, the others after in their own order."""
+    names = list(dict.fromkeys(present))
+    rank_of = {name: i for i, name in enumerate(first)}
+    return sorted(names, key=lambda n: (rank_of.get(n, len(rank_of)), names.index(n)))
 
 
 def _keys(results: Sequence[ItemResult]) -> list[str]:
@@ -158,7 +183,10 @@ def _axes(results: Sequence[ItemResult]) -> list[tuple[str, str] | None]:
 
 def matrix(columns: list[Column], placed: Sequence[Placed]) -> Matrix:
     top, sub = _head(columns)
-    return Matrix(columns, top, sub, _rows(placed, len(columns)))
+    inside = [p for p in placed if p.column != OUTSIDE]
+    outside = [Row(p.result.row, p.result.file, [_cell(p)]) for p in placed
+               if p.column == OUTSIDE]  # fmt: skip
+    return Matrix(columns, top, sub, _rows(inside, len(columns)), outside)
 
 
 def _head(columns: Sequence[Column]) -> tuple[list[HeadCell], list[HeadCell]]:
@@ -176,8 +204,9 @@ def _head(columns: Sequence[Column]) -> tuple[list[HeadCell], list[HeadCell]]:
     return top, sub
 
 
-def _rows(placed: Sequence[Placed], width: int) -> list[FileRows]:
-    """Rows by file, each file's rows worst first, files by their worst row."""
+def _rows(placed: Sequence[Placed], width: int) -> list[Row]:
+    """One row a test, worst first across files: by its worst cell, then by how many of its
+    cells failed, then by its slowest cell."""
     engines = {p.result.engine for p in placed if p.result.engine}
     rows: dict[tuple[str, str], dict[int, Placed]] = {}
     for p in placed:
@@ -191,25 +220,29 @@ def _rows(placed: Sequence[Placed], width: int) -> list[FileRows]:
                 row[p.column] = p
                 break
             n += 1
-    by_file: dict[str, list[tuple[tuple[int, float], Row]]] = {}
+    ordered: list[tuple[tuple[int, int, float], Row]] = []
     for (file, label), cells in rows.items():
+        results = [c.result for c in cells.values()]
+        worst = min(rank(r.outcome) for r in results)
         order = (
-            min(rank(c.result.outcome) for c in cells.values()),
-            -max(c.result.duration_s for c in cells.values()),
+            worst,
+            -sum(1 for r in results if rank(r.outcome) == worst),
+            -max(r.duration_s for r in results),
         )
         row_cells = [_cell(cells[i]) if i in cells else None for i in range(width)]
-        by_file.setdefault(file, []).append((order, Row(label, row_cells)))
-    for file_rows in by_file.values():
-        file_rows.sort(key=lambda x: x[0])
-    files = sorted(by_file.items(), key=lambda kv: kv[1][0][0])
-    return [FileRows(file, [row for _, row in file_rows]) for file, file_rows in files]
+        ordered.append((order, Row(label, file, row_cells)))
+    ordered.sort(key=lambda x: x[0])
+    return [row for _, row in ordered]
 
 
 def _cell(p: Placed) -> Cell:
     r = p.result
     slow = r.slowest_step
+    why = reason(r)
     over, sub = False, ""
-    if r.outcome == "not-run":
+    if why is not None:
+        main, sub = why.kind, why.detail
+    elif r.outcome == "not-run":
         main = "not run"
     elif r.outcome == "skipped" and slow is None:
         main = "skipped"
@@ -218,10 +251,10 @@ def _cell(p: Placed) -> Cell:
         over = slow.budget_s is not None and slow.duration_s > slow.budget_s
     else:
         main = seconds(r.duration_s)
-    title = f"{r.outcome} · {p.where or NO_CELL}"
+    title = f"{r.outcome} · {p.where or 'outside the matrix'}"
     if slow is not None:
         limit = f" (budget {budget(slow.budget_s)})" if slow.budget_s is not None else ""
         title += f" · slowest step: {slow.name} {seconds(slow.duration_s)}{limit}"
     if r.message:
         title += f"\n{first_line(r.message)[:200]}"
-    return Cell(p.key, p.column, r.outcome, main, sub, over, title)
+    return Cell(p.key, p.column, r.outcome, main, sub, over, title, p.where)

@@ -2,7 +2,8 @@
 :class:`~cxcheck.model.results.RunResults` and nothing else (its evidence copied on the way).
 
 The page is a header (the verdict, counts, run facts), a filter bar, the matrix
-(:mod:`~cxcheck.outputs.report.matrix_view`) and one collapsed panel per result, worst first
+(:mod:`~cxcheck.outputs.report.matrix_view`), the failures grouped by cause
+(:mod:`~cxcheck.outputs.report.causes_view`) and one collapsed panel per result, worst first
 (:mod:`~cxcheck.outputs.report.panel_view`).
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cxcheck.model.results import RunResults, worst_first
+from cxcheck.outputs.report.causes_view import CauseView, cause_views
 from cxcheck.outputs.report.matrix_view import Matrix, matrix, place
 from cxcheck.outputs.report.panel_view import Panel, panel
 from cxcheck.outputs.report.text import plural, seconds, when
@@ -52,6 +54,8 @@ class PageView:
     interrupted: bool
     selects: list[Select]
     matrix: Matrix
+    causes: list[CauseView]
+    """The failures grouped by cause, the most widespread first."""
     panels: list[Panel]
     lazy: bool
     """Some panels are built on demand, from a data block."""
@@ -66,7 +70,7 @@ class PageView:
 def page_view(run: RunResults, files_root: Path, inline_panels: int) -> PageView:
     """The page of ``run``, its evidence copied under ``files_root``; the first
     ``inline_panels`` results (worst first) have their panels in the markup."""
-    columns, placed = place(run.results, worst_first(run.results))
+    columns, placed = place(run.results, worst_first(run.results), run.devices, run.networks)
     panels = [panel(p, files_root, inline=i < inline_panels) for i, p in enumerate(placed)]
     counts = run.counts()
     worst = next((o for o in counts if counts[o]), "passed")
@@ -82,6 +86,7 @@ def page_view(run: RunResults, files_root: Path, inline_panels: int) -> PageView
         interrupted=run.interrupted,
         selects=_selects(panels),
         matrix=matrix(columns, placed),
+        causes=cause_views(placed),
         panels=panels,
         lazy=len(panels) > inline_panels,
         inline_limit=inline_panels,

@@ -147,10 +147,22 @@
         timer = setTimeout(apply, total > 300 ? 150 : 0);
       });
     }
-    reset.addEventListener('click', () => {
-      for (const c of chips) c.checked = true;
-      for (const s of [dev, net, text]) if (s) s.value = '';
+    // Failures only: the outcome chips set to what failed, so the matrix keeps only the rows
+    // with a failed cell and the list only failed results; #failures opens the page that way.
+    const fail = doc.getElementById('f-fail');
+    const failuresOnly = (on) => {
+      for (const c of chips) c.checked = !on || c.value === 'failed' || c.value === 'error';
+      if (fail) fail.setAttribute('aria-pressed', String(on));
+      doc.body.classList.toggle('failures', on);
       apply();
+    };
+    if (fail) {
+      fail.addEventListener('click', () => failuresOnly(fail.getAttribute('aria-pressed') !== 'true'));
+      if (location.hash === '#failures') failuresOnly(true);
+    }
+    reset.addEventListener('click', () => {
+      for (const s of [dev, net, text]) if (s) s.value = '';
+      failuresOnly(false);
     });
 
     let current = null;
