@@ -118,11 +118,15 @@ def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
     result.stdout.fnmatch_lines(
         [
             "*cxcheck matrix*",
-            "*iphone-13*desktop-1080p*",
+            "*desktop-1080p*iphone-13*",  # the run's declared devices first
             "test*no-throttle*no-throttle*",
-            "test_shop*FAIL add to*ok open*",
+            "test_shop*ok open*FAIL page-error · add to*",
             "test_flaky*FLAKY check out*",
-            "FAIL test_shop on iphone-13-no-throttle: *basket total is NaN*",
+            "FAIL page-error · step 'add to basket': *basket total is NaN*",
+            "    test_shop on iphone-13-no-throttle",
+            "FAIL budget · step 'slow step' took * s; its budget is 0.1 s",
+            "    test_budget on desktop-1080p-no-throttle",
+            "FLAKY budget · step 'check out' took *",
             "*2 failed, 1 flaky, 2 passed*",
             "cxcheck browser: *",
             "cxcheck JSON results: *results.json",

@@ -24,9 +24,8 @@ MAX_TARGET = 24
 """A selector longer than this says less in a cell than the check's name alone."""
 
 # What a message says once the parts that differ from cell to cell are set aside: numbers
-# (timings, boxes, counts), the device/network it ran on, quoted paths and URLs' ports.
-_CELL = re.compile(r"\bon [\w.-]+ ?/ ?[\w.-]+")
-_PORT = re.compile(r"(127\.0\.0\.1|localhost|\[::1\]):\d+")
+# (timings, boxes, counts, a server's port) and the device/network it ran on.
+_CELL = re.compile(r" ?\bon [\w.-]+ ?/ ?[\w.-]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _SPACE = re.compile(r"\s+")
 
@@ -54,7 +53,7 @@ class Cause:
 
     key: tuple[str, ...]
     label: str
-    """The cause in one line, as the first of its results says it."""
+    """The cause in one line, as the first of its results says it (without its kind)."""
     kind: str
     results: list[ItemResult] = field(default_factory=list)
 
@@ -79,8 +78,8 @@ def reason(result: ItemResult) -> Reason | None:
     if result.outcome == "flaky" and result.attempts:
         first = next((a for a in result.attempts if a.outcome in BAD), None)
         earlier = reason(first) if first is not None else None
-        if earlier is not None:
-            return Reason("flaky", earlier.text, earlier.step, earlier.finding)
+        if earlier is not None:  # what failed the first time, its kind included
+            return earlier
         return Reason("flaky", "")
     if result.outcome not in BAD:
         return None
@@ -145,15 +144,14 @@ def _clip(text: str) -> str:
 
 def shape(message: str, result: ItemResult | None = None) -> str:
     """A message's first line with what differs from cell to cell set aside: the result's
-    device and network names, numbers, ports."""
+    device and network names and every number (timings, boxes, a server's port)."""
     line = _first_words(message)
-    line = _CELL.sub("on ‹cell›", line)
+    line = _CELL.sub(" on ‹cell›", line)
     if result is not None:
         for name in sorted(
             {x for x in (result.device, result.network) if x}, key=len, reverse=True
         ):
             line = line.replace(name, "‹cell›")
-    line = _PORT.sub(r"\1", line)
     line = _NUMBER.sub("#", line)
     return _SPACE.sub(" ", line).strip()
 
@@ -177,16 +175,14 @@ def causes(results: Sequence[ItemResult]) -> list[Cause]:
         else:
             text = shape(result.message or "", result)
             key = (why.kind, why.step or "", text)
-            label = f"{why.kind} · {_said(result.message)}" if result.message else why.text
+            label = _said(result.message) or why.detail
         cause = groups.setdefault(key, Cause(key, label, why.kind))
         cause.results.append(result)
     return sorted(groups.values(), key=lambda c: -len(c.results))
 
 
 def _label(why: Reason, finding: Finding) -> str:
-    """The cause as one line: the finding's own first line, without the cell it ran on."""
-    line = _CELL.sub("", _first_words(finding.message)).replace(" ;", ";").replace("  ", " ")
-    line = line.strip()
-    prefix = f"{why.kind}: "
-    line = line.removeprefix(prefix).removeprefix("accessibility: ")
-    return f"{why.kind} · {line}" if line else why.text
+    """The cause as one line: the finding's own first line, without its kind or the cell."""
+    line = _CELL.sub("", _said(finding.message)).replace("  ", " ")
+    line = line.strip().removeprefix(f"{why.kind}: ").removeprefix("accessibility: ")
+    return line or why.detail

@@ -26,7 +26,7 @@ WORDS = {
 }
 MAX_STEP_NAME = 14
 MAX_ROW_LABEL = 36
-MAX_REASON = 28
+MAX_REASON = 36
 MAX_CAUSE = 110
 
 
@@ -120,13 +120,15 @@ def failure_lines(run: RunResults) -> list[str]:
     """The failures grouped by cause, the most widespread first: a line for the cause, then
     one a test naming the cells it failed."""
     lines: list[str] = []
+    order = {id(r): i for i, r in enumerate(run.results)}
     for cause in causes(worst_first(run.results)):
         worst = cause.results[0].outcome
         count = f" ×{len(cause.results)}" if len(cause.results) > 1 else ""
-        label = cause.label if len(cause.label) <= MAX_CAUSE else cause.label[:MAX_CAUSE] + "…"
+        label = f"{cause.kind} · {cause.label}"
+        label = label if len(label) <= MAX_CAUSE else label[:MAX_CAUSE] + "…"
         lines.append(f"{WORDS.get(worst, worst)}{count} {label}")
         by_row: dict[str, list[str]] = {}
-        for r in cause.results:
+        for r in sorted(cause.results, key=lambda r: order.get(id(r), 0)):  # the run's order
             by_row.setdefault(r.row, []).append(r.cell or "")
         for row, cells in by_row.items():
             where = ", ".join(c for c in cells if c)
