@@ -50,8 +50,9 @@ def test_a_failed_cell_names_its_kind_and_where() -> None:
     assert why is not None and why.text == "layout · add to basket" and why.step == "add to basket"
     axe = Finding("a11y", "accessibility: image-alt (critical) on /", check="image-alt")
     assert reason(result(findings=[axe])).text == "a11y · image-alt"  # type: ignore[union-attr]
+    numbers = {"metric": "p95", "limit": 300, "measured": 460.4, "unit": "ms"}
     load = Finding("load", "load threshold p(95) ≤ 300 ms broken", check="load-threshold",
-                   data={"metric": "p95", "limit": 300, "measured": 460.4, "unit": "ms"})  # fmt: skip
+                   data=numbers)  # fmt: skip
     assert reason(result(findings=[load])).text == "load · p95 460 ms > 300 ms"  # type: ignore[union-attr]
     plain = result(message="AssertionError: home page took 20.8 s; the budget is 8 s")
     assert reason(plain).text == "assertion · home page took 20.8 s; the budget is 8 s"  # type: ignore[union-attr]
