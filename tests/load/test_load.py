@@ -218,8 +218,12 @@ def test_broken_threshold_raises_a_table(result: LoadResult, shop_url: str) -> N
     assert isinstance(error, AssertionError) and isinstance(error, JourneyStepError)
     lines = str(error).splitlines()
     host = shop_url.rstrip("/")
-    assert lines[0] == f"load thresholds on {host} (3 users, 3 s): 2 of 3 failed"
     t = result.total
+    # the first line, all a one-line summary shows, names what broke
+    assert lines[0] == (
+        f"load threshold broken: p(95) ≤ 0.001 ms (measured {_ms(t.p95_ms)}); rps ≥ 1e+09 "
+        f"(measured {t.rps:.1f}); on {host} (3 users, 3 s), 2 of 3 failed"
+    )
     assert lines[1].split() == ["✗", "p(95)", "≤", "0.001", "ms", "measured",
                                 *_ms(t.p95_ms).split(), "(all", "requests)"]  # fmt: skip
     assert lines[2].split() == ["✓", "failure", "ratio", "≤", "60%", "measured",

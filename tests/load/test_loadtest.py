@@ -101,8 +101,11 @@ def test_a_recorded_journey_runs_as_load_and_reaches_the_results_and_report(
     pytester.makeini(STOREFRONT_INI)
     pytester.makepyfile(test_recorded=RECORDED)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--cx-json", "r.json",
-                                           "--cx-report", "report", timeout=240)  # fmt: skip
+                                           "--cx-report", "report", "-rP", timeout=240)  # fmt: skip
     result.assert_outcomes(passed=1)
+    # the run's own totals close its progress lines, never a "0 users 0.0 req/s" guess
+    result.stdout.re_match_lines([r"cx_load http://127\.0\.0\.1:\d+/?: done in 3 s  3 users .*"])
+    result.stdout.no_fnmatch_line("*  0 users *")
     (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
     by_check = {f["check"]: f for f in item["findings"]}
     run = by_check["load-run"]["data"]

@@ -182,13 +182,16 @@ def _rates(before: _HistoryRow | None, after: _HistoryRow) -> tuple[float, float
     return (after.requests - before.requests) / dt, (after.failures - before.failures) / dt
 
 
-def read_progress(history: Path, elapsed_s: float) -> Progress:
-    """The latest history row as progress; rps over the last 5 s of rows."""
+def read_progress(history: Path, elapsed_s: float) -> Progress | None:
+    """The latest history row with users running, as progress; rps over the 5 s of rows before
+    it. None before Locust has written such a row: "0 users 0.0 req/s" (no row yet, or the row
+    Locust writes once it stopped its users) would be a number nobody measured."""
     rows = _history_rows(history)
-    if not rows:
-        return Progress(round(elapsed_s, 1), 0, 0.0, None, 0)
-    last = rows[-1]
-    window = [r for r in rows if r.ts >= last.ts - 5]
+    running = [r for r in rows if r.users > 0]
+    if not running:
+        return None
+    last = running[-1]
+    window = [r for r in rows if last.ts - 5 <= r.ts <= last.ts]
     rps, _ = _rates(window[0], last)
     return Progress(round(elapsed_s, 1), last.users, rps, last.p95_ms, last.failures)
 

@@ -9,7 +9,13 @@ from typing import Any
 
 from cxcheck.load.stats import ALL_REQUESTS, EndpointStats, HistoryPoint, LoadError, Stage
 from cxcheck.load.summary import EndpointSummary, HistoryEntry, LoadSummary
-from cxcheck.load.thresholds import LoadThresholdError, judge, limit_of, threshold_report
+from cxcheck.load.thresholds import (
+    LoadThresholdError,
+    broken_summary,
+    judge,
+    limit_of,
+    threshold_report,
+)
 from cxcheck.model.errors import CxError
 from cxcheck.model.results import Finding
 from cxcheck.model.text import did_you_mean
@@ -132,9 +138,11 @@ class LoadResult:
         broken = [f for f in findings if f.failing]
         if broken:
             workers = f", {self.workers} workers" if self.workers else ""
+            # The first line names what broke: it is all a one-line summary of the failure shows.
             head = (
-                f"load thresholds on {self.host} ({self.users} users, {self.duration_s:g} s"
-                f"{workers}): {len(broken)} of {len(findings)} failed"
+                f"load threshold broken: {broken_summary(findings)}; on {self.host} "
+                f"({self.users} users, {self.duration_s:g} s{workers}), {len(broken)} of "
+                f"{len(findings)} failed"
             )
             raise LoadThresholdError(threshold_report(head, findings), findings)
         from cxcheck.model.findings import record, recording

@@ -205,7 +205,9 @@ def _supervise(
                 )
             )
         if progress is not None and now >= next_report:
-            progress(read_progress(history, now - started))
+            sample = read_progress(history, now - started)
+            if sample is not None:
+                progress(sample)
             next_report = max(next_report + interval_s, now)
         with contextlib.suppress(subprocess.TimeoutExpired):
             main.proc.wait(timeout=POLL_S)

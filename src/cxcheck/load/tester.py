@@ -94,6 +94,8 @@ class LoadTest:
             progress=self._progress(target) if self.progress else None,
             artifacts=folder,
         )
+        if self.progress:
+            self._done(target, result)
         record([result.summary_finding()])
         return result
 
@@ -247,6 +249,17 @@ class LoadTest:
             )
 
         return show
+
+    def _done(self, host: str, result: LoadResult) -> None:
+        """The run's own totals once it ended: the numbers its thresholds are judged on (the
+        last progress line is only as recent as Locust's last history row)."""
+        assert self.progress is not None
+        total = result.total
+        self.progress(
+            f"cx_load {host}: done in {result.duration_s:g} s  {result.users} users  "
+            f"{total.rps:.1f} req/s  p95 {total.p95_ms:.0f} ms  failures {total.failures} "
+            f"of {total.requests}"
+        )
 
 
 THRESHOLDS = ("p50", "p90", "p95", "p99", "max", "avg", "failure_ratio", "min_rps")

@@ -112,6 +112,13 @@ def _measured(data: Mapping[str, Any]) -> str:
     return f"{value:.1f}"
 
 
+def broken_summary(findings: Sequence[Finding]) -> str:
+    """The broken thresholds in one line: ``p(95) ≤ 300 ms (measured 580 ms)``."""
+    return "; ".join(
+        f"{_condition(f.data)} (measured {_measured(f.data)})" for f in findings if f.failing
+    )
+
+
 def threshold_report(head: str, findings: Sequence[Finding]) -> str:
     """``head``, then the k6-style table: one line per threshold, ✗ broken, ✓ met."""
     rows = [
