@@ -1,6 +1,8 @@
-"""Make ``docs/report.png``: the demo's HTML report with one failed cell open, in headless Chromium.
+"""Make the report's pictures in ``docs/``: the demo with every defect, as a release manager opens
+it on a 1440×900 screen (``report-desktop.png``, the failures view) and on a 390 px phone
+(``report-phone.png``), in headless Chromium.
 
-cxcheck demo --defects hidden-checkout,slow-price     # writes cx-report/index.html
+cxcheck demo --defects          # writes cx-report/index.html
 python docs/make_report_screenshot.py cx-report/index.html
 """
 
@@ -13,21 +15,24 @@ from playwright.sync_api import sync_playwright
 
 from cxcheck.browser.launch import BrowserSettings, launch
 
+HERE = Path(__file__).parent
+
 
 def main() -> int:
     report = Path(sys.argv[1] if len(sys.argv) > 1 else "cx-report/index.html").resolve()
-    out = Path(__file__).with_name("report.png")
     with sync_playwright() as pw:
         browser, _ = launch(pw, BrowserSettings())
-        page = browser.new_page(viewport={"width": 1280, "height": 1500})
-        page.goto(report.as_uri())
-        # The hidden Checkout button on a phone: the kind of cell a reader opens first.
-        page.locator("a[href^='#i-']", has_text="check out").first.click()
-        page.wait_for_timeout(500)
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(out))
+        desktop = browser.new_page(viewport={"width": 1440, "height": 900})
+        desktop.goto(report.as_uri() + "#failures")
+        desktop.screenshot(path=str(HERE / "report-desktop.png"))
+        phone = browser.new_page(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+        )
+        phone.goto(report.as_uri())
+        phone.locator("#mx").scroll_into_view_if_needed()
+        phone.screenshot(path=str(HERE / "report-phone.png"))
         browser.close()
-    print(out)
+    print(HERE / "report-desktop.png", HERE / "report-phone.png")
     return 0
 
 

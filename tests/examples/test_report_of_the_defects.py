@@ -19,7 +19,8 @@ from cxcheck.model.reasons import causes, reason
 from cxcheck.model.results import RunResults
 from tests.outputs.test_report import opened
 
-pytestmark = pytest.mark.slow
+# The whole demo, with -n 2, on a machine the suite keeps busy: minutes, not seconds.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 BAD = "td.c.o-failed, td.c.o-error"
 
