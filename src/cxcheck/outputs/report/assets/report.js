@@ -208,15 +208,15 @@
     };
     const slide = (range) => {
       const pane = range.closest('.vp');
-      const top = pane && pane.querySelector('img.top');
-      if (!top) return;
+      const over = pane && pane.querySelector('img.over');
+      if (!over) return;
       const v = Math.min(100, Math.max(0, Number(range.value)));
       if (range.dataset.v === 'clip') {
-        top.style.clipPath = `inset(0 0 0 ${v}%)`;
+        over.style.clipPath = `inset(0 0 0 ${v}%)`;
         const handle = pane.querySelector('.handle');
         if (handle) handle.style.left = `${v}%`;
       } else {
-        top.style.opacity = String(v / 100);
+        over.style.opacity = String(v / 100);
       }
     };
     window.addEventListener('hashchange', () => reveal(location.hash.slice(1)));
