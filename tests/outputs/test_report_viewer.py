@@ -238,9 +238,9 @@ def test_the_diff_viewer_tabs_slider_and_overlay(
         loaded(page, image)
         assert aspect_errors(image) == []
         assert image.evaluate("i => i.clientWidth") == 390  # never scaled above its size
-        box = tall.locator(".vp-diff .vs")
-        assert box.evaluate("b => b.scrollHeight > b.clientHeight + 100")
-        assert box.evaluate("b => b.clientHeight <= innerHeight * 0.8 + 2")
+        scroller = tall.locator(".vp-diff .vs")
+        assert scroller.evaluate("b => b.scrollHeight > b.clientHeight + 100")
+        assert scroller.evaluate("b => b.clientHeight <= innerHeight * 0.8 + 2")
         assert problems == []
 
 
