@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -20,7 +21,7 @@ from cxcheck.model.results import Finding, ItemResult, RunResults, StepRecord, V
 from cxcheck.outputs.itemresults import MAX_MESSAGE_CHARS, _clip
 from cxcheck.outputs.report.page import FILES_DIR, content_security_policy, write_report
 from cxcheck.outputs.report.panel_view import full_message
-from tests.outputs.test_report import anchor, built, fake_screenshot, opened, panels
+from tests.outputs.test_report import EVIL, anchor, built, fake_screenshot, opened, panels
 from tests.outputs.test_report_load import load_run, thresholds
 
 __all__ = ["panels"]  # the fixture: both ways a panel reaches the page
@@ -381,6 +382,33 @@ def test_a_single_file_report_holds_its_pictures(
         assert header.locator(".vp-overlay img.under").get_attribute("src") == (
             header.locator(".vp-expected img").get_attribute("src")
         )
+        assert problems == []
+
+
+def test_a_hostile_snapshot_stays_text(cx_browser: Browser, tmp_path: Path) -> None:
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    files = snapshot_pictures(folder, "x", (120, 40))
+    shot = '"><img src=x onerror=window.__pwned=7>.png'
+    (folder / files["diff"]).rename(folder / shot)
+    files["diff"] = shot
+    finding = visual_finding(EVIL, files, (120, 40))
+    finding.data.update(ratio=EVIL, threshold="</script><script>window.__pwned=8</script>")
+    result = ItemResult(
+        nodeid="t.py::test_evil", file="t.py", test="test_evil", outcome="failed",
+        findings=[finding], evidence_dir=str(folder), evidence=sorted(os.listdir(folder)),
+    )  # fmt: skip
+    path = write_report(RunResults(results=[result]), tmp_path / "report")
+    with opened(cx_browser, path) as (page, problems):
+        page.locator("details.it > summary").click()
+        viewer = page.locator(".vd")
+        assert "<script>window.__pwned=1</script>" in (viewer.locator("h3").text_content() or "")
+        for tab in ("Diff", "Actual", "Expected", "Slider", "Overlay"):
+            viewer.get_by_role("tab", name=tab).click()
+        loaded(page, viewer.locator("img[src]"))
+        page.wait_for_timeout(100)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert viewer.locator(".vn").inner_text() == "2,400 pixels differ"  # the rest: not numbers
         assert problems == []
 
 
