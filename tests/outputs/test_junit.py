@@ -77,6 +77,8 @@ def test_a_failed_results_pictures_most_telling_first(tmp_path: Path) -> None:
     assert text.splitlines()[0] == "[[ATTACHMENT|ev/visual-header-composite.png]]"
     elsewhere = attachment_text(found, tmp_path / "ci" / "checkout")
     assert elsewhere.splitlines()[1] == f"[[ATTACHMENT|{(tmp_path / 'ev/step-02-pay.jpg')}]]"
+    moved = attachments(result, rerun=True)  # the attempt is rerun: its folder moves aside
+    assert moved[0] == tmp_path / "ev~attempt1" / "visual-header-composite.png"
     (tmp_path / "ev" / "failure.jpg").unlink()
     assert len(attachments(result)) == 2  # what is not there is not attached
     result.outcome = "passed"
@@ -111,6 +113,12 @@ def test_failed_cases_attach_their_pictures_in_system_out(
     assert any(p.endswith("step-01-slow-step.jpg") for p in attached(budget))
     for passed in ("test_shop[desktop-1080p-no-throttle]", "test_flaky[desktop-1080p-no-throttle]"):
         assert attached(found[passed]) == [], passed
+    # the flaky test's failed first attempt (its own test case) names its picture where the
+    # rerun moved it, beside the folder of the attempt that passed
+    flaky = [c for c in ET.parse(folder / "junit.xml").iter("testcase")
+             if c.get("name") == "test_flaky[desktop-1080p-no-throttle]"]  # fmt: skip
+    (first,) = attached(flaky[0])
+    assert "~attempt1/" in first and (folder / first).is_file()
 
 
 def test_a_visual_failure_in_junit_with_captured_output(

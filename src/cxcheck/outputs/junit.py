@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from cxcheck.model.results import Finding, ItemResult
+from cxcheck.model.results import Finding, ItemResult, attempt_folder
 
 __all__ = ["ATTACHMENT", "FAILURE_PICTURE", "attachment_text", "attachments", "finding_properties"]
 
@@ -84,10 +84,14 @@ def _number(value: object) -> float | None:
     return value
 
 
-def attachments(result: ItemResult) -> list[Path]:
+def attachments(result: ItemResult, *, rerun: bool = False) -> list[Path]:
     """The pictures of a failed result, most telling first (GitLab shows only the first): each
     failing snapshot's side-by-side picture (else its diff), the failed steps' screenshots,
-    then the page at the failure (``failure.jpg``). Files that are not there are left out."""
+    then the page at the failure (``failure.jpg``). Files that are not there are left out.
+
+    ``rerun``: the attempt is about to be rerun, which moves its folder aside first
+    (:func:`~cxcheck.model.results.attempt_folder`): its pictures are named where they will be.
+    """
     if result.outcome not in ("failed", "error") or not result.evidence_dir:
         return []
     names: list[str] = []
@@ -100,11 +104,12 @@ def attachments(result: ItemResult) -> list[Path]:
     names += [s.screenshot for s in result.steps if s.screenshot and s.status == "failed"]
     names.append(FAILURE_PICTURE)
     folder = Path(result.evidence_dir)
+    kept = attempt_folder(folder, result.attempt) if rerun else folder
     found = []
     for name in dict.fromkeys(names):
         path = folder / name
         if "/" not in name and "\\" not in name and name not in ("", ".", "..") and path.is_file():
-            found.append(path)
+            found.append(kept / name)
     return found
 
 

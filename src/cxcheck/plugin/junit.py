@@ -10,7 +10,9 @@ controller under pytest-xdist), before pytest's own handling of each teardown re
 - otherwise they become the test case's ``<system-out>``, added to the element pytest is
   building for it (``LogXML.node_reporter(report).append``).
 
-Only the teardown report: it carries the attempt's final result. Nothing happens when
+Only the teardown report: it carries the attempt's final result. An attempt that
+pytest-rerunfailures reruns (a report of it came as ``rerun``) has its folder moved aside before
+the next attempt starts: its lines name the pictures where they will be. Nothing happens when
 pytest's JUnit plugin is not writing a file, or when its internals are not as expected (a
 future pytest): the properties still carry the numbers.
 """
@@ -34,6 +36,8 @@ class JunitAttachments:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.rerun: set[tuple[str, Any]] = set()
+        """(node id, xdist node) of the attempts running now that will be rerun."""
 
     def _logxml(self) -> Any:
         try:
@@ -44,13 +48,18 @@ class JunitAttachments:
 
     @pytest.hookimpl(tryfirst=True)  # before pytest's own JUnit plugin closes the test case
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        key = (report.nodeid, getattr(report, "node", None))
+        if str(report.outcome) == "rerun":  # pytest-rerunfailures' own outcome
+            self.rerun.add(key)
         data = getattr(report, "cx_result", None)
-        if report.when != "teardown" or data is None:
+        if report.when != "teardown":
             return
+        rerun = key in self.rerun
+        self.rerun.discard(key)
         xml = self._logxml()
-        if xml is None:
+        if data is None or xml is None:
             return
-        text = _attachment_text(data, self.config.invocation_params.dir)
+        text = _attachment_text(data, self.config.invocation_params.dir, rerun)
         if not text:
             return
         logging = getattr(xml, "logging", "no")
@@ -69,8 +78,8 @@ class JunitAttachments:
             return  # pytest's JUnit internals changed: no attachment, nothing broken
 
 
-def _attachment_text(data: Any, base: Path) -> str:
+def _attachment_text(data: Any, base: Path, rerun: bool) -> str:
     from cxcheck.model.results import ItemResult
     from cxcheck.outputs.junit import attachment_text, attachments
 
-    return attachment_text(attachments(ItemResult.from_dict(data)), base)
+    return attachment_text(attachments(ItemResult.from_dict(data), rerun=rerun), base)
