@@ -7,7 +7,10 @@ Every screenshot is the same small JPEG, so the benchmark times the report rathe
 
 - ``write_report``: wall time, median of N, against the 2 s target;
 - the page opened from disk in headless Chromium: DOMContentLoaded and load, the HTML size, and
-  how long a filter (an outcome chip, the first text search) and opening a panel take.
+  how long a filter (an outcome chip, the first text search) and opening a panel take;
+- the single-file report (``--cx-report-single-file``, every picture a data: URI in the page):
+  its size, the time to write it and the time to open it (``load`` in Chromium). Printed, not
+  held to a target: it grows with the pictures, which is the point of it.
 
     python benchmarks/report_speed.py [--items 2000] [--repeats 5] [--keep DIR]
 """
@@ -209,6 +212,14 @@ def main() -> int:
             shutil.rmtree(args.keep, ignore_errors=True)
             path = write_report(run, args.keep)
         size = path.stat().st_size
+        single_times = []
+        for i in range(args.repeats):
+            started = time.perf_counter()
+            single = write_report(run, root / f"single-{i}", single_file=True)
+            single_times.append(time.perf_counter() - started)
+            print(f"  single-file run {i + 1}/{args.repeats}: {single_times[-1]:.3f} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        single_size = single.stat().st_size
         files = sum(1 for p in (path.parent / "files").rglob("*") if p.is_file())
         page: dict[str, Any] = {}
         with browser() as b:
@@ -225,6 +236,13 @@ def main() -> int:
                 page.setdefault("open", []).append(tab.evaluate(OPEN))
                 page.setdefault("lazy", []).append(tab.evaluate(OPEN_LAZY))
                 context.close()
+                context = b.new_context(viewport={"width": 1280, "height": 900})
+                tab = context.new_page()
+                tab.goto(single.as_uri(), wait_until="load", timeout=120_000)
+                timing = tab.evaluate(TIMING)
+                page.setdefault("single_dcl", []).append(timing["dcl"])
+                page.setdefault("single_load", []).append(timing["load"])
+                context.close()
     took = median(times)
     print(f"HTML report of {len(run.results)} results ({counts}), 5 steps each")
     print(f"  write_report: median {took:.3f} s of {args.repeats} runs "
@@ -240,6 +258,16 @@ def main() -> int:
     print(f"    open a failed result from the matrix:  {median(page['open']):5.0f} ms")
     print(f"    open a passed one built on demand:     {median(page['lazy']):5.0f} ms  "
           "(the first such open unpacks all)")  # fmt: skip
+    pictures = sum(len(r.steps) + sum(len(a.steps) for a in r.attempts) for r in run.results)
+    print(f"  single-file report (--cx-report-single-file, {pictures} step pictures inlined):")
+    print(f"    write_report: median {median(single_times):.3f} s of {args.repeats} runs "
+          f"(min {min(single_times):.3f}, max {max(single_times):.3f})")  # fmt: skip
+    print(f"    index.html: {single_size / 1e6:.2f} MB ({single_size / size:.1f}× the report "
+          "with files)")  # fmt: skip
+    print(
+        f"    opened in headless Chromium (median of 3): DOMContentLoaded "
+        f"{median(page['single_dcl']):.0f} ms, load {median(page['single_load']):.0f} ms"
+    )
     return 0
 
 

@@ -139,7 +139,7 @@ def test_under_xdist_the_controller_writes_one_merged_output(
 ) -> None:
     pytester.makepyfile(test_mixed=MIXED)
     result = run_pytest("-n", "2", "--cx-json", "results.json", "--cx-report", "report", "-p",
-                        "rerunfailures")  # fmt: skip
+                        "rerunfailures", "--junitxml", "j.xml")  # fmt: skip
     assert result.parseoutcomes() == {"passed": 4, "failed": 2, "rerun": 1}
     data = json.loads((pytester.path / "results.json").read_text())
     jsonschema.validate(data, schema())
@@ -151,6 +151,9 @@ def test_under_xdist_the_controller_writes_one_merged_output(
     html = (pytester.path / "report" / "index.html").read_text()
     assert html.count('data-outcome="flaky"') >= 1 and "test_plain_page" in html
     assert not list(pytester.path.glob("report*/**/gw*"))
+    # The controller writes the JUnit XML: the failed cases' pictures are attached there too.
+    junit = (pytester.path / "j.xml").read_text()
+    assert junit.count("[[ATTACHMENT|cx-artifacts/") == 2
 
 
 def test_ignore_patterns_record_ignored_findings_instead_of_failing(

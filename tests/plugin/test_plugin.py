@@ -250,6 +250,7 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         "--cx-artifacts",
         "--cx-json",
         "--cx-report",
+        "--cx-report-single-file",
     ]
     result = pytester.runpytest_inprocess("--help")
     for option in options:

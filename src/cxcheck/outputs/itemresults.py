@@ -108,7 +108,8 @@ def exception_message(type_name: str, text: str) -> str:
 
 
 def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
-    """Device, network, outcome detail, step times and vitals for JUnit ``<property>`` tags."""
+    """Device, network, outcome detail, step times and vitals, and the visual and load numbers
+    (:mod:`cxcheck.outputs.junit`), for JUnit ``<property>`` tags."""
     props = [
         ("cx_device", result.device or ""),
         ("cx_network", result.network or ""),
@@ -135,7 +136,9 @@ def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
     if result.load is not None and result.load.before is not None:
         props.append(("cx_load_before", f"{result.load.before:.2f}"))
         props.append(("cx_cpus", str(result.load.cpus)))
-    return props
+    from cxcheck.outputs.junit import finding_properties
+
+    return props + finding_properties(result)
 
 
 class Collector:

@@ -5,7 +5,8 @@
 - collection (cells, journey files, the collection manifest): :mod:`.collection`
 - one item's run and result: :mod:`.lifecycle`; the fixtures: :mod:`.fixtures`
 - gathering results (and the manifest, under pytest-xdist): :mod:`.controller`
-- the outputs (JSON, HTML report, terminal grid, pytest-html): :mod:`.outputs`
+- the outputs (JSON, HTML report, terminal grid, pytest-html): :mod:`.outputs`; JUnit
+  attachments: :mod:`.junit`
 - Ctrl-C: :mod:`.interrupts`
 - the checks the plugin wires, one line each (their options, settings, fixtures):
   :mod:`.checks`
@@ -64,6 +65,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(controller.ResultHooks(config), "cxcheck-results")
         if config.pluginmanager.hasplugin("xdist"):
             config.pluginmanager.register(controller.XdistHooks(config), "cxcheck-xdist")
+        if getattr(config.option, "xmlpath", None):  # --junitxml: failure pictures attached
+            from cxcheck.plugin.junit import JunitAttachments
+
+            config.pluginmanager.register(JunitAttachments(config), "cxcheck-junit")
     if options.cx_configured(config):
         state_of(config)  # every setting checked now: a bad one stops the run before it starts
 

@@ -39,6 +39,7 @@ OPT_ARTIFACTS = "cx_artifacts"
 OPT_TRACE = "cx_trace"
 OPT_JSON = "cx_json"
 OPT_REPORT = "cx_report"
+OPT_REPORT_SINGLE_FILE = "cx_report_single_file"
 
 ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
@@ -74,6 +75,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "linelist", []),
     ("cx_json", "write every cxcheck result as JSON to this path", None, None),
     ("cx_report", "write the HTML report into this folder", None, None),
+    ("cx_report_single_file", "when writing the HTML report, put its pictures inside index.html "
+     "(data: URIs), for CI that keeps one file", "bool", False),
     ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
      "bool", True),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
@@ -167,6 +170,10 @@ def add_options(parser: pytest.Parser) -> None:
         "cxcheck/model/results.schema.json) (ini cx_json)")
     add("--cx-report", dest=OPT_REPORT, metavar="DIR", type=output_path,
         help="write the HTML report to DIR/index.html, self-contained (ini cx_report)")
+    add("--cx-report-single-file", dest=OPT_REPORT_SINGLE_FILE, action="store_true",
+        help="with --cx-report: index.html holds every picture (data: URIs), so the one file "
+        "shows them; the trace and other files are still linked from DIR/files/ (ini "
+        "cx_report_single_file)")
     # fmt: on
     for check in CHECKS:
         for option in check.options:
@@ -187,7 +194,7 @@ def all_ini() -> list[tuple[str, str, Any, Any]]:
 OPTION_DESTS = (
     OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
     OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
-    OPT_REPORT, *(o.dest for c in CHECKS for o in c.options),
+    OPT_REPORT, OPT_REPORT_SINGLE_FILE, *(o.dest for c in CHECKS for o in c.options),
 )  # fmt: skip
 
 

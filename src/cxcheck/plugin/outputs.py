@@ -44,7 +44,10 @@ def finish_run(state: CxState, exit_status: int) -> None:
     if report_dir is not None:
         from cxcheck.outputs.report.page import write_report
 
-        state.written.append(_write("HTML report", lambda: write_report(run, report_dir)))
+        single = settings.report_single_file
+        state.written.append(
+            _write("HTML report", lambda: write_report(run, report_dir, single_file=single))
+        )
 
 
 def _write(what: str, write: Callable[[], Path]) -> str:

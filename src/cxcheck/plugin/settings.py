@@ -33,6 +33,7 @@ from cxcheck.plugin.options import (
     OPT_NETWORKS,
     OPT_PROFILES,
     OPT_REPORT,
+    OPT_REPORT_SINGLE_FILE,
     OPT_SLOWMO,
     OPT_TRACE,
     endpoint,
@@ -55,6 +56,8 @@ class Settings:
     server_spec: ServerSpec | None
     json_path: Path | None
     report_dir: Path | None
+    report_single_file: bool = False
+    """The report's pictures go inside index.html (--cx-report-single-file)."""
     fail_on_page_errors: bool = True
     fail_on_failed_requests: bool = True
     ignore_requests: tuple[str, ...] = field(default_factory=tuple)
@@ -97,6 +100,7 @@ def read_settings(
         server_spec=server_spec(ini, ini_dir),
         json_path=json_path,
         report_dir=report_dir,
+        report_single_file=single_file(option, ini, report_dir),
         fail_on_page_errors=bool(ini("cx_fail_on_page_errors")),
         fail_on_failed_requests=bool(ini("cx_fail_on_failed_requests")),
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
@@ -104,6 +108,17 @@ def read_settings(
         action_timeout=action_timeout(ini),
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
     )
+
+
+def single_file(option: Lookup, ini: Lookup, report_dir: Path | None) -> bool:
+    """--cx-report-single-file asks for a report; ini cx_report_single_file only says how one
+    is written, whenever one is."""
+    if option(OPT_REPORT_SINGLE_FILE) and report_dir is None:
+        raise CxError(
+            "--cx-report-single-file needs --cx-report DIR, the folder its index.html is "
+            "written to: e.g. --cx-report cx-report --cx-report-single-file"
+        )
+    return bool(option(OPT_REPORT_SINGLE_FILE) or ini("cx_report_single_file"))
 
 
 def action_timeout(ini: Lookup) -> float | None:

@@ -277,12 +277,10 @@ class Visual:
             raise VisualError(f"threshold {level!r} must be between 0 and 1 (default 0.2)")
         diff = imagediff.compare_masks(expected, got, threshold=level)
         result = diff.result
+        allowed_pixels = settings.max_diff_pixels if max_diff_pixels is None else max_diff_pixels
+        allowed_ratio = settings.max_diff_ratio if max_diff_ratio is None else max_diff_ratio
         problem = imagediff.verdict(
-            result,
-            max_diff_pixels=settings.max_diff_pixels
-            if max_diff_pixels is None
-            else max_diff_pixels,
-            max_diff_ratio=settings.max_diff_ratio if max_diff_ratio is None else max_diff_ratio,
+            result, max_diff_pixels=allowed_pixels, max_diff_ratio=allowed_ratio
         )
         if problem is None:
             return
@@ -303,6 +301,10 @@ class Visual:
             files=files,
             diff_pixels=result.diff_pixels,
             ratio=round(result.ratio, 6),
+            # the limits it was held to, for the report and the JUnit properties
+            threshold=level,
+            max_diff_pixels=allowed_pixels,
+            max_diff_ratio=allowed_ratio,
             bbox=list(result.bbox) if result.bbox else None,
             made_by=made or None,
         )

@@ -25,14 +25,16 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def content_security_policy() -> str:
+def content_security_policy(single_file: bool = False) -> str:
     """The page's policy: its own script and style by hash, images from its folder, nothing else.
 
     Hashes rather than 'unsafe-inline' mean that even an injected <script>, <style> or on*=
-    handler attribute would not run.
+    handler attribute would not run. Only a single-file report, whose pictures are data: URIs,
+    allows data: images.
     """
     css, js = assets()
+    images = "'self' data:" if single_file else "'self'"
     return (
-        f"default-src 'none'; img-src 'self' data:; style-src {_sha256(css)}; "
+        f"default-src 'none'; img-src {images}; style-src {_sha256(css)}; "
         f"script-src {_sha256(js)}; base-uri 'none'; form-action 'none'"
     )

@@ -12,14 +12,20 @@ their charts, :mod:`~cxcheck.outputs.report.evidence` copies the files), and
 :mod:`~cxcheck.outputs.report.render` fills the Jinja2 templates in ``templates/`` with it.
 
 The panels are server-rendered ``<details>`` elements, so the page works without JavaScript; a
-small inline script adds the filters. Everything that came from a page or a test is
-HTML-escaped, no URL from the data ever becomes a link, and a Content-Security-Policy allows
-only the page's own script and style (by hash) and images from its own folder.
+small inline script adds the filters and the snapshot diff viewer's tabs, slider and overlay.
+Everything that came from a page or a test is HTML-escaped, no URL from the data ever becomes a
+link, and a Content-Security-Policy allows only the page's own script and style (by hash) and
+images from its own folder.
+
+``write_report(..., single_file=True)`` writes a page that shows every picture from a data: URI
+(and allows data: images for that), for CI systems that keep one file: the trace and the other
+files are still copied into ``files/`` and linked relatively.
 """
 
 from __future__ import annotations
 
 import shutil
+import urllib.parse
 from pathlib import Path
 
 from cxcheck.model.errors import CxError
@@ -31,6 +37,8 @@ __all__ = ["FILES_DIR", "REPORT_FILE", "check_report_folder", "content_security_
            "write_report"]  # fmt: skip
 
 REPORT_FILE = "index.html"
+FAVICON_FILE = "favicon.svg"
+"""The icon, a file beside the page: the policy of a report with files allows no data: image."""
 MARKER = ".cxcheck-report"
 INLINE_PANELS = 200
 """Results (worst first) whose panels are written into the page's markup, so they open without
@@ -62,11 +70,12 @@ def check_report_folder(folder: Path) -> None:
         )
 
 
-def write_report(run: RunResults, folder: Path) -> Path:
+def write_report(run: RunResults, folder: Path, *, single_file: bool = False) -> Path:
     """Write the report of ``run`` as ``folder/index.html`` with its evidence; returns its path.
 
     ``folder/files/`` is the report's own: it is emptied first, so a report never shows
-    evidence of an older run.
+    evidence of an older run. ``single_file``: the page holds its pictures (data: URIs), so
+    ``index.html`` alone shows them.
     """
     from cxcheck.outputs.report.render import render_page
     from cxcheck.outputs.report.view import page_view
@@ -76,7 +85,15 @@ def write_report(run: RunResults, folder: Path) -> Path:
     files_root = folder / FILES_DIR
     shutil.rmtree(files_root, ignore_errors=True)
     (folder / MARKER).write_text("cxcheck writes this report; files/ is emptied on every run\n")
-    page = render_page(page_view(run, files_root, INLINE_PANELS))
+    view = page_view(run, files_root, INLINE_PANELS, single_file=single_file)
+    icon = folder / FAVICON_FILE
+    favicon = None
+    if single_file:
+        icon.unlink(missing_ok=True)  # the page holds its icon
+    elif view.favicon.startswith("data:image/svg+xml,"):
+        icon.write_text(urllib.parse.unquote(view.favicon.partition(",")[2]), encoding="utf-8")
+        favicon = FAVICON_FILE
+    page = render_page(view, single_file=single_file, favicon=favicon)
     path = folder / REPORT_FILE
     tmp = path.with_name(path.name + ".tmp")
     # "replace": a lone surrogate in a page's text must not cost the whole report.

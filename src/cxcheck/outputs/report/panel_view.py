@@ -1,8 +1,10 @@
 """One result's panel: its summary line, and a body with its message, steps against budgets,
-screenshots, findings, load runs, trace and other files, as the ``panel`` template shows them."""
+filmstrip, snapshot diffs, findings, load runs, trace and other files, as the ``panel`` template
+shows them."""
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,16 +13,20 @@ from pathlib import Path
 from cxcheck.journey.filmstrip import FILMSTRIP_FILE
 from cxcheck.model.results import ItemResult, StepRecord
 from cxcheck.model.text import MAX_ERROR_CHARS
-from cxcheck.outputs.report.evidence import copy_evidence
+from cxcheck.outputs.report.evidence import Evidence, copy_evidence
 from cxcheck.outputs.report.findings_view import FindingGroup, findings
 from cxcheck.outputs.report.load_view import LoadSection, load_section
 from cxcheck.outputs.report.matrix_view import Placed
 from cxcheck.outputs.report.steps_view import Steps, over_or_failed, steps
-from cxcheck.outputs.report.text import first_line, plural, seconds, when
+from cxcheck.outputs.report.text import budget, first_line, plural, seconds, when
+from cxcheck.outputs.report.visual_view import DiffViewer, diff_viewers, shown_files
 
 __all__ = ["Body", "Panel", "panel"]
 
 # Longer error reports are cut in the page (the JSON results keep them whole).
+
+CLIPPED = re.compile(r"… \((\d+) more characters\)$")
+"""How a result's message ends when it was clipped (``ItemRecorder``): its error has it all."""
 
 
 @dataclass(frozen=True)
@@ -29,12 +35,10 @@ class Picture:
     alt: str
     caption: str
     bad: bool = False
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    target: str
-    pictures: list[Picture]
+    detail: str = ""
+    """A second caption line: the step's time against its budget, and what went wrong."""
+    link: str = ""
+    """The file at full size (the same as ``url``, but for a data: URI)."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,10 @@ class Body:
     message: str | None
     error: str | None
     steps: Steps | None
-    filmstrip: Picture | None
+    filmstrip: str | None
+    """The link to the whole filmstrip picture; the page shows its frames as ``shots``."""
     shots: list[Picture]
-    snapshots: list[Snapshot]
+    viewers: list[DiffViewer]
     load: LoadSection | None
     findings: list[FindingGroup]
     finding_count: int
@@ -102,14 +107,14 @@ class Panel:
     """What the text filter matches when the body is not in the markup."""
 
 
-def panel(p: Placed, files_root: Path, *, inline: bool) -> Panel:
+def panel(p: Placed, files_root: Path, *, inline: bool, single_file: bool = False) -> Panel:
     """The panel of a placed result, its evidence (and its attempts') copied under
-    ``files_root``."""
+    ``files_root``; ``single_file``: its pictures inlined as data: URIs."""
     r = p.result
-    urls = copy_evidence(r, files_root, p.key)
+    urls = copy_evidence(r, files_root, p.key, inline=single_file)
     attempts = []
     for n, a in enumerate(r.attempts, start=1):
-        copied = copy_evidence(a, files_root, f"{p.key}-attempt-{n}")
+        copied = copy_evidence(a, files_root, f"{p.key}-attempt-{n}", inline=single_file)
         attempts.append(
             Attempt(n, a.outcome, seconds(a.duration_s), first_line(a.message), body(a, copied))
         )
@@ -139,7 +144,7 @@ def _search_text(r: ItemResult) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def body(r: ItemResult, urls: dict[str, str]) -> Body:
+def body(r: ItemResult, urls: Evidence) -> Body:
     load = r.load
     machine = None
     if load is not None and (load.before is not None or load.after is not None):
@@ -151,7 +156,7 @@ def body(r: ItemResult, urls: dict[str, str]) -> Body:
         if len(error) > MAX_ERROR_CHARS:
             more = len(error) - MAX_ERROR_CHARS
             error = error[:MAX_ERROR_CHARS] + f"\n… ({more} more characters)"
-    filmstrip = urls.get(FILMSTRIP_FILE) if r.steps else None
+    filmstrip = urls.link(FILMSTRIP_FILE) if r.steps else None
     groups = findings(r)
     facts = (("engine", r.engine), ("browser", r.browser), ("worker", r.worker))
     return Body(
@@ -160,16 +165,12 @@ def body(r: ItemResult, urls: dict[str, str]) -> Body:
         started=when(r.started_at) if r.started_at else None,
         machine=machine,
         busy=load is not None and load.busy,
-        message=r.message or None,
+        message=full_message(r.message, r.error) or None,
         error=error,
         steps=steps(r.steps) if r.steps else None,
-        filmstrip=(
-            Picture(filmstrip, f"filmstrip of {plural(len(r.steps), 'step')}", "")
-            if filmstrip is not None
-            else None
-        ),
+        filmstrip=filmstrip,
         shots=_shots(r.steps, urls),
-        snapshots=_snapshots(r, urls),
+        viewers=diff_viewers(r, urls),
         load=load_section(r),
         findings=groups,
         finding_count=sum(len(g.items) for g in groups),
@@ -178,45 +179,70 @@ def body(r: ItemResult, urls: dict[str, str]) -> Body:
     )
 
 
-def _shots(steps: Sequence[StepRecord], urls: dict[str, str]) -> list[Picture]:
+def full_message(message: str | None, error: str | None) -> str | None:
+    """The message whole: a clipped one (``… (131 more characters)``) is found again in the
+    error report, where pytest wrote the exception in full (its ``E   `` lines)."""
+    clipped = CLIPPED.search(message or "")
+    if message is None or clipped is None or not error:
+        return message
+    head = message[: clipped.start()]
+    prefix, sep, text = head.partition(": ")
+    if sep:
+        prefix += sep  # the exception's type: pytest may spell it in full (module.Type)
+    else:
+        prefix, text = "", head
+    probe = text[:80]
+    for block in (_exception_lines(error), error):
+        at = block.find(probe) if probe else -1
+        if at >= 0 and len(block) - at > len(text):
+            return prefix + block[at:].rstrip()
+    return message
+
+
+def _exception_lines(error: str) -> str:
+    """The last exception in a pytest error report, from its ``E`` lines."""
+    blocks: list[list[str]] = []
+    previous = False
+    for line in error.splitlines():
+        is_e = line == "E" or line.startswith("E ")
+        if is_e and not previous:
+            blocks.append([])
+        if is_e:
+            blocks[-1].append(line[4:] if line.startswith("E   ") else line[2:])
+        previous = is_e
+    return "\n".join(blocks[-1]) if blocks else ""
+
+
+def _shots(steps: Sequence[StepRecord], urls: Evidence) -> list[Picture]:
+    """The filmstrip's frames: each step's screenshot, captioned with its time and outcome."""
     shots = []
     for s in steps:
-        url = urls.get(s.screenshot or "")
-        if url is not None:
-            caption = f"{s.index} · {s.name} · {seconds(s.duration_s)}"
-            shots.append(Picture(url, f"step {caption}", caption, over_or_failed(s)))
+        url, link = urls.src(s.screenshot), urls.link(s.screenshot)
+        if url is None or link is None:
+            continue
+        caption = f"{s.index} · {s.name}"
+        detail = seconds(s.duration_s)
+        if s.budget_s is not None:
+            detail += f" of {budget(s.budget_s)}"
+        if s.status not in ("passed", "skipped"):
+            detail += f" · {s.status}"
+        elif s.budget_s is not None and s.duration_s > s.budget_s:
+            detail += " · over budget"
+        shots.append(
+            Picture(url, f"step {caption} · {detail}", caption, over_or_failed(s), detail, link)
+        )
     return shots
 
 
-def _snapshots(r: ItemResult, urls: dict[str, str]) -> list[Snapshot]:
-    """Each failed snapshot's expected, actual and diff pictures, side by side."""
-    out = []
-    for f in r.all_findings:
-        files = f.data.get("files") if f.kind == "visual" else None
-        if not isinstance(files, dict):
-            continue
-        pictures = [
-            Picture(url, f"{kind} picture of {f.target}", kind)
-            for kind in ("expected", "actual", "diff")
-            if (url := urls.get(str(files.get(kind, ""))))
-        ]
-        if pictures:
-            out.append(Snapshot(f.target or "", pictures))
-    return out
-
-
-def _trace(r: ItemResult, urls: dict[str, str]) -> Trace | None:
-    url = urls.get(r.trace or "")
+def _trace(r: ItemResult, urls: Evidence) -> Trace | None:
+    url = urls.link(r.trace)
     if url is None:
         return None
     # The command is run from the report folder, so it names the copy next to index.html.
     return Trace(url, r.trace or "", f"playwright show-trace {urllib.parse.unquote(url)}")
 
 
-def _other_files(r: ItemResult, urls: dict[str, str]) -> list[tuple[str, str]]:
+def _other_files(r: ItemResult, urls: Evidence) -> list[tuple[str, str]]:
     shown = {s.screenshot for s in r.steps if s.screenshot} | {r.trace, FILMSTRIP_FILE}
-    for f in r.all_findings:
-        files = f.data.get("files") if f.kind == "visual" else None
-        if isinstance(files, dict):
-            shown |= {str(files.get(k, "")) for k in ("expected", "actual", "diff")}
-    return [(name, url) for name, url in urls.items() if name not in shown]
+    shown |= shown_files(r)
+    return [(name, url) for name, url in urls.links.items() if name not in shown]

@@ -60,8 +60,12 @@ def _environment() -> Environment:
     return env
 
 
-def render_page(view: PageView) -> str:
-    """The whole page: markup, inlined assets and the data blocks of on-demand panels."""
+def render_page(view: PageView, *, single_file: bool = False, favicon: str | None = None) -> str:
+    """The whole page: markup, inlined assets and the data blocks of on-demand panels.
+
+    ``single_file``: the policy allows the data: URIs its pictures are; ``favicon``: the icon's
+    URL when it is not the view's data: URI.
+    """
     from markupsafe import Markup
 
     env = _environment()
@@ -77,8 +81,8 @@ def render_page(view: PageView) -> str:
         view=view,
         css=Markup(css),
         js=Markup(js),
-        csp=Markup(content_security_policy()),
-        favicon=Markup(view.favicon),
+        csp=Markup(content_security_policy(single_file)),
+        favicon=favicon or Markup(view.favicon),
         blocks=Markup(blocks),
     )
 

@@ -67,11 +67,17 @@ class PageView:
         return sum(self.counts.values())
 
 
-def page_view(run: RunResults, files_root: Path, inline_panels: int) -> PageView:
+def page_view(
+    run: RunResults, files_root: Path, inline_panels: int, *, single_file: bool = False
+) -> PageView:
     """The page of ``run``, its evidence copied under ``files_root``; the first
-    ``inline_panels`` results (worst first) have their panels in the markup."""
+    ``inline_panels`` results (worst first) have their panels in the markup; ``single_file``:
+    pictures are inlined as data: URIs."""
     columns, placed = place(run.results, worst_first(run.results), run.devices, run.networks)
-    panels = [panel(p, files_root, inline=i < inline_panels) for i, p in enumerate(placed)]
+    panels = [
+        panel(p, files_root, inline=i < inline_panels, single_file=single_file)
+        for i, p in enumerate(placed)
+    ]
     counts = run.counts()
     worst = next((o for o in counts if counts[o]), "passed")
     verdict = _verdict(counts)

@@ -189,7 +189,48 @@
       if (a) reveal(a.getAttribute('href').slice(1));
       const b = target.closest('button.cp');
       if (b) copy(b);
+      const tab = target.closest('.vd button.vt');
+      if (tab) showTab(tab);
+      const zoom = target.closest('.vd button.vz');
+      if (zoom) {
+        const on = zoom.getAttribute('aria-pressed') !== 'true';
+        zoom.setAttribute('aria-pressed', String(on));
+        zoom.closest('.vd').classList.toggle('z', on);
+      }
     });
+    doc.addEventListener('input', (e) => {
+      const range = e.target;
+      if (range instanceof HTMLInputElement && range.dataset.v) slide(range);
+    });
+
+    // The snapshot diff viewer: the section's data-tab says which pane the CSS shows. The
+    // slider and overlay panes borrow the expected and actual pictures' sources when first
+    // shown. Styles are set through the CSSOM: the CSP forbids style attributes, not this.
+    const showTab = (btn) => {
+      const box = btn.closest('.vd');
+      const t = btn.dataset.t;
+      for (const img of all(`.vp-${t} img[data-from]`, box)) {
+        const from = box.querySelector(`.vp-${img.dataset.from} img`);
+        if (from && !img.getAttribute('src')) img.src = from.currentSrc || from.src;
+      }
+      box.dataset.tab = t;
+      for (const other of all('button.vt', box)) {
+        other.setAttribute('aria-selected', String(other === btn));
+      }
+    };
+    const slide = (range) => {
+      const pane = range.closest('.vp');
+      const over = pane && pane.querySelector('img.over');
+      if (!over) return;
+      const v = Math.min(100, Math.max(0, Number(range.value)));
+      if (range.dataset.v === 'clip') {
+        over.style.clipPath = `inset(0 0 0 ${v}%)`;
+        const handle = pane.querySelector('.handle');
+        if (handle) handle.style.left = `${v}%`;
+      } else {
+        over.style.opacity = String(v / 100);
+      }
+    };
     window.addEventListener('hashchange', () => reveal(location.hash.slice(1)));
     if (location.hash && reveal(location.hash.slice(1))) {
       doc.getElementById(location.hash.slice(1)).scrollIntoView();
