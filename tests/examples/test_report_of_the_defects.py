@@ -59,7 +59,7 @@ def desktop(cx_browser: Browser, demo: Demo) -> Iterator[Page]:
 
 
 def failed_cells(page: Page) -> list[dict[str, object]]:
-    return page.evaluate(
+    cells: list[dict[str, object]] = page.evaluate(
         """(sel) => Array.from(document.querySelectorAll(sel)).map((td) => {
             const box = td.getBoundingClientRect();
             let boxed = null;  // an ancestor that scrolls its own content: a box that hides
@@ -75,6 +75,7 @@ def failed_cells(page: Page) -> list[dict[str, object]]:
         })""",
         BAD,
     )
+    return cells
 
 
 def test_every_failure_is_on_the_first_screen_of_the_failures_view(
