@@ -5,6 +5,8 @@ SIGINT reaches the browser and its driver too, and the error surfaces as "target
 SIGINT handler remembers it; and CPython 3.11 can leave a traceback entry without a line number
 when Ctrl-C lands on an instruction that has none, on which pytest's own report of the interrupt
 crashes (exit code 1 instead of 2), so the traceback chain is repaired before pytest formats it.
+A SIGTERM (:mod:`cxcheck.plugin.sigterm`) stops the run the same way; its interrupt's traceback
+is also cut to the code that was running (:func:`cut_to_running_code`).
 """
 
 from __future__ import annotations
@@ -81,3 +83,27 @@ def repair_tracebacks(exc: BaseException | None) -> None:
         seen.add(id(exc))
         exc.__traceback__ = numbered(exc.__traceback__)
         exc = exc.__cause__ or exc.__context__
+
+
+INTERNAL = ("_pytest.", "pluggy.")
+BELOW = ("playwright.", "cxcheck.plugin.sigterm")  # and the SIGTERM handler's own frame
+
+
+def cut_to_running_code(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """Keep only the interrupt's traceback entries in the code that was running: none of
+    pytest's and pluggy's around it, none of Playwright's (nor its event loop's, nor the signal
+    handler's) below it.
+
+    Before it writes the outputs pytest formats the whole traceback of an interrupt, reading the
+    source of every entry's module; Playwright's generated API module alone is 20,000 lines,
+    read again for each of its entries: seconds on a busy CI machine, taken from the grace before
+    SIGKILL, for a traceback shown only as its last line. That line now names the test's own.
+    """
+
+    def module(entry: Any) -> str:
+        return str(entry.frame.f_globals.get("__name__", ""))
+
+    entries = [e for e in excinfo.traceback if not module(e).startswith(INTERNAL)]
+    below = next((i for i, e in enumerate(entries) if module(e).startswith(BELOW)), len(entries))
+    if below:  # something left to show
+        excinfo.traceback = type(excinfo.traceback)(entries[:below])
