@@ -3,11 +3,15 @@
 Without pytest-xdist that is the only process. Under xdist it is the controller, which does not
 collect: each worker writes its collection manifest (:mod:`cxcheck.outputs.manifest`) into a
 folder the controller made for the run and named in ``node.workerinput``; the controller reads
-the first one to arrive, so it knows every cxcheck item's cell, even those that never ran.
+the first one to arrive, so it knows every cxcheck item's cell, even those that never ran. Each
+worker also writes its process id there, so that the controller can pass a SIGTERM on to the
+workers that are still up (:mod:`cxcheck.plugin.sigterm`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,7 +20,7 @@ from typing import Any
 import pytest
 
 from cxcheck.plugin.collection import manifest
-from cxcheck.plugin.state import STATE_KEY, run_id, state_of
+from cxcheck.plugin.state import STATE_KEY, WORKER_PIDS_KEY, run_id, state_of
 
 MANIFEST_INPUT = "cx_manifest_dir"
 
@@ -49,9 +53,12 @@ class XdistHooks:
         self.config = config
         self.folder: Path | None = None
         self.seen_collection = False
+        self.down: set[str] = set()
+        config.stash[WORKER_PIDS_KEY] = self.worker_pids  # for the SIGTERM handler
 
     def manifest_folder(self) -> Path:
-        """The run's folder of collection manifests, removed when pytest cleans up."""
+        """The run's folder the workers write to (collection manifests, process ids), removed
+        when pytest cleans up."""
         if self.folder is None:
             folder = self.folder = Path(tempfile.mkdtemp(prefix="cxcheck-run-"))
             self.config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
@@ -64,6 +71,19 @@ class XdistHooks:
         state = self.config.stash.get(STATE_KEY, None)
         if state is not None and state.base_url:
             node.workerinput["cx_base_url"] = state.base_url
+
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        self.down.add(node.workerinput["workerid"])
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers that are up (a worker that is down is never signalled:
+        its id may be another process's by now)."""
+        pids = []
+        for path in self.folder.glob("*.pid") if self.folder is not None else ():
+            if path.stem not in self.down:
+                with contextlib.suppress(OSError, ValueError):  # being written, or gone
+                    pids.append(int(path.read_text()))
+        return pids
 
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         # Every worker collects the same items; the first manifest to arrive tells them all.
@@ -82,6 +102,17 @@ class XdistHooks:
 
 def worker_manifest(folder: Path, worker: str) -> Path:
     return folder / f"{worker}.json"
+
+
+def write_worker_pid(config: pytest.Config) -> None:
+    """On an xdist worker: say where it runs, for the controller to pass a SIGTERM on."""
+    worker_input = getattr(config, "workerinput", None) or {}
+    folder = worker_input.get(MANIFEST_INPUT)
+    if folder:
+        path = Path(folder) / f"{worker_input['workerid']}.pid"
+        partial = path.with_suffix(".part")
+        partial.write_text(str(os.getpid()))
+        partial.replace(path)  # whole or absent: the controller may read it at any moment
 
 
 def write_worker_manifest(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -7,7 +7,7 @@
 - gathering results (and the manifest, under pytest-xdist): :mod:`.controller`
 - the outputs (JSON, HTML report, terminal grid, pytest-html): :mod:`.outputs`; JUnit
   attachments: :mod:`.junit`
-- Ctrl-C: :mod:`.interrupts`
+- Ctrl-C: :mod:`.interrupts`; SIGTERM (a cancelled CI job): :mod:`.sigterm`
 - the checks the plugin wires, one line each (their options, settings, fixtures):
   :mod:`.checks`
 
@@ -61,7 +61,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in options.MARKERS:
         config.addinivalue_line("markers", line)
     config.add_cleanup(interrupts.stop_load)
-    if not is_worker(config):
+    if is_worker(config):
+        controller.write_worker_pid(config)
+    else:
         config.pluginmanager.register(controller.ResultHooks(config), "cxcheck-results")
         if config.pluginmanager.hasplugin("xdist"):
             config.pluginmanager.register(controller.XdistHooks(config), "cxcheck-xdist")
@@ -174,6 +176,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.hookimpl(tryfirst=True)  # the outputs first: never after xdist waits for its workers
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash.get(STATE_KEY, None)
     if state is None or state.collector is None or session.config.option.collectonly:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ import pytest
 
 from cxcheck.plugin.interrupts import watch_interrupts
 from cxcheck.plugin.options import OPT_LIST, ini_dir
+from cxcheck.plugin.sigterm import Sigterm, watch_sigterm
 
 if TYPE_CHECKING:
     from cxcheck.app.server import AppServer
@@ -63,6 +65,7 @@ ARTIFACTS_KEY = pytest.StashKey[Path]()
 RECORDER_KEY: pytest.StashKey[ItemRecorder] = pytest.StashKey()
 ATTEMPT_KEY = pytest.StashKey[int]()
 JOURNEY_KEY: pytest.StashKey[Journey] = pytest.StashKey()
+WORKER_PIDS_KEY = pytest.StashKey[Callable[[], list[int]]]()  # on the xdist controller
 
 
 def usage(exc: CxError) -> pytest.UsageError:
@@ -113,12 +116,18 @@ def state_of(config: pytest.Config) -> CxState:
 
 
 def watch(config: pytest.Config, state: CxState) -> None:
-    """Remember a Ctrl-C in the state, even one that Playwright swallows."""
+    """Remember a Ctrl-C in the state, even one that Playwright swallows; stop on a SIGTERM as
+    on a Ctrl-C (on the xdist controller, passing it on to the workers)."""
 
     def interrupted() -> None:
         state.interrupted = True
 
     watch_interrupts(config, interrupted)
+    watcher = Sigterm(interrupted, lambda: state.interrupted, worker=is_worker(config),
+                      full_trace=bool(config.option.fulltrace))  # fmt: skip
+    if config.pluginmanager.has_plugin("dsession"):  # an xdist controller with workers
+        watcher.workers = config.stash.get(WORKER_PIDS_KEY, None)
+    watch_sigterm(config, watcher)
 
 
 def _new_state(config: pytest.Config) -> CxState:
