@@ -40,7 +40,7 @@ import pytest
 from cxcheck.plugin.interrupts import cut_to_running_code, repair_tracebacks
 
 MESSAGE = "the run was cancelled (SIGTERM)"
-WORKERS_GRACE_S = 10.0
+WORKERS_GRACE_S = 5.0
 """How long the xdist controller waits for its workers to stop and send their results."""
 
 
