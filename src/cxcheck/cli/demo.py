@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from cxcheck.model.errors import CxError
 
@@ -98,6 +100,17 @@ def pytest_args(
     return [*args, *extra]
 
 
+def _pass_sigterm_to(child: subprocess.Popen[bytes]) -> Any:
+    """A CI's SIGTERM to the demo goes to its pytest, which stops and writes its results; the
+    demo then prints its summary as after Ctrl-C. Returns the handler it replaced."""
+    try:
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            return None
+        return signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
+    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM (Windows)
+        return None
+
+
 def run_demo(
     defects: str | None = None,
     devices: str | None = None,
@@ -116,11 +129,15 @@ def run_demo(
     if defects:
         print(f"cxcheck demo: storefront defects switched on: {defects} (expect failures)")
     child = subprocess.Popen(args)
+    previous = _pass_sigterm_to(child)
     try:
         code = child.wait()
     except KeyboardInterrupt:
         # Ctrl-C reached pytest too: it stops its run and writes the results; wait for them.
         code = child.wait()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     if results.is_file():
         from cxcheck.model.results import RunResults
         from cxcheck.outputs.grid import grid
