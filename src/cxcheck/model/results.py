@@ -19,7 +19,10 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxcheck.model.compare import Comparison
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
@@ -282,6 +285,8 @@ class RunResults:
     column order, the same for every row."""
     networks: list[str] = field(default_factory=list)
     """Network names in that order: every device's networks are shown in it."""
+    comparison: Comparison | None = None
+    """What changed since earlier runs (--cx-compare, --cx-history): see model/compare.py."""
 
     def counts(self) -> dict[str, int]:
         """How many items ended in each outcome (every outcome present, zeros included)."""
@@ -291,7 +296,7 @@ class RunResults:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "schema": "cxcheck-results",
             "version": SCHEMA_VERSION,
             "cxcheck_version": self.cxcheck_version,
@@ -306,6 +311,9 @@ class RunResults:
             "counts": self.counts(),
             "results": [r.to_dict() for r in self.results],
         }
+        if self.comparison is not None:  # optional: a run compared with nothing has none
+            out["comparison"] = self.comparison.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunResults:
@@ -326,6 +334,7 @@ class RunResults:
             cxcheck_version=str(data.get("cxcheck_version", "")),
             devices=[str(d) for d in data.get("devices") or []],
             networks=[str(n) for n in data.get("networks") or []],
+            comparison=_comparison(data.get("comparison")),
         )
 
     def write_json(self, path: Path) -> Path:
@@ -338,6 +347,14 @@ class RunResults:
     @classmethod
     def read_json(cls, path: Path) -> RunResults:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _comparison(data: Mapping[str, Any] | None) -> Comparison | None:
+    if not data:
+        return None
+    from cxcheck.model.compare import Comparison  # imports this module: imported when needed
+
+    return Comparison.from_dict(data)
 
 
 def merge_attempts(attempts: Sequence[ItemResult]) -> ItemResult:

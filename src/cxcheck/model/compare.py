@@ -1,0 +1,358 @@
+"""What changed since the last run: one run's results against earlier runs' results.
+
+:func:`compare` reads :class:`~cxcheck.model.results.RunResults` and nothing else, and answers
+a :class:`Comparison` of plain data, which the results JSON keeps (``"comparison"``) and the
+terminal, the HTML report and ``cxcheck demo`` show:
+
+- items **newly failing**, **fixed** and **still failing** against the *baseline* (the latest
+  earlier run), matched by node id (which holds the cell); items of one side only are **new**
+  or **gone**;
+- **flaky** items: rerun to a pass in this run or an earlier one (pytest-rerunfailures), or
+  flipping between passing and failing more than once across the runs;
+- journey steps **slower** beyond the noise (:data:`SLOWER`), against the median of the earlier
+  runs;
+- **new findings**, by identity (:func:`identity`), never by message text with numbers in it;
+- with ``trends=True``, every item's outcome and duration in each run (a history folder).
+
+No pytest, no files: reading and writing runs is :mod:`cxcheck.outputs.history`'s job.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from cxcheck.model.results import Finding, ItemResult, RunResults, StepRecord
+
+__all__ = ["SLOWER", "Comparison", "ItemChange", "NewFinding", "RunRef", "SlowerStep",
+           "Threshold", "Trend", "compare", "identity"]  # fmt: skip
+
+BAD = ("failed", "error")
+GOOD = ("passed", "flaky")
+# The test's own failure (an assertion, an action that could not be done) is the outcome lists'
+# business; a finding that is only evidence or a note (info, ignored) is no change to report.
+NOT_FINDINGS = ("assertion", "action")
+FINDING_SEVERITIES = ("error", "warning")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A step is slower only past both: a share of its earlier time and an absolute floor."""
+
+    relative: float
+    absolute_s: float
+
+    def exceeded(self, before_s: float, after_s: float) -> bool:
+        return after_s - before_s > self.absolute_s and after_s > before_s * (1 + self.relative)
+
+
+SLOWER = Threshold(relative=0.25, absolute_s=0.25)
+"""Measured on the demo's journeys run three times, clean, on a loaded 2-core machine (README,
+"Since the last run"): a step's time spread between runs of the same code stays within both."""
+
+
+@dataclass
+class RunRef:
+    """One run of the comparison: where it came from and when it started."""
+
+    label: str
+    started_at: float
+
+
+@dataclass
+class ItemChange:
+    """An item in one of the lists: its outcome in the baseline and now (None: not in that run)."""
+
+    nodeid: str
+    test: str
+    """The matrix's row label: the test and its parameters other than the cell."""
+    cell: str | None
+    before: str | None
+    after: str | None
+    message: str | None = None
+    """The first line of the failure that matters: this run's, or the baseline's when fixed."""
+    why: str | None = None
+    """For flaky items: what made them flaky."""
+
+
+@dataclass
+class SlowerStep:
+    nodeid: str
+    test: str
+    cell: str | None
+    step: str
+    before_s: float
+    """The step's median time in the earlier runs where it passed."""
+    after_s: float
+    runs: int
+    """How many earlier runs ``before_s`` is the median of."""
+    busy: bool = False
+    """The test ran on a busy machine this time (load above its cores): the machine may be
+    slower, not the app."""
+
+
+@dataclass
+class NewFinding:
+    nodeid: str
+    test: str
+    cell: str | None
+    kind: str
+    check: str | None
+    target: str | None
+    severity: str
+    message: str
+    step: str | None
+    """The step it was found in; None for a finding of the test."""
+
+
+@dataclass
+class Trend:
+    """One item of this run across the compared runs, oldest first, this run last."""
+
+    nodeid: str
+    test: str
+    cell: str | None
+    outcomes: list[str | None]
+    """None where the item was not in that run."""
+    durations: list[float | None]
+
+
+@dataclass
+class Comparison:
+    """What changed between the earlier runs (oldest first) and this run."""
+
+    baseline: str
+    """The label of the run compared with: the latest earlier run."""
+    runs: list[RunRef]
+    """Every run compared, oldest first, this run last."""
+    threshold: Threshold = SLOWER
+    newly_failing: list[ItemChange] = field(default_factory=list)
+    fixed: list[ItemChange] = field(default_factory=list)
+    still_failing: list[ItemChange] = field(default_factory=list)
+    flaky: list[ItemChange] = field(default_factory=list)
+    new: list[ItemChange] = field(default_factory=list)
+    gone: list[ItemChange] = field(default_factory=list)
+    slower: list[SlowerStep] = field(default_factory=list)
+    new_findings: list[NewFinding] = field(default_factory=list)
+    trends: list[Trend] = field(default_factory=list)
+    """Empty unless asked for (a history folder)."""
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "newly failing": len(self.newly_failing),
+            "fixed": len(self.fixed),
+            "still failing": len(self.still_failing),
+            "flaky": len(self.flaky),
+            "slower": len(self.slower),
+            "new findings": len(self.new_findings),
+            "new": len(self.new),
+            "gone": len(self.gone),
+        }
+
+    def summary(self) -> str:
+        """``2 newly failing, 1 fixed, 3 still failing, 0 flaky, 1 slower, 4 new findings``, then
+        new and gone items when there are any."""
+        counts = self.counts()
+        always = ("newly failing", "fixed", "still failing", "flaky", "slower", "new findings")
+        parts = [f"{counts[k]} {k}" for k in always]
+        parts += [f"{counts[k]} {k}" for k in ("new", "gone") if counts[k]]
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
+        def changes(key: str) -> list[ItemChange]:
+            return [ItemChange(**c) for c in data.get(key, [])]
+
+        threshold = data.get("threshold")
+        return cls(
+            baseline=str(data.get("baseline", "")),
+            runs=[RunRef(**r) for r in data.get("runs", [])],
+            threshold=Threshold(**threshold) if threshold else SLOWER,
+            newly_failing=changes("newly_failing"),
+            fixed=changes("fixed"),
+            still_failing=changes("still_failing"),
+            flaky=changes("flaky"),
+            new=changes("new"),
+            gone=changes("gone"),
+            slower=[SlowerStep(**s) for s in data.get("slower", [])],
+            new_findings=[NewFinding(**f) for f in data.get("new_findings", [])],
+            trends=[Trend(**t) for t in data.get("trends", [])],
+        )
+
+
+def compare(
+    current: RunResults,
+    previous: Sequence[RunResults],
+    labels: Sequence[str] | None = None,
+    *,
+    trends: bool = False,
+    threshold: Threshold = SLOWER,
+) -> Comparison:
+    """``current`` against ``previous`` (oldest first; the last is the baseline), each labelled
+    by ``labels`` (e.g. its file name); ``trends``: every item's outcome and time in each run."""
+    if not previous:
+        raise ValueError("compare() needs at least one earlier run")
+    names = list(labels) if labels is not None else [f"run {i + 1}" for i in range(len(previous))]
+    if len(names) != len(previous):
+        raise ValueError("one label per earlier run")
+    history = [_by_nodeid(run) for run in previous]
+    baseline = history[-1]
+    now = _by_nodeid(current)
+    out = Comparison(
+        baseline=names[-1],
+        runs=[
+            *(RunRef(n, r.started_at) for n, r in zip(names, previous, strict=True)),
+            RunRef("this run", current.started_at),
+        ],
+        threshold=threshold,
+    )
+    for nodeid, item in now.items():
+        before = baseline.get(nodeid)
+        if before is None:
+            out.new.append(_change(item, None, item))
+        else:
+            _sort_outcome(out, before, item)
+            out.new_findings.extend(new_findings(before, item))
+        why = _flaky(nodeid, [*history, now])
+        if why:
+            out.flaky.append(_change(item, before, item, why))
+        out.slower.extend(slower_steps([h[nodeid] for h in history if nodeid in h], item,
+                                       threshold))  # fmt: skip
+        if trends:
+            runs = [*history, now]
+            out.trends.append(
+                Trend(
+                    nodeid, item.row, item.cell,
+                    [r[nodeid].outcome if nodeid in r else None for r in runs],
+                    [round(r[nodeid].duration_s, 3) if nodeid in r else None for r in runs],
+                )
+            )  # fmt: skip
+    out.gone = [_change(r, r, None) for nodeid, r in baseline.items() if nodeid not in now]
+    out.slower.sort(key=lambda s: s.before_s - s.after_s)  # the biggest slowdown first
+    return out
+
+
+def _by_nodeid(run: RunResults) -> dict[str, ItemResult]:
+    # A node id twice in one run (two plugins' items) is rare: the later one speaks for it.
+    return {r.nodeid: r for r in run.results}
+
+
+def _first_line(text: str | None) -> str | None:
+    line = (text or "").strip().split("\n", 1)[0]
+    return line or None
+
+
+def _change(
+    item: ItemResult, before: ItemResult | None, after: ItemResult | None, why: str | None = None
+) -> ItemChange:
+    failing = after if after is not None and after.outcome in BAD else before
+    return ItemChange(
+        nodeid=item.nodeid,
+        test=item.row,
+        cell=item.cell,
+        before=before.outcome if before is not None else None,
+        after=after.outcome if after is not None else None,
+        message=_first_line(failing.message if failing is not None else None),
+        why=why,
+    )
+
+
+def _sort_outcome(out: Comparison, before: ItemResult, after: ItemResult) -> None:
+    """Newly failing: failing now, not in the baseline (passed, skipped or not run there).
+    Fixed: failing in the baseline, passing now. Still failing: failing in both."""
+    was_bad, is_bad = before.outcome in BAD, after.outcome in BAD
+    if is_bad and not was_bad:
+        out.newly_failing.append(_change(after, before, after))
+    elif is_bad:
+        out.still_failing.append(_change(after, before, after))
+    elif was_bad and after.outcome in GOOD:
+        out.fixed.append(_change(after, before, after))
+
+
+def _flaky(nodeid: str, runs: Sequence[Mapping[str, ItemResult]]) -> str | None:
+    """Why the item counts as flaky across ``runs`` (oldest first), or None.
+
+    A rerun that passed says so at once. Otherwise it takes two flips between passing and
+    failing: one flip is a change (newly failing, or fixed), not flakiness.
+    """
+    outcomes = [r[nodeid].outcome for r in runs if nodeid in r]
+    if outcomes and outcomes[-1] == "flaky":
+        return "passed on a rerun in this run"
+    reruns = sum(1 for o in outcomes if o == "flaky")
+    sides = [o in BAD for o in outcomes if o in BAD or o in GOOD]
+    flips = sum(1 for a, b in itertools.pairwise(sides) if a != b)
+    if flips >= 2:
+        return f"flipped between passing and failing {flips} times in {len(outcomes)} runs"
+    if reruns:
+        return f"passed on a rerun in {reruns} of {len(outcomes)} runs"
+    return None
+
+
+def _step_keys(steps: Sequence[StepRecord]) -> list[tuple[str, int]]:
+    """Steps by name and occurrence: a journey that skips a step still matches the others."""
+    seen: dict[str, int] = {}
+    keys = []
+    for s in steps:
+        seen[s.name] = seen.get(s.name, 0) + 1
+        keys.append((s.name, seen[s.name]))
+    return keys
+
+
+def slower_steps(
+    earlier: Sequence[ItemResult], now: ItemResult, threshold: Threshold = SLOWER
+) -> list[SlowerStep]:
+    """Steps of ``now`` that passed and took longer than the threshold allows over their median
+    time in the ``earlier`` results of the same item where they passed too (a failed step's
+    time is a timeout's, not the app's)."""
+    times: dict[tuple[str, int], list[float]] = {}
+    for r in earlier:
+        for key, s in zip(_step_keys(r.steps), r.steps, strict=True):
+            if s.status == "passed":
+                times.setdefault(key, []).append(s.duration_s)
+    out = []
+    for key, s in zip(_step_keys(now.steps), now.steps, strict=True):
+        seen = times.get(key)
+        if s.status != "passed" or not seen:
+            continue
+        before = statistics.median(seen)
+        if threshold.exceeded(before, s.duration_s):
+            busy = now.load is not None and now.load.busy
+            out.append(SlowerStep(now.nodeid, now.row, now.cell, s.name, round(before, 3),
+                                  round(s.duration_s, 3), len(seen), busy))  # fmt: skip
+    return out
+
+
+def identity(finding: Finding) -> tuple[str, str | None, str]:
+    """What makes two findings the same across runs: kind, check and target. A finding without
+    a target (a budget, a page error) is told apart by its message with every number masked,
+    so "took 2.31 s" and "took 2.47 s" are the same finding."""
+    target = finding.target or _DIGITS.sub("#", finding.message)
+    return finding.kind, finding.check, target
+
+
+def _located(item: ItemResult) -> list[tuple[Finding, str | None]]:
+    return [*((f, None) for f in item.findings),
+            *((f, s.name) for s in item.steps for f in s.findings)]  # fmt: skip
+
+
+def new_findings(before: ItemResult, after: ItemResult) -> list[NewFinding]:
+    """Error and warning findings of ``after`` whose identity ``before`` did not have (once
+    each), leaving out the test's own failure (``assertion``, ``action``)."""
+    known = {identity(f) for f, _ in _located(before)}
+    out = []
+    for f, step in _located(after):
+        key = identity(f)
+        if f.kind in NOT_FINDINGS or f.severity not in FINDING_SEVERITIES or key in known:
+            continue
+        known.add(key)
+        out.append(NewFinding(after.nodeid, after.row, after.cell, f.kind, f.check, f.target,
+                              f.severity, _first_line(f.message) or "", step))  # fmt: skip
+    return out

@@ -1,0 +1,236 @@
+"""The comparison of a run with earlier runs, as pure logic: which items are newly failing, fixed,
+still failing, flaky, new or gone; which steps are slower beyond the noise; which findings are
+new by identity; the per-item trend; and the JSON round trip (schema version 1, additive)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+
+from cxcheck.model.compare import SLOWER, Comparison, Threshold, compare, identity
+from cxcheck.model.results import SCHEMA_FILE, Finding, ItemResult, RunResults, StepRecord
+
+
+def item(
+    name: str,
+    outcome: str = "passed",
+    *,
+    cell: str = "iphone-13-no-throttle",
+    steps: dict[str, float] | None = None,
+    findings: list[Finding] | None = None,
+    message: str | None = None,
+    duration: float = 1.0,
+) -> ItemResult:
+    records = [
+        StepRecord(i, step, None, duration_s=seconds, status="passed")
+        for i, (step, seconds) in enumerate((steps or {}).items(), start=1)
+    ]
+    return ItemResult(
+        nodeid=f"test_shop.py::{name}[{cell}]",
+        file="test_shop.py",
+        test=name,
+        cell=cell,
+        outcome=outcome,
+        message=message,
+        duration_s=duration,
+        steps=records,
+        findings=findings or [],
+    )
+
+
+def run(*items: ItemResult, started: float = 1000.0) -> RunResults:
+    return RunResults(results=list(items), started_at=started)
+
+
+def nodeids(changes: list[Any]) -> list[str]:
+    return [c.nodeid.split("::")[1] for c in changes]
+
+
+def test_outcomes_sort_into_newly_failing_fixed_still_failing_new_and_gone() -> None:
+    before = run(
+        item("test_a"), item("test_b", "failed", message="was broken\nmore"),
+        item("test_c", "failed"), item("test_d", "skipped"), item("test_gone"),
+        item("test_e", "failed"),
+    )  # fmt: skip
+    now = run(
+        item("test_a", "failed", message="AssertionError: total is NaN\ntraceback..."),
+        item("test_b"), item("test_c", "error", message="setup broke"),
+        item("test_d", "failed", message="now fails"), item("test_new", "failed"),
+        item("test_e", "skipped"),
+    )  # fmt: skip
+    c = compare(now, [before], ["prev.json"])
+    assert c.baseline == "prev.json"
+    assert nodeids(c.newly_failing) == ["test_a[iphone-13-no-throttle]",
+                                        "test_d[iphone-13-no-throttle]"]  # fmt: skip
+    assert c.newly_failing[0].message == "AssertionError: total is NaN"  # the first line
+    assert (c.newly_failing[0].before, c.newly_failing[0].after) == ("passed", "failed")
+    assert nodeids(c.fixed) == ["test_b[iphone-13-no-throttle]"]
+    assert c.fixed[0].message == "was broken"  # what was fixed
+    assert nodeids(c.still_failing) == ["test_c[iphone-13-no-throttle]"]
+    assert nodeids(c.new) == ["test_new[iphone-13-no-throttle]"]
+    assert c.new[0].after == "failed" and c.new[0].before is None
+    assert nodeids(c.gone) == ["test_gone[iphone-13-no-throttle]"]
+    # failed, then skipped: not run now, so neither fixed nor failing
+    assert "test_e" not in json.dumps([c.newly_failing, c.fixed, c.still_failing], default=str)
+    assert c.summary() == ("2 newly failing, 1 fixed, 1 still failing, 0 flaky, 0 slower, "
+                           "0 new findings, 1 new, 1 gone")  # fmt: skip
+
+
+def test_items_match_by_node_id_so_each_cell_is_its_own_item() -> None:
+    phone, laptop = "iphone-13-slow-4g", "laptop-1366-slow-4g"
+    before = run(item("test_a", cell=phone), item("test_a", cell=laptop))
+    now = run(item("test_a", "failed", cell=phone), item("test_a", cell=laptop))
+    c = compare(now, [before])
+    assert [x.cell for x in c.newly_failing] == ["iphone-13-slow-4g"]
+    assert c.new == [] and c.gone == []
+
+
+def test_flaky_is_a_rerun_that_passed_or_two_flips_across_the_history() -> None:
+    def four(flips: str, broke: str, old_rerun: str) -> RunResults:
+        return run(item("test_flips", flips), item("test_broke", broke), item("test_rerun"),
+                   item("test_old_rerun", old_rerun))  # fmt: skip
+
+    history = [
+        four("passed", "passed", "flaky"),
+        four("failed", "passed", "passed"),
+        four("passed", "failed", "passed"),
+    ]
+    now = run(item("test_flips", "failed"), item("test_broke", "failed"),
+              item("test_rerun", "flaky"), item("test_old_rerun"))  # fmt: skip
+    c = compare(now, history)
+    why = {x.nodeid.split("::")[1].split("[")[0]: x.why for x in c.flaky}
+    assert set(why) == {"test_flips", "test_rerun", "test_old_rerun"}
+    assert why["test_flips"] == "flipped between passing and failing 3 times in 4 runs"
+    assert why["test_rerun"] == "passed on a rerun in this run"
+    assert why["test_old_rerun"] == "passed on a rerun in 1 of 4 runs"
+    # one flip is a change, not flakiness; and it is still failing against the baseline
+    assert nodeids(c.still_failing) == ["test_broke[iphone-13-no-throttle]"]
+    assert nodeids(c.newly_failing) == ["test_flips[iphone-13-no-throttle]"]
+
+
+@pytest.mark.parametrize(
+    ("before_s", "after_s", "slower"),
+    [
+        (1.0, 1.2, False),  # 20 %: within the noise
+        (1.0, 1.3, True),  # 30 % and 300 ms
+        (0.2, 0.4, False),  # twice as long, but 200 ms: a blink on a loaded machine
+        (0.2, 0.5, True),  # 300 ms and 150 %
+        (4.0, 4.9, False),  # 900 ms, but 22 %
+        (4.0, 5.1, True),
+    ],
+)
+def test_a_step_is_slower_past_both_the_relative_and_the_absolute_threshold(
+    before_s: float, after_s: float, slower: bool
+) -> None:
+    c = compare(run(item("test_a", steps={"pay": after_s})),
+                [run(item("test_a", steps={"pay": before_s}))])  # fmt: skip
+    assert bool(c.slower) is slower
+    if slower:
+        s = c.slower[0]
+        assert (s.step, s.before_s, s.after_s, s.runs) == ("pay", before_s, after_s, 1)
+
+
+def test_slower_is_against_the_median_of_the_earlier_runs_and_only_passed_steps() -> None:
+    history = [run(item("test_a", steps={"open": t, "pay": 1.0})) for t in (1.0, 3.0, 1.1)]
+    failed = item("test_a", steps={"open": 9.0, "pay": 1.0})
+    failed.steps[1].status = "failed"  # a timeout's time is not the app's
+    failed.steps[1].duration_s = 30.0
+    history.append(run(failed))
+    c = compare(run(item("test_a", steps={"open": 1.5, "pay": 1.45})), history)
+    # open: median of 1.0, 3.0, 1.1, 9.0 is 2.05 → 1.5 is faster; pay: median of three 1.0 → slower
+    assert [(s.step, s.before_s, s.after_s, s.runs) for s in c.slower] == [("pay", 1.0, 1.45, 3)]
+
+
+def test_steps_match_by_name_and_occurrence_so_a_skipped_step_does_not_shift_the_rest() -> None:
+    before = run(item("test_a", steps={"open": 1.0, "cookies": 0.5, "pay": 1.0}))
+    now = run(item("test_a", steps={"open": 1.0, "pay": 1.05}))
+    assert compare(now, [before]).slower == []
+
+
+def test_new_findings_by_identity_not_by_message_numbers() -> None:
+    def budget(took: float) -> Finding:
+        return Finding("budget", f"step 'pay' took {took:.2f} s on iphone-13; its budget is 2 s",
+                       check="step-budget")  # fmt: skip
+
+    old = [
+        budget(2.31),
+        Finding("a11y", "3 elements lack contrast", check="color-contrast", target="#buy"),
+        Finding("console", "console error: x", "info", check="console-error"),
+    ]
+    new = [
+        budget(2.47),  # same finding, other numbers
+        Finding("a11y", "5 elements lack contrast", check="color-contrast", target="#buy"),
+        Finding("a11y", "no label", check="label", target="#email"),  # new
+        Finding("a11y", "no label", check="label", target="#email"),  # twice: once
+        Finding(
+            "failed-request",
+            "GET /api failed (HTTP 500)",
+            "warning",
+            check="same-origin",
+            target="http://127.0.0.1/api",
+        ),  # new
+        Finding("screenshot", "saved basket.png", "info", check="screenshot"),  # evidence
+        Finding("assertion", "AssertionError: x"),  # the failure itself: newly failing says it
+        Finding("console", "console error: y", "ignored", check="console-error"),
+    ]
+    before = run(item("test_a", findings=old))
+    now = run(item("test_a", findings=new[:2], steps={"pay": 1.0}))
+    now.results[0].steps[0].findings = new[2:]
+    c = compare(now, [before])
+    assert [(f.kind, f.check, f.target, f.step) for f in c.new_findings] == [
+        ("a11y", "label", "#email", "pay"),
+        ("failed-request", "same-origin", "http://127.0.0.1/api", "pay"),
+    ]
+    assert identity(budget(1.0)) == identity(budget(12.75))
+    # a new item's findings are not "new findings": the item itself is new
+    assert compare(run(item("test_b", findings=new)), [before]).new_findings == []
+
+
+def test_trends_hold_each_item_outcome_and_duration_per_run_oldest_first() -> None:
+    history = [
+        run(item("test_a", duration=1.0), started=1.0),
+        run(item("test_a", "failed", duration=2.0), item("test_b"), started=2.0),
+    ]
+    now = run(item("test_a", duration=1.5), item("test_b", "failed", duration=0.5), started=3.0)
+    assert compare(now, history).trends == []  # only when asked (a history folder)
+    c = compare(now, history, ["h/1.json", "h/2.json"], trends=True)
+    assert [(r.label, r.started_at) for r in c.runs] == [("h/1.json", 1.0), ("h/2.json", 2.0),
+                                                         ("this run", 3.0)]  # fmt: skip
+    trends = {t.test: t for t in c.trends}
+    assert trends["test_a"].outcomes == ["passed", "failed", "passed"]
+    assert trends["test_a"].durations == [1.0, 2.0, 1.5]
+    assert trends["test_b"].outcomes == [None, "passed", "failed"]
+
+
+def test_the_comparison_round_trips_through_the_results_json_and_validates() -> None:
+    history = [run(item("test_a", steps={"pay": 1.0}), item("test_gone"))]
+    now = run(
+        item("test_a", "failed", steps={"pay": 2.0}, message="boom",
+             findings=[Finding("a11y", "no label", check="label", target="#e")]),
+        item("test_new"),
+    )  # fmt: skip
+    now.comparison = compare(now, history, ["prev.json"], trends=True)
+    data = json.loads(json.dumps(now.to_dict()))
+    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    assert data["version"] == 1
+    back = RunResults.from_dict(data)
+    assert back.comparison == now.comparison
+    assert isinstance(back.comparison, Comparison)
+    assert back.comparison.threshold == SLOWER
+    # a run compared with nothing writes no "comparison" at all: readers of version 1 see no change
+    assert "comparison" not in run(item("test_a")).to_dict()
+
+
+def test_compare_needs_an_earlier_run_and_a_label_each() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        compare(run(), [])
+    with pytest.raises(ValueError, match="one label"):
+        compare(run(), [run(), run()], ["only one"])
+
+
+def test_the_threshold_is_both_relative_and_absolute() -> None:
+    t = Threshold(relative=0.5, absolute_s=0.1)
+    assert t.exceeded(0.1, 0.25) and not t.exceeded(0.1, 0.15) and not t.exceeded(1.0, 1.4)
