@@ -40,6 +40,9 @@ OPT_TRACE = "cx_trace"
 OPT_JSON = "cx_json"
 OPT_REPORT = "cx_report"
 OPT_REPORT_SINGLE_FILE = "cx_report_single_file"
+OPT_COMPARE = "cx_compare"
+OPT_HISTORY = "cx_history"
+OPT_HISTORY_RUNS = "cx_history_runs"
 
 ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
@@ -77,6 +80,11 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_report", "write the HTML report into this folder", None, None),
     ("cx_report_single_file", "when writing the HTML report, put its pictures inside index.html "
      "(data: URIs), for CI that keeps one file", "bool", False),
+    ("cx_compare", "a results JSON of an earlier run: say what changed since", None, None),
+    ("cx_history", "a folder of earlier runs' results (kept by CI): say what changed, show "
+     "each test's trend, and add this run", None, None),
+    ("cx_history_runs", "how many runs the history folder keeps, this one included (default "
+     "10)", None, None),
     ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
      "bool", True),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
@@ -129,6 +137,16 @@ def output_path(value: str) -> str:
     return value
 
 
+def run_count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of runs (e.g. 10)") from None
+    if not 2 <= n <= 1000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: 2 to 1000 runs")
+    return n
+
+
 def add_options(parser: pytest.Parser) -> None:
     """Every ``--cx-*`` option and ``cx_*`` ini value (the body of ``pytest_addoption``)."""
     group = parser.getgroup("cxcheck", "cxcheck: customer journeys on any device at any bandwidth")
@@ -174,6 +192,15 @@ def add_options(parser: pytest.Parser) -> None:
         help="with --cx-report: index.html holds every picture (data: URIs), so the one file "
         "shows them; the trace and other files are still linked from DIR/files/ (ini "
         "cx_report_single_file)")
+    add("--cx-compare", dest=OPT_COMPARE, metavar="RESULTS.json", type=output_path,
+        help="an earlier run's --cx-json results: the terminal and the report say what is newly "
+        "failing, fixed, still failing, flaky, slower, and the new findings (ini cx_compare)")
+    add("--cx-history", dest=OPT_HISTORY, metavar="DIR", type=output_path,
+        help="a folder of earlier runs' results that CI keeps: compare with them, show each "
+        "test's trend, then add this run, keeping the newest --cx-history-runs (ini cx_history)")
+    add("--cx-history-runs", dest=OPT_HISTORY_RUNS, metavar="N", type=run_count,
+        help="how many runs the history folder keeps, this one included (default 10) "
+        "(ini cx_history_runs)")
     # fmt: on
     for check in CHECKS:
         for option in check.options:
@@ -194,7 +221,8 @@ def all_ini() -> list[tuple[str, str, Any, Any]]:
 OPTION_DESTS = (
     OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
     OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
-    OPT_REPORT, OPT_REPORT_SINGLE_FILE, *(o.dest for c in CHECKS for o in c.options),
+    OPT_REPORT, OPT_REPORT_SINGLE_FILE, OPT_COMPARE, OPT_HISTORY, OPT_HISTORY_RUNS,
+    *(o.dest for c in CHECKS for o in c.options),
 )  # fmt: skip
 
 

@@ -9,11 +9,16 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from cxcheck.plugin.state import JOURNEY_KEY, CxState
+
+if TYPE_CHECKING:
+    from cxcheck.model.results import RunResults
+    from cxcheck.outputs.history import Baseline
+    from cxcheck.plugin.settings import Settings
 
 
 def finish_run(state: CxState, exit_status: int) -> None:
@@ -38,6 +43,8 @@ def finish_run(state: CxState, exit_status: int) -> None:
     from cxcheck.plugin.checks import finish_lines
 
     state.finish_lines = finish_lines(settings.checks, run)
+    if state.baseline is not None:
+        run.comparison = state.baseline.compare(run)
     json_path, report_dir = settings.json_path, settings.report_dir
     if json_path is not None:
         state.written.append(_write("JSON results", lambda: run.write_json(json_path)))
@@ -48,6 +55,34 @@ def finish_run(state: CxState, exit_status: int) -> None:
         state.written.append(
             _write("HTML report", lambda: write_report(run, report_dir, single_file=single))
         )
+    state.written.extend(_keep_history(settings, run))
+
+
+def read_baseline(settings: Settings) -> Baseline | None:
+    """The earlier runs of --cx-compare / --cx-history, read (and checked) at start-up."""
+    wanted = settings.compare
+    if wanted is None:
+        return None
+    from cxcheck.outputs.history import read_baseline
+
+    return read_baseline(wanted.results, wanted.history, wanted.keep,
+                         (wanted.results_from, wanted.history_from))  # fmt: skip
+
+
+def _keep_history(settings: Settings, run: RunResults) -> list[str]:
+    """Add the run to the history folder; an interrupted run or one without results is not a
+    run to compare the next one with."""
+    wanted = settings.compare
+    if wanted is None or wanted.history is None:
+        return []
+    if run.interrupted or not run.results:
+        why = "it was interrupted" if run.interrupted else "it has no cxcheck results"
+        return [f"history: this run was not added to {wanted.history}: {why}"]
+    from cxcheck.outputs.history import add_to_history
+
+    folder, keep = wanted.history, wanted.keep
+    return [_write("history", lambda: add_to_history(run, folder, keep))
+            + f" (the folder keeps the newest {keep} runs)"]  # fmt: skip
 
 
 def _write(what: str, write: Callable[[], Path]) -> str:
@@ -68,6 +103,15 @@ def summary_lines(state: CxState, grid_wanted: bool) -> list[tuple[str | None, s
 
         width = max(shutil.get_terminal_size((120, 24)).columns, 120)
         out.append(("cxcheck matrix", grid(run, width=width)))
+    if run is not None and state.baseline is not None:
+        from cxcheck.outputs.comparelines import comparison_lines, first_run_line
+
+        if run.comparison is not None:
+            lines = comparison_lines(run.comparison)
+            out.append(("cxcheck since the last run", lines[0]))
+            out.extend((None, line) for line in lines[1:])
+        elif state.settings.compare is not None and state.settings.compare.history is not None:
+            out.append((None, first_run_line(state.settings.compare.history)))
     if state.server is not None:
         out.append((None, f"cxcheck app: {state.server.command_line} at {state.server.url} "
                     f"(ready in {state.server.started_s:.1f} s, stopped at the end)"))  # fmt: skip

@@ -26,9 +26,12 @@ from cxcheck.plugin.options import (
     OPT_BASE_URL,
     OPT_BROWSER,
     OPT_BROWSER_PATH,
+    OPT_COMPARE,
     OPT_DEVICES,
     OPT_ENDPOINT,
     OPT_HEADED,
+    OPT_HISTORY,
+    OPT_HISTORY_RUNS,
     OPT_JSON,
     OPT_NETWORKS,
     OPT_PROFILES,
@@ -38,9 +41,23 @@ from cxcheck.plugin.options import (
     OPT_TRACE,
     endpoint,
     http_url,
+    run_count,
 )
 
 Lookup = Callable[[str], Any]
+HISTORY_RUNS = 10
+
+
+@dataclass(frozen=True)
+class Comparing:
+    """Where the earlier runs are (paths relative to the folder pytest runs in) and how they
+    were named, for messages."""
+
+    results: Path | None
+    history: Path | None
+    keep: int
+    results_from: str = "--cx-compare"
+    history_from: str = "--cx-history"
 
 
 @dataclass
@@ -66,6 +83,8 @@ class Settings:
     """Seconds each journey-file action may wait (ini cx_action_timeout); None: Playwright's."""
     checks: dict[str, Any] = field(default_factory=dict)
     """Each check's settings for the run, by check name (see cxcheck.plugin.checks)."""
+    compare: Comparing | None = None
+    """Earlier runs to say what changed since (--cx-compare, --cx-history)."""
 
 
 def read_settings(
@@ -107,6 +126,29 @@ def read_settings(
         ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
         action_timeout=action_timeout(ini),
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
+        compare=comparing(option, ini, invocation_dir),
+    )
+
+
+def comparing(option: Lookup, ini: Lookup, invocation: Path) -> Comparing | None:
+    """--cx-compare / --cx-history (ini cx_compare, cx_history, cx_history_runs), or None."""
+    results = _output(option(OPT_COMPARE) or ini("cx_compare"), invocation)
+    history = _output(option(OPT_HISTORY) or ini("cx_history"), invocation)
+    keep = option(OPT_HISTORY_RUNS)
+    if keep is None:
+        raw = str(ini("cx_history_runs") or "").strip()
+        try:
+            keep = run_count(raw) if raw else HISTORY_RUNS
+        except argparse.ArgumentTypeError as exc:
+            raise CxError(f"ini cx_history_runs: {exc}") from None
+    if results is None and history is None:
+        return None
+    return Comparing(
+        results,
+        history,
+        int(keep),
+        "--cx-compare" if option(OPT_COMPARE) else "ini cx_compare",
+        "--cx-history" if option(OPT_HISTORY) else "ini cx_history",
     )
 
 

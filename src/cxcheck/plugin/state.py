@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cxcheck.journey.journey import Journey
     from cxcheck.model.errors import CxError
     from cxcheck.model.results import RunResults
+    from cxcheck.outputs.history import Baseline
     from cxcheck.outputs.itemresults import Collector, ItemRecorder
     from cxcheck.plugin.settings import Settings
 
@@ -52,6 +53,8 @@ class CxState:
     started_at: float = field(default_factory=time.time)
     finish_lines: list[str] = field(default_factory=list)
     """What the checks said at the end of the run (the a11y baseline's outcome)."""
+    baseline: Baseline | None = None
+    """The earlier runs this run is compared with, read at start-up (--cx-compare/history)."""
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -162,8 +165,13 @@ def _new_state(config: pytest.Config) -> CxState:
             state.base_url = worker_input["cx_base_url"]
     else:
         from cxcheck.outputs.itemresults import Collector
+        from cxcheck.plugin.outputs import read_baseline
 
         state.collector = Collector()
+        try:  # read now: a bad file stops the run before it starts
+            state.baseline = read_baseline(settings)
+        except CxError as exc:
+            raise usage(exc) from None
     return state
 
 
