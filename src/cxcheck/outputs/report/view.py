@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cxcheck.model.results import RunResults, worst_first
 from cxcheck.outputs.report.causes_view import CauseView, cause_views
+from cxcheck.outputs.report.compare_view import CompareView, compare_view
 from cxcheck.outputs.report.matrix_view import Matrix, matrix, place
 from cxcheck.outputs.report.panel_view import Panel, panel
 from cxcheck.outputs.report.text import plural, seconds, when
@@ -61,6 +62,8 @@ class PageView:
     """Some panels are built on demand, from a data block."""
     inline_limit: int
     footer: str
+    since: CompareView | None = None
+    """What changed since earlier runs (--cx-compare, --cx-history)."""
 
     @property
     def total(self) -> int:
@@ -97,6 +100,7 @@ def page_view(
         lazy=len(panels) > inline_panels,
         inline_limit=inline_panels,
         footer=f"cxcheck {run.cxcheck_version}".strip(),
+        since=compare_view(run.comparison, {p.result.nodeid: p.key for p in placed}),
     )
 
 
