@@ -99,3 +99,22 @@ def test_an_unknown_defect_name_stops_the_demo_with_a_suggestion() -> None:
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert "the app exited with code 2 before it was ready" in done.stderr
     assert "unknown defect 'hiden-checkout' (did you mean 'hidden-checkout'?)" in done.stderr
+
+
+def test_the_demo_says_what_a_defect_changed_since_the_previous_run(tmp_path: Path) -> None:
+    report = str(tmp_path / "report")
+    common = ("--devices", "iphone-13,laptop-1366", "--networks", "no-throttle", "--report",
+              report, "--", "-k", "test_checkout_journey", "-p", "no:randomly")  # fmt: skip
+    clean = demo("--compare", *common)
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-2000:]
+    assert "no earlier demo run in" in clean.stdout  # the first run has nothing to compare with
+    broken = demo("--defects", "hidden-checkout", "--compare", *common)
+    out = broken.stdout
+    assert broken.returncode == 1, out[-3000:] + broken.stderr[-2000:]
+    assert re.search(r"^compared with .*results\.prev\.json: 1 newly failing, 0 fixed, ", out,
+                     re.M), out[-3000:]  # fmt: skip
+    newly = [line for line in out.splitlines() if line.startswith("  newly failing: ")]
+    # Twice: pytest's own summary, then the demo's closing summary from the results file.
+    assert len(newly) == 2 and all("[iphone-13-no-throttle]" in line for line in newly), newly
+    assert "#checkout is not visible" in newly[-1]
+    assert (tmp_path / "report" / "results.prev.json").is_file()

@@ -43,6 +43,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="where the HTML report and results.json go (default cx-report)",
     )
     parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="say what changed since the previous demo run into the same --report folder (its "
+        "results.json, kept as results.prev.json)",
+    )
+    parser.add_argument(
         "pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --"
     )
     parser.set_defaults(run=run)
@@ -50,7 +56,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     extra = [a for a in args.pytest_args if a != "--"]
-    return run_demo(args.defects, args.devices, args.networks, extra, report=Path(args.report))
+    return run_demo(args.defects, args.devices, args.networks, extra, report=Path(args.report),
+                    compare=args.compare)  # fmt: skip
 
 
 def examples_dir() -> Path:
@@ -118,10 +125,18 @@ def run_demo(
     extra: Sequence[str] = (),
     artifacts: Path = Path("cx-artifacts"),
     report: Path = Path("cx-report"),
+    compare: bool = False,
 ) -> int:
-    """Run the demo; returns pytest's exit code."""
+    """Run the demo; returns pytest's exit code. ``compare``: against the previous demo run's
+    results in the same report folder."""
     check_dependencies()
     results = report.resolve() / "results.json"
+    earlier = results.with_name("results.prev.json")
+    if compare and results.is_file():
+        results.replace(earlier)
+        extra = [f"--cx-compare={earlier}", *extra]
+    elif compare:
+        print(f"cxcheck demo: no earlier demo run in {report.resolve()} to compare with")
     results.unlink(missing_ok=True)  # never summarise an older run
     args = pytest_args(defects, devices, networks, extra, results, artifacts.resolve(),
                        report.resolve())  # fmt: skip
@@ -144,7 +159,12 @@ def run_demo(
 
         # The summary comes from the results the plugin wrote, as every report does.
         width = max(shutil.get_terminal_size((120, 24)).columns, 120)
-        print("\n" + grid(RunResults.read_json(results), width=width))
+        run = RunResults.read_json(results)
+        print("\n" + grid(run, width=width))
+        if run.comparison is not None:
+            from cxcheck.outputs.comparelines import comparison_lines
+
+            print("\n" + "\n".join(comparison_lines(run.comparison)))
         print(f"\nreport: {report.resolve() / 'index.html'} (open it in a browser)")
         print(f"results: {results}")
         print(f"evidence (screenshots, steps.json, traces of failures): {artifacts.resolve()}")
