@@ -138,3 +138,13 @@ def test_ci_recipes_install_a_browser_run_the_suite_keep_the_report_and_gate() -
     assert any("chromium" in line for line in gitlab["script"])
     assert gitlab["artifacts"]["when"] == "always"
     assert gitlab["artifacts"]["reports"]["junit"].endswith("junit.xml")
+    # Both keep a history folder between runs, so each run says what changed since the last.
+    assert "--cx-history cx-history" in commands
+    restore, save = (next(s for s in steps if f"cache/{verb}" in str(s.get("uses", "")))
+                     for verb in ("restore", "save"))  # fmt: skip
+    assert restore["with"]["path"] == save["with"]["path"] == "cx-history"
+    assert save["if"] == "always()" and save["with"]["key"] == restore["with"]["key"]
+    assert steps.index(restore) < steps.index(save)
+    assert any("--cx-history cx-history" in line for line in gitlab["script"])
+    history = next(c for c in gitlab["cache"] if c.get("key") == "cxcheck-history")
+    assert history["paths"] == ["cx-history/"] and history["when"] == "always"
