@@ -234,3 +234,25 @@ def test_compare_needs_an_earlier_run_and_a_label_each() -> None:
 def test_the_threshold_is_both_relative_and_absolute() -> None:
     t = Threshold(relative=0.5, absolute_s=0.1)
     assert t.exceeded(0.1, 0.25) and not t.exceeded(0.1, 0.15) and not t.exceeded(1.0, 1.4)
+
+
+def test_a_comparison_from_a_later_cxcheck_with_more_fields_still_reads() -> None:
+    now = run(item("test_a", "failed", steps={"pay": 2.0}))
+    data = compare(now, [run(item("test_a", steps={"pay": 1.0}))]).to_dict()
+    data["something_new"] = 1
+    data["newly_failing"][0]["owner"] = "team-a"
+    data["slower"][0]["p95_s"] = 2.1
+    del data["slower"][0]["busy"]  # and one written before a field existed takes its default
+    back = Comparison.from_dict(data)
+    assert back.newly_failing[0].nodeid.endswith("test_a[iphone-13-no-throttle]")
+    assert back.slower[0].after_s == 2.0 and back.slower[0].busy is False
+
+
+def test_the_baseline_can_be_an_earlier_run_than_the_newest() -> None:
+    history = [run(item("test_a", "failed"), started=1.0), run(item("test_a"), started=2.0)]
+    now = run(item("test_a", "failed"), started=3.0)
+    assert [x.before for x in compare(now, history).newly_failing] == ["passed"]
+    named = compare(now, history, ["old.json", "h/2.json"], baseline=0, trends=True)
+    assert named.baseline == "old.json" and named.newly_failing == []
+    assert [x.before for x in named.still_failing] == ["failed"]
+    assert named.trends[0].outcomes == ["failed", "passed", "failed"]  # still in time order

@@ -46,11 +46,13 @@ def test_a_run_reads_the_newest_keep_minus_one_then_the_file_named(
     assert base.trends
     prev = a_run(5.0).write_json(tmp_path / "prev.json")
     both = read_baseline(prev, folder, keep=3)
-    assert [r.started_at for r in both.runs] == [1_002.0, 1_003.0, 5.0]
-    assert both.labels[-1] == "prev.json"  # the baseline: the file named
+    # In time order (an older file first), and the baseline is the file named.
+    assert [r.started_at for r in both.runs] == [5.0, 1_002.0, 1_003.0]
+    assert both.labels[both.baseline] == "prev.json" and both.baseline == 0
+    assert both.compare(a_run(9_999.0)).baseline == "prev.json"  # type: ignore[union-attr]
     # A file of the folder named again is not read twice; it becomes the baseline.
     again = read_baseline(sorted(folder.glob(PATTERN))[-2], folder, keep=3)
-    assert [r.started_at for r in again.runs] == [1_003.0, 1_002.0]
+    assert [r.started_at for r in again.runs] == [1_002.0, 1_003.0] and again.baseline == 0
     only = read_baseline(prev, None, keep=10)
     assert [r.started_at for r in only.runs] == [5.0] and not only.trends
 

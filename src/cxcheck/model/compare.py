@@ -5,8 +5,8 @@ a :class:`Comparison` of plain data, which the results JSON keeps (``"comparison
 terminal, the HTML report and ``cxcheck demo`` show:
 
 - items **newly failing**, **fixed** and **still failing** against the *baseline* (the latest
-  earlier run), matched by node id (which holds the cell); items of one side only are **new**
-  or **gone**;
+  earlier run, or the one named), matched by node id (which holds the cell); items of one side
+  only are **new** or **gone**;
 - **flaky** items: rerun to a pass in this run or an earlier one (pytest-rerunfailures), or
   flipping between passing and failing more than once across the runs;
 - journey steps **slower** beyond the noise (:data:`SLOWER`), against the median of the earlier
@@ -23,8 +23,8 @@ import itertools
 import re
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, TypeVar
 
 from cxcheck.model.results import Finding, ItemResult, RunResults, StepRecord
 
@@ -38,6 +38,7 @@ GOOD = ("passed", "flaky")
 NOT_FINDINGS = ("assertion", "action")
 FINDING_SEVERITIES = ("error", "warning")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -169,23 +170,34 @@ class Comparison:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
         def changes(key: str) -> list[ItemChange]:
-            return [ItemChange(**c) for c in data.get(key, [])]
+            return _each(ItemChange, data.get(key))
 
         threshold = data.get("threshold")
         return cls(
             baseline=str(data.get("baseline", "")),
-            runs=[RunRef(**r) for r in data.get("runs", [])],
-            threshold=Threshold(**threshold) if threshold else SLOWER,
+            runs=_each(RunRef, data.get("runs")),
+            threshold=_known(Threshold, threshold) if threshold else SLOWER,
             newly_failing=changes("newly_failing"),
             fixed=changes("fixed"),
             still_failing=changes("still_failing"),
             flaky=changes("flaky"),
             new=changes("new"),
             gone=changes("gone"),
-            slower=[SlowerStep(**s) for s in data.get("slower", [])],
-            new_findings=[NewFinding(**f) for f in data.get("new_findings", [])],
-            trends=[Trend(**t) for t in data.get("trends", [])],
+            slower=_each(SlowerStep, data.get("slower")),
+            new_findings=_each(NewFinding, data.get("new_findings")),
+            trends=_each(Trend, data.get("trends")),
         )
+
+
+def _known(kind: type[_T], data: Mapping[str, Any]) -> _T:
+    """One of the dataclasses from JSON, leaving out keys it does not know: a later cxcheck may
+    add fields (the schema's version 1 grows only by additions)."""
+    names = {f.name for f in fields(kind)}  # type: ignore[arg-type]
+    return kind(**{k: v for k, v in data.items() if k in names})
+
+
+def _each(kind: type[_T], items: Sequence[Mapping[str, Any]] | None) -> list[_T]:
+    return [_known(kind, x) for x in items or ()]
 
 
 def compare(
@@ -193,21 +205,23 @@ def compare(
     previous: Sequence[RunResults],
     labels: Sequence[str] | None = None,
     *,
+    baseline: int = -1,
     trends: bool = False,
     threshold: Threshold = SLOWER,
 ) -> Comparison:
-    """``current`` against ``previous`` (oldest first; the last is the baseline), each labelled
-    by ``labels`` (e.g. its file name); ``trends``: every item's outcome and time in each run."""
+    """``current`` against ``previous`` (oldest first), each labelled by ``labels`` (e.g. its
+    file name); the outcome lists and new findings are against ``previous[baseline]`` (the
+    latest by default); ``trends``: every item's outcome and time in each run."""
     if not previous:
         raise ValueError("compare() needs at least one earlier run")
     names = list(labels) if labels is not None else [f"run {i + 1}" for i in range(len(previous))]
     if len(names) != len(previous):
         raise ValueError("one label per earlier run")
     history = [_by_nodeid(run) for run in previous]
-    baseline = history[-1]
+    base = history[baseline]
     now = _by_nodeid(current)
     out = Comparison(
-        baseline=names[-1],
+        baseline=names[baseline],
         runs=[
             *(RunRef(n, r.started_at) for n, r in zip(names, previous, strict=True)),
             RunRef("this run", current.started_at),
@@ -215,7 +229,7 @@ def compare(
         threshold=threshold,
     )
     for nodeid, item in now.items():
-        before = baseline.get(nodeid)
+        before = base.get(nodeid)
         if before is None:
             out.new.append(_change(item, None, item))
         else:
@@ -235,7 +249,7 @@ def compare(
                     [round(r[nodeid].duration_s, 3) if nodeid in r else None for r in runs],
                 )
             )  # fmt: skip
-    out.gone = [_change(r, r, None) for nodeid, r in baseline.items() if nodeid not in now]
+    out.gone = [_change(r, r, None) for nodeid, r in base.items() if nodeid not in now]
     out.slower.sort(key=lambda s: s.before_s - s.after_s)  # the biggest slowdown first
     return out
 

@@ -32,13 +32,15 @@ class Baseline:
 
     runs: list[RunResults] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    baseline: int = -1
+    """Which run the outcome lists are against: the file --cx-compare names, else the newest."""
     trends: bool = False
     """From a history folder: the comparison keeps every item's trend."""
 
     def compare(self, run: RunResults) -> Comparison | None:
         if not self.runs:
             return None
-        return compare(run, self.runs, self.labels, trends=self.trends)
+        return compare(run, self.runs, self.labels, baseline=self.baseline, trends=self.trends)
 
 
 def read_results(path: Path, where: str) -> RunResults:
@@ -88,8 +90,9 @@ def read_baseline(
     keep: int,
     where: tuple[str, str] = ("--cx-compare", "--cx-history"),
 ) -> Baseline:
-    """The earlier runs: the newest ``keep - 1`` of the history folder, then the compared file
-    (the baseline, when given). ``where`` names the two settings for messages."""
+    """The earlier runs, oldest first: the newest ``keep - 1`` of the history folder and the
+    file to compare with, which is the baseline when given (else the newest run is). ``where``
+    names the two settings for messages."""
     out = Baseline(trends=history is not None)
     paths: list[Path] = []
     if history is not None:
@@ -104,14 +107,14 @@ def read_baseline(
             except CxError as exc:
                 raise CxError(f"{exc}; or delete {path} from the history folder") from None
     if compare_with is not None:
-        run = read_results(compare_with, where[0])
-        if not any(_same(compare_with, p) for p in paths):  # already read from the folder
-            out.runs.append(run)
-            paths.append(compare_with)
-        else:  # the baseline is the file named, even if the folder has newer runs
-            index = next(i for i, p in enumerate(paths) if _same(compare_with, p))
-            out.runs.append(out.runs.pop(index))
-            paths.append(paths.pop(index))
+        named = [i for i, p in enumerate(paths) if _same(compare_with, p)]
+        if not named:  # in its place in time, so that trends and flips read in order
+            run = read_results(compare_with, where[0])
+            at = sum(1 for r in out.runs if r.started_at <= run.started_at)
+            out.runs.insert(at, run)
+            paths.insert(at, compare_with)
+            named = [at]
+        out.baseline = named[0]
     out.labels = [label(p) for p in paths]
     return out
 
