@@ -166,7 +166,7 @@ def test_compare_with_the_last_run_in_the_terminal_the_json_and_the_report(
         assert entries("cmp-newly-failing") == ["test_shop.py::test_basket[iphone-13-no-throttle]"]
         assert entries("cmp-fixed") == ["test_shop.py::test_checkout[desktop-1080p-no-throttle]"]
         assert search in entries("cmp-slower")
-        assert re.search(r"search: \S+ s → \S+ s", page.inner_text("#cmp-slower"))
+        assert re.search(r"search: \S+ m?s → \S+ s \(\+", page.inner_text("#cmp-slower"))
         assert len(entries("cmp-findings")) == 2
         assert entries("cmp-gone") == ["test_shop.py::test_old[desktop-1080p-no-throttle]"]
         assert page.locator("#cmp-gone a").count() == 0  # gone: no panel to link to
