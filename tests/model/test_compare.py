@@ -256,3 +256,13 @@ def test_the_baseline_can_be_an_earlier_run_than_the_newest() -> None:
     assert named.baseline == "old.json" and named.newly_failing == []
     assert [x.before for x in named.still_failing] == ["failed"]
     assert named.trends[0].outcomes == ["failed", "passed", "failed"]  # still in time order
+
+
+def test_with_a_history_a_step_is_slower_only_past_its_slowest_earlier_time() -> None:
+    def times(*seconds: float) -> list[RunResults]:
+        return [run(item("test_a", steps={"pay": t})) for t in seconds]
+
+    now = run(item("test_a", steps={"pay": 1.6}))
+    assert compare(now, times(1.0, 1.2)).slower  # two earlier runs: the median alone decides
+    assert not compare(now, times(1.0, 1.0, 2.0)).slower  # it took 2.0 s once: its own noise
+    assert compare(now, times(1.0, 1.0, 1.5)).slower

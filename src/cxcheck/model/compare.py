@@ -53,6 +53,8 @@ class Threshold:
 
 
 SLOWER = Threshold(relative=0.25, absolute_s=0.25)
+HISTORY_NOISE_RUNS = 3
+"""From this many earlier times of a step on, it is slower only past the slowest of them too."""
 """Measured on the demo's journeys run three times, clean, on a loaded 2-core machine (README,
 "Since the last run"): a step's time spread between runs of the same code stays within both."""
 
@@ -325,7 +327,8 @@ def slower_steps(
 ) -> list[SlowerStep]:
     """Steps of ``now`` that passed and took longer than the threshold allows over their median
     time in the ``earlier`` results of the same item where they passed too (a failed step's
-    time is a timeout's, not the app's)."""
+    time is a timeout's, not the app's), and, given three earlier times or more, longer than
+    every one of them."""
     times: dict[tuple[str, int], list[float]] = {}
     for r in earlier:
         for key, s in zip(_step_keys(r.steps), r.steps, strict=True):
@@ -337,7 +340,9 @@ def slower_steps(
         if s.status != "passed" or not seen:
             continue
         before = statistics.median(seen)
-        if threshold.exceeded(before, s.duration_s):
+        # With a history, a time the step has already taken is within its own noise.
+        known = len(seen) >= HISTORY_NOISE_RUNS and s.duration_s <= max(seen)
+        if threshold.exceeded(before, s.duration_s) and not known:
             busy = now.load is not None and now.load.busy
             out.append(SlowerStep(now.nodeid, now.row, now.cell, s.name, round(before, 3),
                                   round(s.duration_s, 3), len(seen), busy))  # fmt: skip
