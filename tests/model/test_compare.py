@@ -11,7 +11,14 @@ import jsonschema
 import pytest
 
 from cxcheck.model.compare import SLOWER, Comparison, Threshold, compare, identity
-from cxcheck.model.results import SCHEMA_FILE, Finding, ItemResult, RunResults, StepRecord
+from cxcheck.model.results import (
+    SCHEMA_FILE,
+    Finding,
+    ItemResult,
+    MachineLoad,
+    RunResults,
+    StepRecord,
+)
 
 
 def item(
@@ -130,7 +137,18 @@ def test_a_step_is_slower_past_both_the_relative_and_the_absolute_threshold(
     assert bool(c.slower) is slower
     if slower:
         s = c.slower[0]
-        assert (s.step, s.before_s, s.after_s, s.runs) == ("pay", before_s, after_s, 1)
+        assert (s.step, s.before_s, s.after_s, s.runs, s.busy) == ("pay", before_s, after_s, 1,
+                                                                   False)  # fmt: skip
+        assert ", 1 slower, " in c.summary()
+
+
+def test_slower_steps_of_a_test_on_a_busy_machine_are_marked_and_counted_apart() -> None:
+    now = item("test_a", steps={"pay": 2.0})
+    now.load = MachineLoad(before=5.2, after=6.0, cpus=2)
+    before = run(item("test_a", steps={"pay": 1.0}), item("test_b", steps={"x": 1.0}))
+    c = compare(run(now, item("test_b", steps={"x": 3.0})), [before])
+    assert [(s.step, s.busy) for s in c.slower] == [("x", False), ("pay", True)]
+    assert ", 2 slower (1 on a busy machine), " in c.summary()
 
 
 def test_slower_is_against_the_median_of_the_earlier_runs_and_only_passed_steps() -> None:

@@ -114,9 +114,11 @@ def test_compare_with_the_last_run_in_the_terminal_the_json_and_the_report(
     assert all(x["busy"] for x in slower.values()), slower
 
     # The terminal: one line counting the lists, then each newly failing item and its reason.
+    busy = sum(1 for x in c["slower"] if x["busy"])
+    slower_count = f"{len(c['slower'])} slower" + (f" ({busy} on a busy machine)" if busy else "")
     second.stdout.fnmatch_lines([
         "compared with cx-results.prev.json: 1 newly failing, 1 fixed, 1 still failing, "
-        f"1 flaky, {len(c['slower'])} slower, 2 new findings, 1 new, 1 gone",
+        f"1 flaky, {slower_count}, 2 new findings, 1 new, 1 gone",
         "  newly failing: test_shop.py::test_basket[[]iphone-13-no-throttle[]] — "
         "*basket*uncaught error: basket total is NaN",
     ])  # fmt: skip
@@ -227,7 +229,7 @@ def test_a_history_folder_over_three_runs_shows_a_trend_and_keeps_the_newest_n(
         if release == "broken":
             result.stdout.fnmatch_lines([
                 "compared with cx-history/results-*.json: 1 newly failing, 0 fixed, "
-                "0 still failing, 1 flaky, * slower, 0 new findings (over the last 3 runs)",
+                "0 still failing, 1 flaky, * slower*, 0 new findings (over the last 3 runs)",
                 "  newly failing: test_home.py::test_home[[]desktop-1080p-no-throttle[]] — "
                 "AssertionError: release 'broken' breaks it",
             ])  # fmt: skip

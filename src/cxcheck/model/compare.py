@@ -159,10 +159,14 @@ class Comparison:
 
     def summary(self) -> str:
         """``2 newly failing, 1 fixed, 3 still failing, 0 flaky, 1 slower, 4 new findings``, then
-        new and gone items when there are any."""
+        new and gone items when there are any; slower steps of tests that ran on a busy machine
+        are counted apart too (``3 slower (2 on a busy machine)``)."""
         counts = self.counts()
         always = ("newly failing", "fixed", "still failing", "flaky", "slower", "new findings")
         parts = [f"{counts[k]} {k}" for k in always]
+        busy = sum(1 for s in self.slower if s.busy)
+        if busy:  # a loaded machine slows steps down by itself: say how many may be that
+            parts[always.index("slower")] += f" ({busy} on a busy machine)"
         parts += [f"{counts[k]} {k}" for k in ("new", "gone") if counts[k]]
         return ", ".join(parts)
 
