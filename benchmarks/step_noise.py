@@ -2,9 +2,10 @@
 and so what a "slower" threshold (``cxcheck.model.compare.SLOWER``) must stay above.
 
 Runs the demo's journeys (the checkout and search journeys, Python and journey files, on the
-storefront cxcheck starts) ``--runs`` times in fresh pytest processes without defects, or reads
-results files given with ``--files``, then prints, by the machine's load while the tests ran
-(the highest 1-minute load average around either test of a pair):
+storefront cxcheck starts) ``--runs`` times in fresh pytest processes without defects, or with
+``--small`` a small suite of short steps against fixtures/pages (SMALL), or reads results files
+given with ``--files``; then prints, by the machine's load while the tests ran (the highest
+1-minute load average around either test of a pair):
 
 - the spread of each step's time between two runs (every ordered pair of runs: a slowdown
   either way), as percentiles;
@@ -14,6 +15,7 @@ results files given with ``--files``, then prints, by the machine's load while t
 Nothing changed between the runs, so every step flagged is a false alarm.
 
     python benchmarks/step_noise.py [--runs 3] [--devices iphone-13,laptop-1366]
+    python benchmarks/step_noise.py --small [--runs 9]
     python benchmarks/step_noise.py --files run1.json run2.json run3.json
 """
 
@@ -27,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _common import page_server
 from cxcheck.model.compare import SLOWER, Threshold, compare
 from cxcheck.model.results import RunResults
 
@@ -38,6 +41,29 @@ LOAD_BANDS = [(0.0, 2.0), (2.0, 4.0), (4.0, 8.0), (8.0, 16.0), (16.0, 1e9)]
 """Load average bands on the machine's cores: under its cores, up to twice, ... (2 cores)."""
 
 Times = dict[tuple[str, str, int], dict[int, tuple[float, float]]]
+
+# Short steps (a page load, an app page 10 ms slow on the server, a step that does nothing) on
+# three devices: the steps of tests/plugin/test_compare.py's shop that pass in its release 1.
+SMALL = """
+import pytest
+
+pytestmark = pytest.mark.cx(devices=["iphone-13", "desktop-1080p", "ipad-mini"],
+                            networks="no-throttle")
+
+def test_basket(cx_journey):
+    with cx_journey.step("open"):
+        cx_journey.page.goto("/journey.html")
+    with cx_journey.step("add to basket"):
+        pass
+
+def test_search(cx_journey):
+    with cx_journey.step("search"):
+        cx_journey.page.goto("/slow?ms=10")
+
+def test_look(cx_journey):
+    with cx_journey.step("look"):
+        cx_journey.page.goto("/index.html")
+"""
 
 
 def run_demo(runs: int, devices: str, folder: Path) -> list[Path]:
@@ -51,6 +77,21 @@ def run_demo(runs: int, devices: str, folder: Path) -> list[Path]:
         done = subprocess.run(args, capture_output=True, text=True)
         print(f"run {i}: {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else '?'}")
         files.append(out)
+    return files
+
+
+def run_small(runs: int, folder: Path) -> list[Path]:
+    (folder / "test_small.py").write_text(SMALL)
+    files = []
+    with page_server() as url:
+        for i in range(1, runs + 1):
+            out = folder / f"run{i}.json"
+            args = [sys.executable, "-m", "pytest", "test_small.py", "-q", "-p", "no:randomly",
+                    "-p", "no:cacheprovider", "--cx-base-url", url, f"--cx-json={out}"]  # fmt: skip
+            done = subprocess.run(args, cwd=folder, capture_output=True, text=True)
+            lines = done.stdout.strip().splitlines()
+            print(f"run {i}: {lines[-1] if lines else '?'}")
+            files.append(out)
     return files
 
 
@@ -115,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--devices", default="iphone-13,laptop-1366")
+    parser.add_argument("--small", action="store_true", help="short steps on fixtures/pages")
     parser.add_argument("--files", nargs="+", type=Path, help="results JSONs of clean runs")
     args = parser.parse_args()
     if args.files:
@@ -122,7 +164,10 @@ def main() -> None:
     else:
         folder = Path(tempfile.mkdtemp(prefix="cx-step-noise-"))
         print(f"results in {folder}")
-        files = run_demo(args.runs, args.devices, folder)
+        if args.small:
+            files = run_small(args.runs, folder)
+        else:
+            files = run_demo(args.runs, args.devices, folder)
     report([RunResults.read_json(f) for f in files if f.is_file()])
 
 
