@@ -75,9 +75,16 @@ def run_demo(runs: int, devices: str, folder: Path) -> list[Path]:
                 "--cx-devices", devices, f"--cx-json={out}",
                 f"--cx-artifacts={folder / 'artifacts'}"]  # fmt: skip
         done = subprocess.run(args, capture_output=True, text=True)
-        print(f"run {i}: {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else '?'}")
+        print(f"run {i}: {summary(done.stdout)}")
         files.append(out)
     return files
+
+
+def summary(output: str) -> str:
+    """pytest's closing line (``12 passed in 80.1s``)."""
+    found = [line for line in output.splitlines() if " in " in line and ("passed" in line
+             or "failed" in line)]  # fmt: skip
+    return found[-1].strip("= ") if found else "?"
 
 
 def run_small(runs: int, folder: Path) -> list[Path]:
@@ -89,8 +96,7 @@ def run_small(runs: int, folder: Path) -> list[Path]:
             args = [sys.executable, "-m", "pytest", "test_small.py", "-q", "-p", "no:randomly",
                     "-p", "no:cacheprovider", "--cx-base-url", url, f"--cx-json={out}"]  # fmt: skip
             done = subprocess.run(args, cwd=folder, capture_output=True, text=True)
-            lines = done.stdout.strip().splitlines()
-            print(f"run {i}: {lines[-1] if lines else '?'}")
+            print(f"run {i}: {summary(done.stdout)}")
             files.append(out)
     return files
 
