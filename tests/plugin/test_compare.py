@@ -158,7 +158,9 @@ def test_compare_with_the_last_run_in_the_terminal_the_json_and_the_report(
         section = page.locator("#since")
         assert "compared with cx-results.prev.json" in section.inner_text()
         order = page.evaluate("""() => [...document.querySelectorAll('section')].map(s => s.id)""")
-        assert order.index("since") < order.index("matrix") < order.index("results")
+        # the one-line summary above the matrix, the lists after it (the matrix keeps the screen)
+        assert order.index("matrix") < order.index("since") < order.index("results")
+        assert "newly failing" in page.locator("p.since-top").inner_text()
 
         def entries(group: str) -> list[str]:
             return page.eval_on_selector_all(  # type: ignore[no-any-return]
