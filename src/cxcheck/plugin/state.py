@@ -20,11 +20,14 @@ from cxcheck.plugin.interrupts import watch_interrupts
 from cxcheck.plugin.options import OPT_LIST, ini_dir
 
 if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
+
     from cxcheck.app.server import AppServer
     from cxcheck.config.matrix import Cell
     from cxcheck.config.profiles import Catalogue
     from cxcheck.journey.journey import Journey
     from cxcheck.model.errors import CxError
+    from cxcheck.model.paths import Portable
     from cxcheck.model.results import RunResults
     from cxcheck.outputs.itemresults import Collector, ItemRecorder
     from cxcheck.plugin.settings import Settings
@@ -50,6 +53,8 @@ class CxState:
     started_at: float = field(default_factory=time.time)
     finish_lines: list[str] = field(default_factory=list)
     """What the checks said at the end of the run (the a11y baseline's outcome)."""
+    portable: Portable | None = None
+    """Rewrites the run's folders in result texts as relative paths (made on first use)."""
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -63,6 +68,9 @@ ARTIFACTS_KEY = pytest.StashKey[Path]()
 RECORDER_KEY: pytest.StashKey[ItemRecorder] = pytest.StashKey()
 ATTEMPT_KEY = pytest.StashKey[int]()
 JOURNEY_KEY: pytest.StashKey[Journey] = pytest.StashKey()
+# The test's browser context (its pages are pictured when it fails), and whether it is traced.
+CONTEXT_KEY: pytest.StashKey[BrowserContext] = pytest.StashKey()
+TRACING_KEY = pytest.StashKey[bool]()
 
 
 def usage(exc: CxError) -> pytest.UsageError:
