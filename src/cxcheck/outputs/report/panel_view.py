@@ -12,6 +12,7 @@ from cxcheck.journey.filmstrip import FILMSTRIP_FILE
 from cxcheck.model.results import ItemResult, StepRecord
 from cxcheck.model.text import MAX_ERROR_CHARS
 from cxcheck.outputs.report.evidence import copy_evidence
+from cxcheck.outputs.report.failure_view import Failure, failure
 from cxcheck.outputs.report.findings_view import FindingGroup, findings
 from cxcheck.outputs.report.load_view import LoadSection, load_section
 from cxcheck.outputs.report.matrix_view import Placed
@@ -65,6 +66,8 @@ class Body:
     trace: Trace | None
     files: list[tuple[str, str]]
     """(name, url) of the evidence files no other part shows."""
+    failure: Failure | None = None
+    """The pages when it failed and its heaviest and slowest requests (failure_view.py)."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def body(r: ItemResult, urls: dict[str, str]) -> Body:
         finding_count=sum(len(g.items) for g in groups),
         trace=_trace(r, urls),
         files=_other_files(r, urls),
+        failure=failure(r, urls),
     )
 
 
@@ -215,6 +219,7 @@ def _trace(r: ItemResult, urls: dict[str, str]) -> Trace | None:
 
 def _other_files(r: ItemResult, urls: dict[str, str]) -> list[tuple[str, str]]:
     shown = {s.screenshot for s in r.steps if s.screenshot} | {r.trace, FILMSTRIP_FILE}
+    shown |= set(r.failure_screenshots)
     for f in r.all_findings:
         files = f.data.get("files") if f.kind == "visual" else None
         if isinstance(files, dict):
