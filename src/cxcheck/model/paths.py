@@ -113,7 +113,8 @@ class Portable:
 
 
 def _root_pattern(root: str) -> str:
-    """A root folder where it stands as a path: followed by a separator (which is consumed, so
+    """A root folder where it stands as a path of its own (not inside a URL or a longer path:
+    ``http://host/tmp/x`` keeps its ``/tmp/x``), followed by a separator (which is consumed, so
     ``<base>/x`` becomes ``x``) or by the end of the path."""
     sep = re.escape(os.sep) + ("|/" if os.sep != "/" else "")
-    return rf"{re.escape(root)}(?:(?:{sep})|(?![\w.\-]))"
+    return rf"(?<![\w./\\:-]){re.escape(root)}(?:(?:{sep})|(?![\w.\-]))"

@@ -187,7 +187,8 @@ def cx_context(
                 failed = request.node.stash.get(FAILED_KEY, False)
                 stop_trace(context, cx_browser, state, keeps_trace(mode, failed), cx_artifacts)
         finally:
-            del request.node.stash[CONTEXT_KEY]
+            if CONTEXT_KEY in request.node.stash:
+                del request.node.stash[CONTEXT_KEY]
             close_quietly(context.close, cx_browser, state)
 
 
