@@ -162,7 +162,7 @@ def test_a_failing_step_body_keeps_its_error_and_points_at_the_evidence(
     result.stdout.fnmatch_lines(
         [
             "*TimeoutError*",
-            "*cxcheck: the click on locator(\"#no-such-button\") timed out after 0.5 s: no "
+            '*cxcheck: the click on locator("#no-such-button") timed out after 0.5 s: no '
             "element matched",
             "*cxcheck: evidence for step 2 ('find the button') in evidence/*",
         ]
