@@ -8,6 +8,7 @@ controller), and its JUnit properties as ``user_properties``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,7 +70,9 @@ def evidence_line(item: pytest.Item, state: CxState, report: pytest.TestReport) 
     item.stash[FAILED_KEY] = True
     folder = item.stash.get(ARTIFACTS_KEY, None)
     if folder is not None and report.when == "call":
-        capture_failure(item, state, folder)
+        # Evidence only: taking it must never change the test's outcome.
+        with contextlib.suppress(Exception):
+            capture_failure(item, state, folder)
         # Only a context that is being traced writes a trace when it closes: a test without a
         # page, or a run stopped by Ctrl-C, has none to point at.
         coming = (
