@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 from playwright.sync_api import Browser
 
+import cxcheck
 from tests.helpers import shared_session
 from tests.model.test_results import schema
 
@@ -199,8 +200,9 @@ def test_results_name_no_absolute_folder_of_the_run(evidence_run: tuple[Path, An
     folder, result = evidence_run
     text = (folder / "out/results.json").read_text()
     page = (folder / "report/index.html").read_text()
-    # The run's folders, and the interpreter's (tracebacks name its files).
-    for absolute in {str(folder), str(folder.resolve()), sys.base_prefix, sys.prefix}:
+    # The run's folders, the interpreter's and cxcheck's own (tracebacks name their files).
+    package = str(Path(cxcheck.__file__).parent)
+    for absolute in {str(folder), str(folder.resolve()), sys.base_prefix, sys.prefix, package}:
         assert absolute not in text
         assert absolute not in page
     r = results_of(folder)

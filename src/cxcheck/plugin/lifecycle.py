@@ -175,8 +175,12 @@ def portable(item: pytest.Item, state: CxState) -> Portable:
         s = state.settings
         outputs = [s.json_path.parent if s.json_path else None, s.report_dir]
         roots = [item.config.rootpath, s.artifacts, *(p for p in outputs if p is not None)]
-        # The interpreter's own files appear in tracebacks (contextlib, site-packages).
-        named = {Path(sys.prefix): "<python env>", Path(sys.base_prefix): "<python>"}
+        # The interpreter's files and cxcheck's own appear in tracebacks (contextlib,
+        # site-packages, a check that failed the test).
+        import cxcheck
+
+        named = {Path(sys.prefix): "<python env>", Path(sys.base_prefix): "<python>",
+                 Path(cxcheck.__file__).parent: "<cxcheck>"}  # fmt: skip
         state.portable = Portable(item.config.invocation_params.dir, roots, named)
     return state.portable
 
