@@ -3,6 +3,7 @@ each defect caught by the example that should catch it, for its own reason."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -85,6 +86,15 @@ def test_each_defect_is_caught_by_its_own_example(
     if step:  # journeys say which step caught it
         assert f"cxcheck: evidence for step {step}" in out, out[-3000:]
     assert "deliberate defects" in out
+    if defect == "heavy-hero":  # a plain Python test, not a journey, shows why it was slow
+        results = re.search(r"^results: (.+\.json)", out, re.M)
+        assert results, out[-2000:]
+        data = json.loads(Path(results.group(1)).read_text())
+        (slow,) = [r for r in data["results"] if r["outcome"] == "failed"]
+        assert slow["failure_screenshots"] == ["failure.jpg"]
+        hero = slow["traffic"]["heaviest"][0]
+        assert "hero" in hero["url"] and hero["bytes"] > 2_000_000, hero
+        assert slow["traffic"]["slowest"][0] == hero  # the 20 s of a slow-4g load
     if defect == "header-colour":  # the report shows the snapshot's three pictures
         report = re.search(r"^report: (.+index\.html)", out, re.M)
         assert report, out[-2000:]

@@ -160,15 +160,22 @@ def test_a_failing_step_body_keeps_its_error_and_points_at_the_evidence(
     result = run_pytest("-v", "--cx-artifacts", "evidence")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["*TimeoutError*", "*cxcheck: evidence for step 2 ('find the button') in *evidence*"]
+        [
+            "*TimeoutError*",
+            '*cxcheck: the click on locator("#no-such-button") timed out after 0.5 s: no '
+            "element matched",
+            "*cxcheck: evidence for step 2 ('find the button') in evidence/*",
+        ]
     )
     folder = next(pytester.path.glob("evidence/*"))
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
+        "failure.jpg",  # the page when the test failed
         "filmstrip.png",
         "step-01-open.jpg",
         "step-02-find-the-button.jpg",
         "steps.json",
+        "trace.zip",  # kept on failure by default
     ]
     steps = json.loads((folder / "steps.json").read_text())["steps"]
     assert [s["status"] for s in steps] == ["passed", "failed"]
@@ -196,7 +203,7 @@ def test_vitals_see_a_layout_shift_and_its_absence(journeys: tuple[Path, Any]) -
     result.stdout.fnmatch_lines(["*expect_vitals: unknown metric 'lpc'; use ttfb, fcp, lcp, cls*"])
 
 
-def test_trace_is_kept_on_failure_only_and_the_report_points_at_the_evidence(
+def test_trace_is_kept_on_failure_by_default_and_the_report_points_at_the_evidence(
     pytester: pytest.Pytester, run_pytest: Any
 ) -> None:
     pytester.makepyfile("""
@@ -207,13 +214,13 @@ def test_trace_is_kept_on_failure_only_and_the_report_points_at_the_evidence(
             cx_page.goto("/index.html")
             assert cx_page.title() == "another title"
     """)
-    result = run_pytest("-v", "--cx-trace", "retain-on-failure")
+    result = run_pytest("-v")  # retain-on-failure, the default
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*cxcheck evidence*",
-            "evidence in *test_fails*: trace.zip",
-            "open the trace with: playwright show-trace *test_fails*trace.zip",
+            "evidence in cx-artifacts/*test_fails*: failure.jpg, trace.zip",
+            "open the trace with: playwright show-trace cx-artifacts/*test_fails*/trace.zip",
         ]
     )
     traces = list(pytester.path.glob("cx-artifacts/*/trace.zip"))

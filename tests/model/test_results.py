@@ -94,10 +94,14 @@ def test_a_mixed_run_writes_json_that_validates_junit_properties_and_a_grid(
     assert flaky["outcome"] == "flaky"
     (first,) = flaky["attempts"]
     assert first["outcome"] == "failed" and "budget is 2 s" in first["message"]
-    # The failed attempt keeps its own evidence beside the passing one.
-    assert first["evidence_dir"].endswith("~attempt1") and Path(first["evidence_dir"]).is_dir()
+    # The failed attempt keeps its own evidence beside the passing one; evidence folders are
+    # relative to the JSON file's folder (out/), so the file names no folder of this machine.
+    out = folder / "out"
+    assert first["evidence_dir"].startswith("../cx-artifacts/")
+    assert first["evidence_dir"].endswith("~attempt1") and (out / first["evidence_dir"]).is_dir()
     assert first["evidence_dir"] != flaky["evidence_dir"]
-    assert Path(flaky["evidence_dir"], flaky["steps"][0]["screenshot"]).is_file()
+    assert (out / flaky["evidence_dir"] / flaky["steps"][0]["screenshot"]).is_file()
+    assert str(folder) not in (out / "results.json").read_text()
     plain = results[prefix + "test_plain_page[desktop-1080p-no-throttle]"]
     assert plain["outcome"] == "passed" and plain["steps"] == []
     assert plain["load"]["cpus"] >= 1

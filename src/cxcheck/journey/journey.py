@@ -24,9 +24,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.browser.traffic import traffic_of
 from cxcheck.config.profiles import DeviceProfile, NetworkProfile
 from cxcheck.journey.filmstrip import make_filmstrip
 from cxcheck.journey.vitals import INIT_SCRIPT, READ_SCRIPT, check
+from cxcheck.model.calllog import reason_line, with_reason
 from cxcheck.model.durations import Budget, budget_for
 from cxcheck.model.findings import (
     JourneyStepError,
@@ -36,7 +38,8 @@ from cxcheck.model.findings import (
     is_control,
 )
 from cxcheck.model.masking import mask_data
-from cxcheck.model.results import FailedRequest, Finding, StepRecord, Vitals
+from cxcheck.model.paths import shown_path
+from cxcheck.model.results import FailedRequest, Finding, StepRecord, Traffic, Vitals
 from cxcheck.model.text import slug
 
 if TYPE_CHECKING:
@@ -163,6 +166,7 @@ class Journey:
         self._current = record
         self._seen = set()
         started = time.monotonic()
+        started_ms = time.time() * 1000  # the clock of Playwright's request timings
         failure: BaseException | None = None
         try:
             with collecting(record.findings):
@@ -189,10 +193,14 @@ class Journey:
             record.status = "skipped"
         elif failure is not None or problem:
             record.status = "failed"
-            record.error = f"{type(failure).__name__}: {failure}" if failure else problem
+            record.error = with_reason(type(failure).__name__, str(failure)) if failure else problem
+            record.traffic = self._traffic(started_ms, started_ms + record.duration_s * 1000)
         self._screenshot(record)
         if failure is not None:
             if isinstance(failure, Exception):
+                reason = reason_line(str(failure))
+                if reason:  # Playwright says why only deep in its call log
+                    failure.add_note(f"cxcheck: {reason}")
                 failure.add_note(self._where(record))
             raise failure
         if problem:
@@ -350,8 +358,19 @@ class Journey:
             raise JourneyStepError(message, [finding])
         return measured
 
+    def _traffic(self, since_ms: float, until_ms: float) -> Traffic | None:
+        """The heaviest and slowest requests a failed (or slow) step started."""
+        recorder = traffic_of(self.page.context)
+        if recorder is None:
+            return None  # a page of a context cxcheck did not make
+        try:
+            return recorder.summary(since_ms, until_ms)
+        except Exception:
+            return None  # evidence only: a closed page must not hide the step's own error
+
     def _where(self, record: StepRecord) -> str:
-        return f"cxcheck: evidence for step {record.index} ({record.name!r}) in {self.artifacts}"
+        where = shown_path(self.artifacts)  # as the terminal's reader types it
+        return f"cxcheck: evidence for step {record.index} ({record.name!r}) in {where}"
 
     def _screenshot(self, record: StepRecord) -> None:
         if not self.screenshots:

@@ -25,7 +25,7 @@ from cxcheck.journeyfiles.actions import (
     wait_seconds,
 )
 from cxcheck.journeyfiles.spec import JourneySpec, LoadSpec, Step
-from cxcheck.model import masking
+from cxcheck.model import calllog, masking
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError
 from cxcheck.model.results import Finding
@@ -198,6 +198,14 @@ def _timed_out(exc: BaseException) -> bool:
     )
 
 
+def _named(action: Action) -> str | None:
+    """The element or page an action is on, as the file names it."""
+    if action.kind == "goto":
+        return action.text("url")
+    key = "from" if action.kind == "drag" else "selector"
+    return str(action.locator(key)) if key in action.args else None
+
+
 def _where(action: Action) -> str:
     return f"{action.path.name if action.path else '?'}:{action.line}"
 
@@ -227,6 +235,13 @@ def _failed(
         f"  expected: {expected(action)}",
         f"  seen:     {saw}",
     ]
+    # Why Playwright could not act, from the call log its timeout carries ("… intercepts pointer
+    # events"): "seen" alone says the element was there, never why the click did not happen.
+    stuck = calllog.parse(str(exc))
+    why = None
+    if stuck is not None and not (stuck.cause == "missing" and "matched 0 elements" in saw):
+        why = stuck.line(_named(action), limit)
+        lines.append(f"  why:      {why}")
     message = masking.mask("\n".join(lines))
     finding = Finding(
         "action",
@@ -243,6 +258,7 @@ def _failed(
             "waited_s": waited,
             "timeout_s": limit,
             "playwright": first,
+            **({"why": why, **stuck.data()} if stuck is not None and why else {}),
         }),
     )  # fmt: skip
     return ActionFailed(message, [finding])

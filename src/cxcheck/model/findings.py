@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from cxcheck.model import calllog
 from cxcheck.model.errors import CxError
 from cxcheck.model.results import KINDS, SEVERITIES, Finding
 
@@ -67,8 +68,13 @@ def findings_of(failure: BaseException) -> list[Finding]:
         failure.cx_recorded = True  # type: ignore[attr-defined]
     if isinstance(failure, JourneyStepError):
         return list(failure.findings)
-    first_line = (str(failure).strip().splitlines() or [""])[0]
     name = type(failure).__name__
+    # A Playwright action that timed out: why, from its call log, instead of "Timeout exceeded".
+    stuck = calllog.parse(str(failure))
+    if stuck is not None:
+        return [Finding("assertion", f"{name}: {stuck.line()}", check=name, target=stuck.target,
+                        data=stuck.data())]  # fmt: skip
+    first_line = (str(failure).strip().splitlines() or [""])[0]
     return [Finding("assertion", f"{name}: {first_line}" if first_line else name, check=name)]
 
 

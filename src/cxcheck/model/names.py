@@ -10,6 +10,8 @@ ENGINES = ("chromium", "firefox", "webkit")
 BROWSER_ENV = "CXCHECK_BROWSER"
 ENDPOINT_ENV = "CXCHECK_BROWSER_ENDPOINT"
 TRACE_MODES = ("off", "on", "retain-on-failure")
+DEFAULT_TRACE = "retain-on-failure"
+"""As Playwright's own test runner does: every test is traced, a failed one keeps its trace."""
 TRACE_FILE = "trace.zip"
 JOURNEY_SUFFIX = ".journey.yaml"
 A11Y_BASELINE_FILE = "cx-a11y-baseline.json"

@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cxcheck.model.compare import Comparison
+
+from cxcheck.model.paths import relative_to, resolved_from
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
@@ -123,6 +125,53 @@ class FailedRequest:
 
 
 @dataclass
+class RequestTiming:
+    """One request as Playwright timed and sized it (``request.timing``, ``request.sizes()``)."""
+
+    url: str
+    method: str
+    resource_type: str
+    """Playwright's resource type: document, stylesheet, image, script, fetch, xhr, font..."""
+    status: int | None
+    """The HTTP status; None when the request failed or was still loading."""
+    bytes: int | None
+    """Transfer size: response headers plus the encoded (compressed) body; None if unknown."""
+    start_ms: float
+    """When it started, in ms from the start of the test (or of the step)."""
+    duration_ms: float | None
+    """From its start to the response's end; None when it was still loading (``pending``)."""
+    failure: str | None = None
+    """Why it failed (``net::ERR_ABORTED``...), when it did."""
+
+
+@dataclass
+class Traffic:
+    """The requests of a failed test (or a failed or slow step), at the moment it failed: how
+    many, how heavy, and the heaviest and the slowest few (what a waterfall shows)."""
+
+    requests: int
+    bytes: int
+    """Known transfer bytes of every request, not only of the ones kept."""
+    pending: int
+    """Requests still loading when it failed."""
+    span_ms: float
+    """From the start of the test (or step) to the end of its last request."""
+    heaviest: list[RequestTiming] = field(default_factory=list)
+    slowest: list[RequestTiming] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Traffic:
+        return cls(
+            requests=int(data.get("requests", 0)),
+            bytes=int(data.get("bytes", 0)),
+            pending=int(data.get("pending", 0)),
+            span_ms=float(data.get("span_ms", 0.0)),
+            heaviest=[RequestTiming(**r) for r in data.get("heaviest", [])],
+            slowest=[RequestTiming(**r) for r in data.get("slowest", [])],
+        )
+
+
+@dataclass
 class StepRecord:
     """What one journey step did, as plain data."""
 
@@ -140,10 +189,13 @@ class StepRecord:
     status: str = "passed"
     error: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    traffic: Traffic | None = None
+    """The step's heaviest and slowest requests, kept when it failed or ran over budget."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StepRecord:
         vitals = data.get("vitals")
+        traffic = data.get("traffic")
         return cls(
             index=int(data["index"]),
             name=str(data["name"]),
@@ -159,6 +211,7 @@ class StepRecord:
             status=str(data.get("status", "passed")),
             error=data.get("error"),
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            traffic=Traffic.from_dict(traffic) if traffic else None,
         )
 
 
@@ -213,6 +266,10 @@ class ItemResult:
     evidence: list[str] = field(default_factory=list)
     """File names in ``evidence_dir``: step screenshots, trace.zip, and later snapshots."""
     trace: str | None = None
+    failure_screenshots: list[str] = field(default_factory=list)
+    """File names in ``evidence_dir``: the test's open pages when it failed (``failure.jpg``)."""
+    traffic: Traffic | None = None
+    """The requests of a failed test's pages when it failed (none when a step keeps its own)."""
     browser: str | None = None
     worker: str | None = None
     load: MachineLoad | None = None
@@ -240,6 +297,7 @@ class ItemResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ItemResult:
         load = data.get("load")
+        traffic = data.get("traffic")
         return cls(
             nodeid=str(data["nodeid"]),
             file=str(data.get("file", "")),
@@ -260,6 +318,8 @@ class ItemResult:
             evidence_dir=data.get("evidence_dir"),
             evidence=list(data.get("evidence", [])),
             trace=data.get("trace"),
+            failure_screenshots=list(data.get("failure_screenshots", [])),
+            traffic=Traffic.from_dict(traffic) if traffic else None,
             browser=data.get("browser"),
             worker=data.get("worker"),
             load=MachineLoad(**load) if load else None,
@@ -338,15 +398,29 @@ class RunResults:
         )
 
     def write_json(self, path: Path) -> Path:
+        """Write the results to ``path``; evidence folders relative to its folder, so the file
+        names no folder of the machine that ran it (and still leads to the evidence)."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = self.to_dict()
+        _move_evidence(data["results"], lambda p: relative_to(p, path.parent))
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         tmp.replace(path)  # a reader never sees half a file
         return path
 
     @classmethod
     def read_json(cls, path: Path) -> RunResults:
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        _move_evidence(data.get("results", []), lambda p: resolved_from(p, path.parent))
+        return cls.from_dict(data)
+
+
+def _move_evidence(results: list[dict[str, Any]], move: Callable[[str], str]) -> None:
+    """Rewrite each result's (and each earlier attempt's) ``evidence_dir`` in place."""
+    for r in results:
+        if r.get("evidence_dir"):
+            r["evidence_dir"] = move(str(r["evidence_dir"]))
+        _move_evidence(r.get("attempts") or [], move)
 
 
 def _comparison(data: Mapping[str, Any] | None) -> Comparison | None:

@@ -6,7 +6,16 @@ import shutil
 from pathlib import Path
 
 from cxcheck.model.names import TRACE_FILE
+from cxcheck.model.paths import shown_path
 from cxcheck.model.results import attempt_folder
+
+TRACE_SCREENSHOTS = False
+"""``tracing.start(screenshots=...)``: the trace viewer's filmstrip (most of a trace's size)."""
+TRACE_SNAPSHOTS = True
+"""``tracing.start(snapshots=...)``: the DOM before and after each action and the responses it
+needs (a page's images included), what makes a trace worth opening."""
+TRACE_SOURCES = False
+"""``tracing.start(sources=...)``: the test's source files, which the report has no use for."""
 
 
 def records_trace(mode: str) -> bool:
@@ -19,10 +28,12 @@ def keeps_trace(mode: str, failed: bool) -> bool:
     return mode == "on" or (mode == "retain-on-failure" and failed)
 
 
-def describe(folder: Path, trace_coming: bool = False) -> str | None:
+def describe(folder: Path, trace_coming: bool = False, root: Path | None = None) -> str | None:
     """One line naming a failed test's evidence, or None when it has none.
 
-    ``trace_coming``: the trace is written when the context closes, after the report is made.
+    ``trace_coming``: the trace is written when the context closes, after the report is made
+    (only say so when a traced context will close). ``root``: the folder pytest runs in, which
+    the paths are shown relative to.
     """
     names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
     if trace_coming and TRACE_FILE not in names:
@@ -30,9 +41,12 @@ def describe(folder: Path, trace_coming: bool = False) -> str | None:
     if not names:
         return None
     shown = ", ".join(names[:6]) + (f", … ({len(names)} files)" if len(names) > 6 else "")
-    line = f"evidence in {folder}: {shown}"
+    where = shown_path(folder, root)
+    line = f"evidence in {where}: {shown}"
     if TRACE_FILE in names:
-        line += f"\nopen the trace with: playwright show-trace {folder / TRACE_FILE}"
+        line += (
+            f"\nopen the trace with: playwright show-trace {shown_path(folder / TRACE_FILE, root)}"
+        )
     return line
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cxcheck.model.calllog import with_reason
 from cxcheck.model.names import TRACE_FILE
 from cxcheck.model.results import (
     Finding,
@@ -104,7 +105,7 @@ def exception_message(type_name: str, text: str) -> str:
     text = text.strip()
     if type_name in ("Failed", "Skipped", "XFailed"):
         return text
-    return f"{type_name}: {text}" if text else type_name
+    return with_reason(type_name, text)
 
 
 def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:

@@ -19,9 +19,11 @@ from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
     ATTEMPT_KEY,
     CELL_KEY,
+    CONTEXT_KEY,
     FAILED_KEY,
     JOURNEY_KEY,
     RECORDER_KEY,
+    TRACING_KEY,
     CxState,
     state_of,
 )
@@ -147,22 +149,36 @@ def cx_context(
 ) -> Iterator[BrowserContext]:
     """A fresh browser context emulating the device, with the network throttled on every page.
 
-    With --cx-trace on (or retain-on-failure, when the test fails) the Playwright trace of the
-    context lands in the test's evidence folder as trace.zip.
+    When the test fails, the Playwright trace of the context lands in the test's evidence folder
+    as trace.zip (--cx-trace retain-on-failure, the default; ``on`` keeps every test's, ``off``
+    records none), beside pictures of its open pages and its heaviest and slowest requests.
     """
     from cxcheck.browser.throttle import Throttle
-    from cxcheck.outputs.evidence import keeps_trace, records_trace
+    from cxcheck.browser.traffic import TrafficRecorder
+    from cxcheck.outputs.evidence import (
+        TRACE_SCREENSHOTS,
+        TRACE_SNAPSHOTS,
+        TRACE_SOURCES,
+        keeps_trace,
+        records_trace,
+    )
 
     state = state_of(pytestconfig)
     mode = state.settings.trace
     context = cx_browser.new_context(**cx_context_options)
     try:
         Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
+        TrafficRecorder(context)  # its requests, summed up only if the test fails
         if records_trace(mode):
-            context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            context.tracing.start(
+                screenshots=TRACE_SCREENSHOTS, snapshots=TRACE_SNAPSHOTS, sources=TRACE_SOURCES
+            )
     except BaseException:
         context.close()  # the test never gets it: close it here, or the browser keeps it
         raise
+    # For the failure's evidence, taken before this fixture's teardown closes the context.
+    request.node.stash[CONTEXT_KEY] = context
+    request.node.stash[TRACING_KEY] = records_trace(mode)
     try:
         yield context
     finally:
@@ -171,6 +187,8 @@ def cx_context(
                 failed = request.node.stash.get(FAILED_KEY, False)
                 stop_trace(context, cx_browser, state, keeps_trace(mode, failed), cx_artifacts)
         finally:
+            if CONTEXT_KEY in request.node.stash:
+                del request.node.stash[CONTEXT_KEY]
             close_quietly(context.close, cx_browser, state)
 
 

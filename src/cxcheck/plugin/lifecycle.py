@@ -8,6 +8,8 @@ controller), and its JUnit properties as ``user_properties``.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,15 +19,18 @@ from cxcheck.plugin.collection import planned
 from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
     ATTEMPT_KEY,
+    CONTEXT_KEY,
     FAILED_KEY,
     JOURNEY_KEY,
     RECORDER_KEY,
+    TRACING_KEY,
     CxState,
     state_of,
 )
 
 if TYPE_CHECKING:
     from cxcheck.load.tester import LoadTest
+    from cxcheck.model.paths import Portable
     from cxcheck.outputs.itemresults import ItemRecorder
 
 
@@ -38,6 +43,9 @@ def start_item(item: pytest.Item, state: CxState) -> ItemRecorder:
         del item.stash[JOURNEY_KEY]
     if ARTIFACTS_KEY in item.stash:
         del item.stash[ARTIFACTS_KEY]
+    if CONTEXT_KEY in item.stash:
+        del item.stash[CONTEXT_KEY]
+    item.stash[TRACING_KEY] = False
     item.stash[FAILED_KEY] = False
     attempt = item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
     recorder = ItemRecorder(planned(item), state.settings.browser.engine, attempt)
@@ -62,9 +70,49 @@ def evidence_line(item: pytest.Item, state: CxState, report: pytest.TestReport) 
     item.stash[FAILED_KEY] = True
     folder = item.stash.get(ARTIFACTS_KEY, None)
     if folder is not None and report.when == "call":
-        line = describe(folder, trace_coming=keeps_trace(state.settings.trace, failed=True))
+        # Evidence only: taking it must never change the test's outcome.
+        with contextlib.suppress(Exception):
+            capture_failure(item, state, folder)
+        # Only a context that is being traced writes a trace when it closes: a test without a
+        # page, or a run stopped by Ctrl-C, has none to point at.
+        coming = (
+            item.stash.get(TRACING_KEY, False)
+            and CONTEXT_KEY in item.stash
+            and not state.interrupted
+            and keeps_trace(state.settings.trace, failed=True)
+        )
+        line = describe(folder, trace_coming=coming, root=item.config.invocation_params.dir)
         if line:
             report.sections.append(("cxcheck evidence", line))
+
+
+def capture_failure(item: pytest.Item, state: CxState, folder: Path) -> None:
+    """The moment a test failed, before its fixtures close anything: pictures of its open
+    pages, and its requests unless a journey step already kept those of its own time."""
+    from cxcheck.browser.capture import failure_screenshots
+    from cxcheck.browser.traffic import traffic_of
+
+    context = item.stash.get(CONTEXT_KEY, None)
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if context is None or recorder is None or state.interrupted:
+        return
+    recorder.result.failure_screenshots = failure_screenshots(context, folder)
+    journey = item.stash.get(JOURNEY_KEY, None)
+    if journey is not None and any(s.traffic is not None for s in journey.steps):
+        return
+    traffic = traffic_of(context)
+    if traffic is not None:
+        recorder.result.traffic = traffic.summary()
+
+
+def why_line(failure: BaseException, report: pytest.TestReport) -> None:
+    """A Playwright timeout says why only deep in its call log: the reason in one line, under
+    the failure (a journey step has already added it to the error's notes)."""
+    from cxcheck.model.calllog import reason_line
+
+    reason = reason_line(str(failure))
+    if reason and reason not in report.longreprtext:
+        report.sections.append(("cxcheck: why it failed", reason))
 
 
 def record_report(
@@ -87,6 +135,7 @@ def record_report(
         if report.when == "call" and report.failed:
             # A failure raised outside any journey step is a finding of the test.
             recorder.findings.extend(findings_of(call.excinfo.value))
+            why_line(call.excinfo.value, report)
     recorder.phase(
         report.when,
         report.outcome,
@@ -106,11 +155,34 @@ def record_report(
             state.browser_line,
         )
         # Masked where it is made: everything that reads results (terminal, JSON, JUnit, the
-        # HTML report, the controller under xdist) never sees a journey file's secrets.
-        report.cx_result = masking.mask_data(result.to_dict())  # type: ignore[attr-defined]
+        # HTML report, the controller under xdist) never sees a journey file's secrets, nor the
+        # run's folders as absolute paths (evidence_dir stays whole: the report copies from it;
+        # the JSON writes it relative to itself).
+        masked = masking.mask_data(result.to_dict())
+        report.cx_result = portable(item, state).data(  # type: ignore[attr-defined]
+            masked, keep=frozenset({"evidence_dir"})
+        )
         if report.when == "teardown":
             properties = junit_properties(result, recorder.result.attempt)
             report.user_properties.extend(masking.mask_data(properties))
+
+
+def portable(item: pytest.Item, state: CxState) -> Portable:
+    """What rewrites the run's folders in a result's texts relative to where pytest runs."""
+    if state.portable is None:
+        from cxcheck.model.paths import Portable
+
+        s = state.settings
+        outputs = [s.json_path.parent if s.json_path else None, s.report_dir]
+        roots = [item.config.rootpath, s.artifacts, *(p for p in outputs if p is not None)]
+        # The interpreter's files and cxcheck's own appear in tracebacks (contextlib,
+        # site-packages, a check that failed the test).
+        import cxcheck
+
+        named = {Path(sys.prefix): "<python env>", Path(sys.base_prefix): "<python>",
+                 Path(cxcheck.__file__).parent: "<cxcheck>"}  # fmt: skip
+        state.portable = Portable(item.config.invocation_params.dir, roots, named)
+    return state.portable
 
 
 def load_tester(

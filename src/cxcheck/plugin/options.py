@@ -18,6 +18,7 @@ import pytest
 from cxcheck.model.names import (
     A11Y_BASELINE_FILE,
     BROWSER_ENV,
+    DEFAULT_TRACE,
     ENDPOINT_ENV,
     ENGINES,
     TRACE_MODES,
@@ -67,7 +68,7 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_browser", "browser engine: chromium (default), firefox or webkit", None, None),
     ("cx_browser_path", "browser executable to launch", None, None),
     ("cx_artifacts", "folder for journey evidence", None, "cx-artifacts"),
-    ("cx_trace", "off (default), on or retain-on-failure", None, "off"),
+    ("cx_trace", "retain-on-failure (default), on or off", None, DEFAULT_TRACE),
     ("cx_fail_on_page_errors", "an uncaught page error fails the journey step", "bool", True),
     ("cx_fail_on_failed_requests",
      "a failed request to the app's own origin fails the journey step", "bool", True),
@@ -181,8 +182,8 @@ def add_options(parser: pytest.Parser) -> None:
         help="where journeys write evidence, one folder per test id (ini cx_artifacts; "
         "default cx-artifacts)")
     add("--cx-trace", dest=OPT_TRACE, choices=TRACE_MODES,
-        help="Playwright trace per test: off (default; tracing costs time), on, or "
-        "retain-on-failure (ini cx_trace)")
+        help="Playwright trace per test: retain-on-failure (default: a failed test keeps "
+        "its trace.zip), on (every test keeps one) or off (no tracing) (ini cx_trace)")
     add("--cx-json", dest=OPT_JSON, metavar="PATH", type=output_path,
         help="write every cxcheck result as JSON to PATH (schema: "
         "cxcheck/model/results.schema.json) (ini cx_json)")

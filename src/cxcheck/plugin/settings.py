@@ -19,7 +19,7 @@ from cxcheck.browser.launch import BrowserSettings, env_settings
 from cxcheck.checks.protocol import RunContext
 from cxcheck.config.matrix import Selection, split_names
 from cxcheck.model.errors import CxError
-from cxcheck.model.names import ENGINES, TRACE_MODES
+from cxcheck.model.names import DEFAULT_TRACE, ENGINES, TRACE_MODES
 from cxcheck.plugin.checks import read_all
 from cxcheck.plugin.options import (
     OPT_ARTIFACTS,
@@ -249,7 +249,7 @@ def base_url(option: Lookup, ini: Lookup) -> str | None:
 
 
 def trace_mode(option: Lookup, ini: Lookup) -> str:
-    mode = str(option(OPT_TRACE) or ini("cx_trace") or "off")
+    mode = str(option(OPT_TRACE) or ini("cx_trace") or DEFAULT_TRACE)
     if mode not in TRACE_MODES:
         raise CxError(
             f"ini cx_trace = {mode!r} is not a trace mode; use one of {', '.join(TRACE_MODES)}"

@@ -22,11 +22,14 @@ from cxcheck.plugin.options import OPT_LIST, ini_dir
 from cxcheck.plugin.sigterm import Sigterm, watch_sigterm
 
 if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
+
     from cxcheck.app.server import AppServer
     from cxcheck.config.matrix import Cell
     from cxcheck.config.profiles import Catalogue
     from cxcheck.journey.journey import Journey
     from cxcheck.model.errors import CxError
+    from cxcheck.model.paths import Portable
     from cxcheck.model.results import RunResults
     from cxcheck.outputs.history import Baseline
     from cxcheck.outputs.itemresults import Collector, ItemRecorder
@@ -55,6 +58,8 @@ class CxState:
     """What the checks said at the end of the run (the a11y baseline's outcome)."""
     baseline: Baseline | None = None
     """The earlier runs this run is compared with, read at start-up (--cx-compare/history)."""
+    portable: Portable | None = None
+    """Rewrites the run's folders in result texts as relative paths (made on first use)."""
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -69,6 +74,9 @@ RECORDER_KEY: pytest.StashKey[ItemRecorder] = pytest.StashKey()
 ATTEMPT_KEY = pytest.StashKey[int]()
 JOURNEY_KEY: pytest.StashKey[Journey] = pytest.StashKey()
 WORKER_PIDS_KEY = pytest.StashKey[Callable[[], list[int]]]()  # on the xdist controller
+# The test's browser context (its pages are pictured when it fails), and whether it is traced.
+CONTEXT_KEY: pytest.StashKey[BrowserContext] = pytest.StashKey()
+TRACING_KEY = pytest.StashKey[bool]()
 
 
 def usage(exc: CxError) -> pytest.UsageError:

@@ -14,6 +14,7 @@ from cxcheck.journey.filmstrip import FILMSTRIP_FILE
 from cxcheck.model.results import ItemResult, StepRecord
 from cxcheck.model.text import MAX_ERROR_CHARS
 from cxcheck.outputs.report.evidence import Evidence, copy_evidence
+from cxcheck.outputs.report.failure_view import Failure, failure
 from cxcheck.outputs.report.findings_view import FindingGroup, findings
 from cxcheck.outputs.report.load_view import LoadSection, load_section
 from cxcheck.outputs.report.matrix_view import Placed
@@ -70,6 +71,8 @@ class Body:
     trace: Trace | None
     files: list[tuple[str, str]]
     """(name, url) of the evidence files no other part shows."""
+    failure: Failure | None = None
+    """The pages when it failed and its heaviest and slowest requests (failure_view.py)."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ def body(r: ItemResult, urls: Evidence) -> Body:
         finding_count=sum(len(g.items) for g in groups),
         trace=_trace(r, urls),
         files=_other_files(r, urls),
+        failure=failure(r, urls),
     )
 
 
@@ -244,5 +248,5 @@ def _trace(r: ItemResult, urls: Evidence) -> Trace | None:
 
 def _other_files(r: ItemResult, urls: Evidence) -> list[tuple[str, str]]:
     shown = {s.screenshot for s in r.steps if s.screenshot} | {r.trace, FILMSTRIP_FILE}
-    shown |= shown_files(r)
+    shown |= shown_files(r) | set(r.failure_screenshots)
     return [(name, url) for name, url in urls.links.items() if name not in shown]
