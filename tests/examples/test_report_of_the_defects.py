@@ -165,10 +165,45 @@ def test_the_matrix_fits_a_phone(cx_browser: Browser, demo: Demo) -> None:
         )
         assert wide == []
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # open every failed result: its tables are cards, no cell clipped, nothing wider
+        page.locator("#f-fail").click()
+        page.evaluate("document.querySelectorAll('details.it:not([hidden])').forEach(d => d.open = true)")
+        page.wait_for_function("() => !document.querySelector('details[open] > .bd[data-lazy]')")
+        clipped = page.evaluate(
+            """() => Array.from(document.querySelectorAll('td, th')).filter((c) => {
+                const box = c.getBoundingClientRect();
+                if (box.width === 0) return false;
+                return c.scrollWidth > c.clientWidth + 1 || box.right > 391 || box.left < -1;
+            }).map((c) => c.closest('table').className + ' ' + c.textContent.slice(0, 40))
+              .slice(0, 10)"""
+        )
+        assert clipped == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         # every failed cell says where it ran, since the header is not beside it
         labels = page.locator(f"#mx :is({BAD}) .cl").all_inner_texts()
         assert labels and all(" · " in text for text in labels)
         assert bad == []
+
+
+def test_the_diff_viewer_keeps_each_picture_s_aspect_ratio(desktop: Page) -> None:
+    desktop.locator("#mx td.c a", has_text="visual").first.click()
+    viewer = desktop.locator("details.it[open] section.vd").first
+    for tab in ("Diff", "Actual", "Expected"):
+        viewer.get_by_role("tab", name=tab).click()
+        img = viewer.locator("img:visible").first
+        desktop.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+        natural, shown = img.evaluate(
+            "i => [i.naturalWidth / i.naturalHeight, i.clientWidth / i.clientHeight]"
+        )
+        assert abs(shown / natural - 1) < 0.02, (tab, natural, shown)
+
+
+def test_no_path_of_the_machine_that_ran_it(demo: Demo) -> None:
+    here = str(demo.folder)
+    for path in (demo.report, demo.folder / "report" / "results.json"):
+        text = path.read_text(encoding="utf-8")
+        assert here not in text, path
+        assert str(Path.home()) + "/" not in text, path
 
 
 def test_the_results_json_is_what_the_report_shows(demo: Demo) -> None:
