@@ -167,7 +167,9 @@ def test_the_matrix_fits_a_phone(cx_browser: Browser, demo: Demo) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         # open every failed result: its tables are cards, no cell clipped, nothing wider
         page.locator("#f-fail").click()
-        page.evaluate("document.querySelectorAll('details.it:not([hidden])').forEach(d => d.open = true)")
+        page.evaluate(
+            "document.querySelectorAll('details.it:not([hidden])').forEach(d => d.open = true)"
+        )
         page.wait_for_function("() => !document.querySelector('details[open] > .bd[data-lazy]')")
         clipped = page.evaluate(
             """() => Array.from(document.querySelectorAll('td, th')).filter((c) => {
