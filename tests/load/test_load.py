@@ -121,8 +121,10 @@ def test_run_reports_endpoints_total_and_history(result: LoadResult, shop_url: s
 def test_progress_is_reported_while_running(
     progress_seen: list[Progress], result: LoadResult
 ) -> None:
-    assert progress_seen, "a 3 s run with a 1 s interval reports progress"
+    # Locust writes its history to disk every 5 s, so a 3 s run may show none; what shows was
+    # measured with users running, never a "0 users 0.0 req/s" made up before the first row.
     assert all(isinstance(p, Progress) and p.elapsed_s > 0 for p in progress_seen)
+    assert all(p.users > 0 for p in progress_seen)
     assert [p.elapsed_s for p in progress_seen] == sorted(p.elapsed_s for p in progress_seen)
 
 

@@ -157,7 +157,9 @@ def test_under_xdist_the_controller_writes_one_merged_output(
     assert not list(pytester.path.glob("report*/**/gw*"))
     # The controller writes the JUnit XML: the failed cases' pictures are attached there too.
     junit = (pytester.path / "j.xml").read_text()
-    assert junit.count("[[ATTACHMENT|cx-artifacts/") == 2
+    # each of the two failed cases: its failed step's screenshot and the page when it failed
+    assert junit.count("[[ATTACHMENT|cx-artifacts/") == 4
+    assert junit.count("/failure.jpg]]") == 2
 
 
 def test_ignore_patterns_record_ignored_findings_instead_of_failing(

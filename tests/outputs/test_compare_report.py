@@ -36,7 +36,7 @@ def test_entries_link_to_panels_and_every_text_is_escaped(tmp_path: Path) -> Non
     now = RunResults(results=[now_a, item("test_b", pay=3.0)])
     now.comparison = compare(now, [before, before], [PAYLOAD, "prev.json"], trends=True)
     html = page_of(now, tmp_path)
-    section = html[html.index('id="since"') : html.index('id="matrix"')]
+    section = html[html.index('id="since"') : html.index('id="results"')]
     assert "<script>" not in section and "<img" not in section  # only ever as text
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in section
     links = re.findall(r'href="#(i-[0-9a-f-]+)"', section)

@@ -117,8 +117,8 @@ def test_failed_cases_attach_their_pictures_in_system_out(
     # rerun moved it, beside the folder of the attempt that passed
     flaky = [c for c in ET.parse(folder / "junit.xml").iter("testcase")
              if c.get("name") == "test_flaky[desktop-1080p-no-throttle]"]  # fmt: skip
-    (first,) = attached(flaky[0])
-    assert "~attempt1/" in first and (folder / first).is_file()
+    first = attached(flaky[0])
+    assert first and all("~attempt1/" in p and (folder / p).is_file() for p in first), first
 
 
 def test_a_visual_failure_in_junit_with_captured_output(
@@ -140,5 +140,6 @@ def test_a_visual_failure_in_junit_with_captured_output(
     assert props["cx_visual_page_threshold"] == "0.2"
     (out,) = case.findall("system-out")
     assert "the page's own words" in (out.text or "")
-    (path,) = attached(case)
+    path, *rest = attached(case)  # the diff first (GitLab shows only the first), then the page
     assert path.endswith("visual-page-composite.png") and (pytester.path / path).is_file()
+    assert [p.rsplit("/", 1)[-1] for p in rest] == ["failure.jpg"]

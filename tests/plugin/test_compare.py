@@ -110,7 +110,8 @@ def test_compare_with_the_last_run_in_the_terminal_the_json_and_the_report(
     search = "test_shop.py::test_search[desktop-1080p-no-throttle]"
     slower = {(x["nodeid"], x["step"]): x for x in c["slower"]}
     slow = slower.pop((search, "search"))
-    assert slow["after_s"] - slow["before_s"] > 2.0  # the server's 2.5 s, whatever the load
+    # the server's 2.5 s hold, whatever the load (which can slow the step before too)
+    assert slow["after_s"] >= 2.5 and slow["after_s"] - slow["before_s"] > 1.0
     assert all(x["busy"] for x in slower.values()), slower
 
     # The terminal: one line counting the lists, then each newly failing item and its reason.
