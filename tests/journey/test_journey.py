@@ -84,8 +84,10 @@ def test_shift(cx_journey):
     vitals = cx_journey.expect_vitals(lcp="10s", fcp="10s", ttfb="5s", cls=1.0)
     assert vitals.cls > 0.05
     assert 0 < vitals.fcp <= vitals.lcp
-    with pytest.raises(JourneyStepError, match=r"CLS 0\.\d+ is over 0\.01"):
-        cx_journey.expect_vitals(cls=0.01)
+    with pytest.raises(JourneyStepError, match=r"CLS 0\.\d+ is over 0\.01") as caught:
+        cx_journey.expect_vitals(cls=0.01, lcp="10s")
+    (finding,) = caught.value.findings
+    assert finding.data["broken"] == ["cls"]  # what a failed cell names: "vitals · CLS"
 
 def test_stable(cx_journey):
     with cx_journey.step("open a stable page") as step:

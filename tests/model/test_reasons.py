@@ -54,6 +54,12 @@ def test_a_failed_cell_names_its_kind_and_where() -> None:
     load = Finding("load", "load threshold p(95) ≤ 300 ms broken", check="load-threshold",
                    data=numbers)  # fmt: skip
     assert reason(result(findings=[load])).text == "load · p95 460 ms > 300 ms"  # type: ignore[union-attr]
+    vitals = StepRecord(
+        1, "open home", None, status="failed",
+        findings=[Finding("vitals", "Web Vitals of / on iphone-13 / slow-4g: LCP 5200 ms is "
+                          "over 4000 ms", check="web-vitals", data={"broken": ["lcp"]})],
+    )  # fmt: skip
+    assert reason(result(steps=[vitals])).text == "vitals · open home LCP"  # type: ignore[union-attr]
     plain = result(message="AssertionError: home page took 20.8 s; the budget is 8 s")
     assert reason(plain).text == "assertion · home page took 20.8 s; the budget is 8 s"  # type: ignore[union-attr]
     assert reason(result(outcome="passed", steps=[slowest])) is None

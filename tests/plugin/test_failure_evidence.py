@@ -21,6 +21,7 @@ from playwright.sync_api import Browser
 
 import cxcheck
 from tests.helpers import shared_session
+from tests.model.test_calllog import BLOCKED_JOURNEY
 from tests.model.test_results import schema
 
 FAILURES = """
@@ -65,15 +66,7 @@ def test_passes(cx_page):
     cx_page.goto("/index.html")
 """
 
-JOURNEY = """
-name: blocked
-timeout: 2s
-steps:
-  - name: accept cookies
-    actions:
-      - goto: /blocked.html
-      - click: {role: button, name: Accept}
-"""
+JOURNEY = BLOCKED_JOURNEY  # a click the page covers, as the call-log tests use it
 
 
 @pytest.fixture(scope="module")

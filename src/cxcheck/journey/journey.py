@@ -352,7 +352,9 @@ class Journey:
                 f"Web Vitals of {measured.url} on {self.device.name} / {self.network.name}: "
                 + "; ".join(problems)
             )
-            numbers = {"measured": asdict(measured), "limits": dict(limits)}
+            # "broken": the metrics over their limit, by name (each problem starts with it)
+            broken = [p.split()[0].lower() for p in problems]
+            numbers = {"measured": asdict(measured), "limits": dict(limits), "broken": broken}
             finding = Finding("vitals", message, check="web-vitals", target=measured.url,
                               data=numbers)  # fmt: skip
             raise JourneyStepError(message, [finding])

@@ -100,8 +100,9 @@ def _detail(finding: Finding, step: StepRecord | None) -> str:
         return f"{name} {measured}" if name else measured
     if finding.kind == "load" and {"metric", "limit", "measured"} <= data.keys():
         return _threshold(data)
-    if finding.kind == "vitals" and data.get("metric"):
-        return " ".join(x for x in (name, str(data["metric"])) if x)
+    if finding.kind == "vitals" and data.get("broken"):
+        metrics = ", ".join(str(m).upper() for m in data["broken"])
+        return f"{name} {metrics}" if name else metrics
     if finding.kind in ("a11y", "visual") and finding.check:
         # The rule (image-alt) or the snapshot's name says more than the step.
         what = finding.target if finding.kind == "visual" and finding.target else finding.check
