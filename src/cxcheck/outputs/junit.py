@@ -107,8 +107,11 @@ def attachments(result: ItemResult, *, rerun: bool = False) -> list[Path]:
     kept = attempt_folder(folder, result.attempt) if rerun else folder
     found = []
     for name in dict.fromkeys(names):
-        path = folder / name
-        if "/" not in name and "\\" not in name and name not in ("", ".", "..") and path.is_file():
+        if "/" in name or "\\" in name or name in ("", ".", ".."):
+            continue
+        # Under pytest-xdist the controller reads this while the worker may already have moved a
+        # rerun attempt's folder aside: the picture is in one place or the other.
+        if (folder / name).is_file() or (kept / name).is_file():
             found.append(kept / name)
     return found
 
