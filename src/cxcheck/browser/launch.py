@@ -143,6 +143,37 @@ def launch(pw: Playwright, settings: BrowserSettings) -> tuple[Browser, str]:
     return browser, f"{settings.engine} {browser.version} — {choice.how}"
 
 
+def launch_extras(
+    settings: BrowserSettings, launch_args: Mapping[str, Any], browser_type: Any, remote: bool
+) -> tuple[dict[str, Any], str]:
+    """What cxcheck adds to a pytest-playwright suite's launch arguments, and a line saying
+    which browser that is.
+
+    The suite's own choice stands: a channel or an executable path of its own, or a remote
+    browser (``connect_options``), gets nothing but cxcheck's ``--cx-headed``/``--cx-slowmo``.
+    Otherwise cxcheck's finder picks the browser (Playwright's own, else a system Chromium, with
+    the arguments a container needs), and Ctrl-C is left to pytest (``handle_sigint``).
+    """
+    extras: dict[str, Any] = {}
+    if settings.headed:
+        extras["headless"] = False
+    if settings.slowmo_ms:
+        extras["slow_mo"] = settings.slowmo_ms
+    if remote:
+        return extras, "a remote browser (connect_options)"
+    extras["handle_sigint"] = False
+    own = launch_args.get("executable_path") or launch_args.get("channel")
+    if own:
+        return extras, f"the suite's own ({own})"
+    choice = find_browser(settings, _playwright_executable(browser_type))
+    if choice.executable is not None:
+        extras["executable_path"] = choice.executable
+        if settings.engine == "chromium":
+            theirs = list(launch_args.get("args") or [])
+            extras["args"] = [*theirs, *(a for a in CHROMIUM_ARGS if a not in theirs)]
+    return extras, choice.how
+
+
 def connect(pw: Playwright, settings: BrowserSettings) -> Browser:
     """Connect to a running browser: CDP for http(s):// and ws://…/devtools/…, else Playwright's."""
     endpoint = settings.endpoint or ""

@@ -72,6 +72,19 @@ class Selection:
     cli_networks: tuple[str, ...] = ()
     ini_devices: tuple[str, ...] = ()
     ini_networks: tuple[str, ...] = ()
+    device_option: str = ""
+    """pytest-playwright's ``--device``, when it is what chose ``cli_devices``."""
+
+    @property
+    def configured(self) -> bool:
+        """Whether the run itself names devices or networks for every test (``--device``
+        alone does not: it only chooses the device of the tests that are in the matrix)."""
+        return bool(
+            self.cli_networks
+            or self.ini_devices
+            or self.ini_networks
+            or (self.cli_devices and not self.device_option)
+        )
 
 
 @dataclass(frozen=True)

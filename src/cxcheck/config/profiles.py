@@ -45,6 +45,13 @@ PIXEL_RATIO_RANGE = (0.5, 8.0)
 CPU_SLOWDOWN_RANGE = (1.0, 100.0)
 LATENCY_RANGE = (0.0, 60_000.0)
 THROUGHPUT_RANGE = (0.001, 100_000_000.0)  # kbit/s; zero would mean "never arrives"
+TIMEOUT_FACTOR_RANGE = (1.0, 20.0)
+# A page that needs this many round trips and bytes is what Playwright's default timeouts are
+# sized for unthrottled: a network's timeout factor is how much longer it takes to arrive there.
+TIMEOUT_PAGE_ROUND_TRIPS = 3
+TIMEOUT_PAGE_KBIT = 8000  # 1 MB
+TIMEOUT_BASE_S = 5.0  # Playwright's expect() default
+TIMEOUT_FACTOR_MAX = 10.0
 
 DEVICE_FIELDS = (
     "label",
@@ -62,7 +69,9 @@ DEVICE_FIELDS = (
     "source",
     "extends",
 )
-NETWORK_FIELDS = ("label", "latency_ms", "down_kbps", "up_kbps", "offline", "source", "extends")
+NETWORK_FIELDS = (
+    "label", "latency_ms", "down_kbps", "up_kbps", "offline", "timeout_factor", "source", "extends",
+)  # fmt: skip
 _LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -111,8 +120,27 @@ class NetworkProfile:
     down_kbps: float | None = None
     up_kbps: float | None = None
     offline: bool = False
+    timeout_factor_set: float | None = None
+    """``timeout_factor`` as the profile file gives it; None: computed (:attr:`timeout_factor`)."""
     source: str = field(default="", repr=False)
     origin: str = field(default="", repr=False)
+
+    @property
+    def timeout_factor(self) -> float:
+        """What Playwright's default timeouts are multiplied by in a cell on this network.
+
+        The file's ``timeout_factor``, else the time a 1 MB page over 3 round trips takes to
+        arrive on this network, over the 5 s of ``expect()``'s default, plus one: 1 unthrottled,
+        1.3 on fast-4g, 2.4 on slow-4g, 6.2 on 3g (at most 10).
+        """
+        if self.timeout_factor_set is not None:
+            return self.timeout_factor_set
+        if self.offline:
+            return 1.0
+        extra_s = TIMEOUT_PAGE_ROUND_TRIPS * self.latency_ms / 1000
+        if self.down_kbps is not None:
+            extra_s += TIMEOUT_PAGE_KBIT / self.down_kbps
+        return min(TIMEOUT_FACTOR_MAX, round(1 + extra_s / TIMEOUT_BASE_S, 1))
 
     @property
     def throttled(self) -> bool:
@@ -395,6 +423,7 @@ def _build_network(name: str, raw: RawCatalogue) -> NetworkProfile:
         down_kbps=down,
         up_kbps=up,
         offline=offline,
+        timeout_factor_set=f.number("timeout_factor", TIMEOUT_FACTOR_RANGE, "×"),
         source=f.text("source") or "",
         origin=entry.source,
     )

@@ -184,3 +184,13 @@ def with_reason(type_name: str, text: str) -> str:
     if reason is not None:
         return f"{type_name}: {reason}\n{text}"
     return f"{type_name}: {text}" if text else type_name
+
+
+_ANY_TIMEOUT = re.compile(r"[Tt]imeout (?P<ms>\d+(?:\.\d+)?)ms\b")
+
+
+def timeout_ms(message: str) -> float | None:
+    """The timeout a Playwright error says ran out (an action's "Timeout 5000ms exceeded", an
+    assertion's "with timeout 5000ms"), or None when it is no timeout."""
+    found = _ANY_TIMEOUT.search(message)
+    return float(found.group("ms")) if found else None

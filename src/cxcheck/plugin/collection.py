@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from cxcheck.model.names import JOURNEY_SUFFIX
+from cxcheck.plugin.adopt import BROWSER_PARAM
 from cxcheck.plugin.checks import MARKER_KEYS
 from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
@@ -83,13 +84,19 @@ def planned(item: pytest.Item) -> PlannedItem:
     callspec = getattr(item, "callspec", None)
     params = dict(callspec.params) if callspec is not None else {}
     params.pop(CELL_FIXTURE, None)
+    callspec_id = callspec.id if callspec is not None else ""
+    if cell is not None and BROWSER_PARAM in params:
+        # pytest-playwright's engine, in the id of an adopted test (test_x[chromium-<cell>]):
+        # the engine of every cell, not a parameter of the test's own.
+        engine = str(params.pop(BROWSER_PARAM))
+        callspec_id = callspec_id.replace(engine, "", 1)
     file_node = next((n for n in reversed(item.listchain()) if isinstance(n, pytest.File)), None)
     return PlannedItem(
         nodeid=item.nodeid,
         file=file_node.nodeid if file_node is not None else str(item.path),
         # A journey file's items are named "<journey>[<cell>]" by cxcheck itself.
         test=getattr(item, "originalname", item.name).partition("[")[0],
-        variant=variant(callspec.id, cell.id if cell else None)
+        variant=variant(callspec_id, cell.id if cell else None)
         if callspec is not None
         else item.stash.get(ROW_KEY, ""),
         params={k: param_text(v) for k, v in params.items()},

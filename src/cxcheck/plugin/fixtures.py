@@ -8,12 +8,13 @@ functions at the end of this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from cxcheck.plugin.contexts import close_quietly, stop_trace
 from cxcheck.plugin.lifecycle import load_tester
 from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
@@ -24,7 +25,6 @@ from cxcheck.plugin.state import (
     JOURNEY_KEY,
     RECORDER_KEY,
     TRACING_KEY,
-    CxState,
     state_of,
 )
 
@@ -98,8 +98,15 @@ def cx_browser(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> I
 
     from cxcheck.browser.launch import launch
     from cxcheck.model.errors import CxError
+    from cxcheck.plugin import adopt
 
     state = state_of(pytestconfig)
+    if adopt.active(pytestconfig):
+        from cxcheck.plugin.adopt_fixtures import shared_browser
+
+        # pytest-playwright's browser: the one its own fixtures and cxcheck's share.
+        yield shared_browser(request, state.settings.browser.engine)
+        return
     pw = sync_playwright().start()
     error = None
     try:
@@ -141,9 +148,8 @@ def cx_context_options(
 def cx_context(
     cx_browser: Browser,
     cx_context_options: dict[str, Any],
-    cx_device: DeviceProfile,
-    cx_network: NetworkProfile,
     cx_artifacts: Path,
+    _cx_cell: Cell,
     pytestconfig: pytest.Config,
     request: pytest.FixtureRequest,
 ) -> Iterator[BrowserContext]:
@@ -153,29 +159,18 @@ def cx_context(
     as trace.zip (--cx-trace retain-on-failure, the default; ``on`` keeps every test's, ``off``
     records none), beside pictures of its open pages and its heaviest and slowest requests.
     """
-    from cxcheck.browser.throttle import Throttle
-    from cxcheck.browser.traffic import TrafficRecorder
-    from cxcheck.outputs.evidence import (
-        TRACE_SCREENSHOTS,
-        TRACE_SNAPSHOTS,
-        TRACE_SOURCES,
-        keeps_trace,
-        records_trace,
-    )
+    from cxcheck.outputs.evidence import keeps_trace, records_trace
+    from cxcheck.plugin import adopt
+    from cxcheck.plugin.contexts import prepare_context
 
+    if adopt.adopted(request.node):
+        # pytest-playwright's context, made this cell's as it was opened (plugin/adopt.py).
+        yield request.getfixturevalue("context")
+        return
     state = state_of(pytestconfig)
     mode = state.settings.trace
     context = cx_browser.new_context(**cx_context_options)
-    try:
-        Throttle(cx_network, cx_device.cpu_slowdown).attach(context)
-        TrafficRecorder(context)  # its requests, summed up only if the test fails
-        if records_trace(mode):
-            context.tracing.start(
-                screenshots=TRACE_SCREENSHOTS, snapshots=TRACE_SNAPSHOTS, sources=TRACE_SOURCES
-            )
-    except BaseException:
-        context.close()  # the test never gets it: close it here, or the browser keeps it
-        raise
+    prepare_context(context, _cx_cell, records_trace(mode), state.settings.scale_timeouts)
     # For the failure's evidence, taken before this fixture's teardown closes the context.
     request.node.stash[CONTEXT_KEY] = context
     request.node.stash[TRACING_KEY] = records_trace(mode)
@@ -193,8 +188,15 @@ def cx_context(
 
 
 @pytest.fixture
-def cx_page(cx_context: BrowserContext) -> Page:
-    """A page in this test's device × network context; ``goto("/")`` is relative to the base URL."""
+def cx_page(cx_context: BrowserContext, request: pytest.FixtureRequest) -> Page:
+    """A page in this test's device × network context; ``goto("/")`` is relative to the base URL.
+
+    In a test that also takes pytest-playwright's ``page``, it is that page."""
+    from cxcheck.plugin import adopt
+
+    if adopt.adopted(request.node):
+        page: Page = request.getfixturevalue("page")
+        return page
     return cx_context.new_page()
 
 
@@ -318,28 +320,3 @@ def noise_of(node: pytest.Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if error:
         pytest.fail(error, pytrace=False)
     return ignore_requests, ignore_console
-
-
-def stop_trace(
-    context: BrowserContext, browser: Browser, state: CxState, keep: bool, folder: Path
-) -> None:
-    """Stop the context's trace: written to the evidence folder as trace.zip when kept."""
-    from cxcheck.model.names import TRACE_FILE
-
-    if not keep:
-        close_quietly(context.tracing.stop, browser, state)
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    path = str(folder / TRACE_FILE)
-    close_quietly(lambda: context.tracing.stop(path=path), browser, state)
-
-
-def close_quietly(close: Callable[[], None], browser: Browser, state: CxState) -> None:
-    """Close something of the browser's; after Ctrl-C or a crash, a dead browser is no error."""
-    from playwright.sync_api import Error
-
-    try:
-        close()
-    except Error:
-        if not (state.interrupted or not browser.is_connected()):
-            raise

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from cxcheck.plugin import collection, controller, interrupts, lifecycle, options, outputs
+from cxcheck.plugin import adopt, collection, controller, interrupts, lifecycle, options, outputs
 from cxcheck.plugin.checks import FIXTURE_MODULES
 from cxcheck.plugin.state import (
     CELL_FIXTURE,
@@ -71,6 +71,11 @@ def pytest_configure(config: pytest.Config) -> None:
             from cxcheck.plugin.junit import JunitAttachments
 
             config.pluginmanager.register(JunitAttachments(config), "cxcheck-junit")
+    if adopt.active(config):
+        # After pytest-playwright, so that its `browser` is cxcheck's (one per worker).
+        from cxcheck.plugin import adopt_fixtures
+
+        config.pluginmanager.register(adopt_fixtures, "cxcheck-playwright")
     if options.cx_configured(config):
         state_of(config)  # every setting checked now: a bad one stops the run before it starts
 
@@ -97,9 +102,16 @@ def pytest_report_header(config: pytest.Config) -> str:
     return outputs.report_header(config.stash.get(STATE_KEY, None))
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-playwright's browser: test_x[chromium-<cell>]
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if CELL_FIXTURE not in metafunc.fixturenames and adopt.wants_cells(metafunc):
+        adopt.join_matrix(metafunc)
     if CELL_FIXTURE in metafunc.fixturenames:
         collection.parametrize(metafunc)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    adopt.keep_joined(item)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -121,7 +133,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
         return (yield)
     from cxcheck.model.findings import collecting
 
-    recorder = lifecycle.start_item(item, state_of(item.config))
+    state = state_of(item.config)
+    recorder = lifecycle.start_item(item, state)
+    lifecycle.start_cell(item, state)
     # Checks run by fixtures as they set up report to the test.
     with collecting(recorder.findings):
         return (yield)
@@ -158,8 +172,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     from cxcheck.model.findings import collecting
 
     before = len(recorder.findings)
-    with collecting(recorder.findings):
-        result = yield
+    lifecycle.before_teardown(item)
+    try:
+        with collecting(recorder.findings):
+            result = yield
+    finally:
+        lifecycle.finish_cell(item)
     # A check in a fixture's teardown (after its yield) that finds an error fails the test too.
     lifecycle.check_findings(recorder, since=before)
     return result

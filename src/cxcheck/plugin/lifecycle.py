@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from cxcheck.load.tester import LoadTest
     from cxcheck.model.paths import Portable
     from cxcheck.outputs.itemresults import ItemRecorder
+    from cxcheck.plugin.contexts import ExpectTimeout
 
 
 def start_item(item: pytest.Item, state: CxState) -> ItemRecorder:
@@ -51,6 +52,43 @@ def start_item(item: pytest.Item, state: CxState) -> ItemRecorder:
     recorder = ItemRecorder(planned(item), state.settings.browser.engine, attempt)
     item.stash[RECORDER_KEY] = recorder
     return recorder
+
+
+EXPECT_KEY: pytest.StashKey[ExpectTimeout] = pytest.StashKey()
+
+
+def start_cell(item: pytest.Item, state: CxState) -> None:
+    """A cell's timeouts scaled for its network; an adopted test's contexts made the cell's."""
+    from cxcheck.plugin import adopt
+    from cxcheck.plugin.collection import cell_of
+
+    cell = cell_of(item)
+    if cell is None:
+        return
+    if state.settings.scale_timeouts:
+        from cxcheck.plugin.contexts import ExpectTimeout
+
+        item.stash[EXPECT_KEY] = ExpectTimeout(cell)
+    if adopt.adopted(item):
+        adopt.start(item, cell)
+
+
+def before_teardown(item: pytest.Item) -> None:
+    from cxcheck.plugin import adopt
+
+    if adopt.adopted(item):
+        adopt.before_teardown(item)
+
+
+def finish_cell(item: pytest.Item) -> None:
+    from cxcheck.plugin import adopt
+
+    expect = item.stash.get(EXPECT_KEY, None)
+    if expect is not None:
+        expect.restore()
+        del item.stash[EXPECT_KEY]
+    if adopt.adopted(item):
+        adopt.finish(item)
 
 
 def check_findings(recorder: ItemRecorder, since: int = 0) -> None:
@@ -115,6 +153,33 @@ def why_line(failure: BaseException, report: pytest.TestReport) -> None:
         report.sections.append(("cxcheck: why it failed", reason))
 
 
+def timeout_note(item: pytest.Item, failure: BaseException, report: pytest.TestReport) -> None:
+    """A Playwright timeout in a cell whose timeouts were scaled says so, and by how much: the
+    timeout in the message is the network's, not a number anyone wrote (an info finding too)."""
+    from cxcheck.model.calllog import timeout_ms
+    from cxcheck.model.results import Finding
+
+    expect = item.stash.get(EXPECT_KEY, None)
+    recorder = item.stash.get(RECORDER_KEY, None)
+    cell = expect.cell if expect is not None else None
+    if cell is None or recorder is None or expect is None or expect.factor <= 1:
+        return
+    waited = timeout_ms(str(failure))
+    if waited is None:
+        return
+    text = expect.describe(waited)
+    report.sections.append(("cxcheck: timeouts in this cell", text))
+    recorder.findings.append(
+        Finding(
+            "timeout",
+            text,
+            severity="info",
+            check="scaled-timeout",
+            data={"factor": expect.factor, "waited_ms": waited},
+        )
+    )
+
+
 def record_report(
     item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, state: CxState
 ) -> None:
@@ -136,6 +201,7 @@ def record_report(
             # A failure raised outside any journey step is a finding of the test.
             recorder.findings.extend(findings_of(call.excinfo.value))
             why_line(call.excinfo.value, report)
+            timeout_note(item, call.excinfo.value, report)
     recorder.phase(
         report.when,
         report.outcome,

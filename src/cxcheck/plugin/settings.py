@@ -81,6 +81,8 @@ class Settings:
     ignore_console: tuple[str, ...] = field(default_factory=tuple)
     action_timeout: float | None = None
     """Seconds each journey-file action may wait (ini cx_action_timeout); None: Playwright's."""
+    scale_timeouts: bool = True
+    """Playwright's default timeouts are scaled by a cell's network (ini cx_scale_timeouts)."""
     checks: dict[str, Any] = field(default_factory=dict)
     """Each check's settings for the run, by check name (see cxcheck.plugin.checks)."""
     compare: Comparing | None = None
@@ -125,6 +127,7 @@ def read_settings(
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
         ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
         action_timeout=action_timeout(ini),
+        scale_timeouts=bool(ini("cx_scale_timeouts")),
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
         compare=comparing(option, ini, invocation_dir),
     )

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from cxcheck.model.results import RunResults
     from cxcheck.outputs.history import Baseline
     from cxcheck.outputs.itemresults import Collector, ItemRecorder
+    from cxcheck.plugin.adopt import AdoptedItem
     from cxcheck.plugin.settings import Settings
 
 CELL_FIXTURE = "_cx_cell"
@@ -60,6 +61,10 @@ class CxState:
     """The earlier runs this run is compared with, read at start-up (--cx-compare/history)."""
     portable: Portable | None = None
     """Rewrites the run's folders in result texts as relative paths (made on first use)."""
+    adopted: AdoptedItem | None = None
+    """The adopted pytest-playwright item running now (:mod:`cxcheck.plugin.adopt`)."""
+    overridden_options: set[str] = field(default_factory=set)
+    """The suite's context options a device has overridden so far (warned about once)."""
 
 
 STATE_KEY = pytest.StashKey[CxState]()
@@ -143,6 +148,7 @@ def watch(config: pytest.Config, state: CxState) -> None:
 
 def _new_state(config: pytest.Config) -> CxState:
     from cxcheck.model.errors import CxError
+    from cxcheck.plugin.adopt import with_playwright_options
     from cxcheck.plugin.settings import read_settings
 
     catalogue = load_catalogue(config)
@@ -154,9 +160,12 @@ def _new_state(config: pytest.Config) -> CxState:
             ini_dir(config),
             run_id(config),
         )
+        settings = with_playwright_options(config, settings)
         # Names from the command line and ini apply to every test: check them once, up front.
         sel = settings.selection
-        catalogue.resolve_devices(sel.cli_devices, "--cx-devices")
+        catalogue.resolve_devices(
+            sel.cli_devices, "pytest-playwright's --device" if sel.device_option else "--cx-devices"
+        )
         catalogue.resolve_devices(sel.ini_devices, "ini cx_devices")
         catalogue.resolve_networks(sel.cli_networks, "--cx-networks")
         catalogue.resolve_networks(sel.ini_networks, "ini cx_networks")

@@ -1,0 +1,353 @@
+"""Adopting a pytest-playwright suite: its ``page``, ``context`` and ``new_context`` in cells.
+
+A test of the suite that takes one of those fixtures, and that the run puts in the matrix (a
+``cx`` marker, or devices/networks on the command line or in the ini file), is expanded over
+its cells like a ``cx_page`` test (:func:`join_matrix`, at collection). pytest-playwright still
+makes its context, with everything the suite set; cxcheck takes it over as it is made:
+
+- pytest-playwright's ``browser`` is cxcheck's, one per worker, shared with ``cx_browser``
+  (:class:`SharedBrowsers`, through the fixtures of :mod:`.adopt_fixtures`);
+- that browser's ``new_context`` adds the cell's device to the suite's options
+  (:func:`cxcheck.browser.adoption.merge_options`) and makes the context the cell's
+  (:func:`cxcheck.plugin.contexts.prepare_context`) while an adopted item runs
+  (:class:`AdoptedItem`); outside one, it is Playwright's own, untouched.
+
+A run that puts no such test in the matrix sees pytest-playwright exactly as it is, apart from
+the browser, which cxcheck's finder finds where Playwright's own build is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cxcheck.plugin.options import cx_configured
+from cxcheck.plugin.state import CELL_FIXTURE, CONTEXT_KEY, SESSION_KEY, TRACING_KEY, state_of
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Playwright
+
+    from cxcheck.config.matrix import Cell
+    from cxcheck.plugin.settings import Settings
+    from cxcheck.plugin.state import CxState
+
+PLUGIN = "playwright"
+"""pytest-playwright's plugin name (its ``pytest11`` entry point)."""
+ASYNC_PLUGINS = ("playwright-asyncio", "pytest_playwright_asyncio.pytest_playwright")
+PAGE_FIXTURES = ("page", "context", "new_context")
+"""The fixtures that make a pytest-playwright test a candidate for the matrix."""
+BROWSER_PARAM = "browser_name"
+"""pytest-playwright's parameter: it stays in the item's id (``test_x[chromium-iphone-13-…]``)
+but is not one of the test's own parameters in the results."""
+ARTIFACTS_FIXTURE = "cx_artifacts"
+
+ASYNC_NOT_YET = (
+    "cxcheck: {test} takes pytest-playwright-asyncio's async '{fixture}', which cxcheck cannot "
+    "run in device × network cells yet. Take the sync fixture of pytest-playwright (`page`) "
+    "or cxcheck's `cx_page` in this test, or leave it out of the matrix (no cx marker, no "
+    "--cx-devices/--cx-networks)."
+)
+MANY_BROWSERS = (
+    "cxcheck: pytest-playwright's --browser is given {n} times ({names}); a device × network "
+    "matrix runs on one engine. Pass one --browser (or --cx-browser), or run once per engine."
+)
+
+
+def active(config: pytest.Config) -> bool:
+    """Whether pytest-playwright (sync) is loaded in this run."""
+    return config.pluginmanager.has_plugin(PLUGIN)
+
+
+def async_active(config: pytest.Config) -> bool:
+    return any(config.pluginmanager.has_plugin(name) for name in ASYNC_PLUGINS)
+
+
+def page_fixture(names: Any) -> str | None:
+    """The first of pytest-playwright's page fixtures that a test uses, if any."""
+    return next((name for name in PAGE_FIXTURES if name in names), None)
+
+
+def wants_cells(metafunc: pytest.Metafunc) -> bool:
+    """Whether a pytest-playwright test goes in the matrix: it takes ``page``, ``context`` or
+    ``new_context``, and has a ``cx`` marker or the run names devices or networks."""
+    config = metafunc.config
+    if page_fixture(metafunc.fixturenames) is None:
+        return False
+    if not (active(config) or async_active(config)):
+        return False
+    if metafunc.definition.get_closest_marker("cx") is not None:
+        return True
+    return cx_configured(config) and state_of(config).settings.selection.configured
+
+
+def join_matrix(metafunc: pytest.Metafunc) -> None:
+    """Put the test in the matrix: its cell and evidence folder join its fixtures, as if it
+    took ``cx_page`` (pytest-playwright adds its browser parameter the same way)."""
+    fixture = page_fixture(metafunc.fixturenames)
+    if not active(metafunc.config):
+        pytest.fail(
+            ASYNC_NOT_YET.format(test=metafunc.definition.nodeid, fixture=fixture), pytrace=False
+        )
+    browsers = metafunc.config.getoption("browser", None) or []
+    if len(set(browsers)) > 1:
+        pytest.fail(MANY_BROWSERS.format(n=len(browsers), names=", ".join(browsers)),
+                    pytrace=False)  # fmt: skip
+    for name in (CELL_FIXTURE, ARTIFACTS_FIXTURE):
+        if name not in metafunc.fixturenames:
+            metafunc.fixturenames.append(name)
+
+
+def keep_joined(item: pytest.Item) -> None:
+    """After parametrizing, pytest prunes the fixtures no argument leads to: an adopted item's
+    cell and evidence folder join its fixtures again (one list, shared by its cells)."""
+    callspec = getattr(item, "callspec", None)
+    names = getattr(item, "fixturenames", None)
+    if callspec is None or names is None or CELL_FIXTURE not in callspec.params:
+        return
+    for name in (CELL_FIXTURE, ARTIFACTS_FIXTURE):
+        if name not in names:
+            names.append(name)
+
+
+def adopted(item: pytest.Item) -> bool:
+    """Whether an item is a cell whose context pytest-playwright makes."""
+    from cxcheck.plugin.collection import cell_of
+
+    return (
+        active(item.config)
+        and page_fixture(getattr(item, "fixturenames", ())) is not None
+        and cell_of(item) is not None
+    )
+
+
+# --- the run's choices: pytest-playwright's options that name what cxcheck also chooses ---
+
+
+def with_playwright_options(config: pytest.Config, settings: Settings) -> Settings:
+    """The settings with what pytest-playwright's options say, or a clear error on a clash.
+
+    - ``--device X`` is a one-device matrix: it counts as ``--cx-devices X``, and both at once
+      are an error (both name the devices);
+    - one ``--browser`` is the engine, unless ``--cx-browser`` names another (an error);
+    - ``--base-url`` (pytest-base-url's, or pytest-playwright's own) is the app's URL for
+      cxcheck too, unless ``--cx-base-url`` names another (an error).
+    """
+    from cxcheck.model.errors import CxError
+
+    if not active(config):
+        return settings
+    device = config.getoption("device", None)
+    selection = settings.selection
+    if device:
+        if selection.cli_devices:
+            raise CxError(
+                f"pytest-playwright's --device {device!r} and --cx-devices "
+                f"{' '.join(selection.cli_devices)} both choose the devices; pass one of them "
+                f"(--device {device!r} alone runs the matrix on that one device)"
+            )
+        selection = replace(selection, cli_devices=(device,), device_option=device)
+    browser = settings.browser
+    names = list(dict.fromkeys(config.getoption("browser", None) or []))
+    if len(names) == 1:
+        engine_given = config.getoption("cx_browser", None) or config.getini("cx_browser")
+        if engine_given and engine_given != names[0]:
+            raise CxError(
+                f"pytest-playwright's --browser {names[0]} and cxcheck's --cx-browser "
+                f"{engine_given} name different engines; pass one of them"
+            )
+        browser = replace(browser, engine=names[0])
+    base_url = settings.base_url
+    theirs = config.getoption("base_url", None) or _ini(config, "base_url")
+    if theirs:
+        if base_url and base_url.rstrip("/") != str(theirs).rstrip("/"):
+            raise CxError(
+                f"--base-url {theirs} and --cx-base-url {base_url} name different apps; pass "
+                "one of them (cxcheck uses --base-url when --cx-base-url is not given)"
+            )
+        base_url = str(theirs)
+    return replace(settings, selection=selection, browser=browser, base_url=base_url)
+
+
+def _ini(config: pytest.Config, name: str) -> str | None:
+    try:
+        value = config.getini(name)
+    except ValueError:
+        return None
+    return str(value) if value else None
+
+
+# --- one browser per worker, shared by pytest-playwright's fixtures and cxcheck's ---
+
+
+class SharedBrowsers:
+    """The worker's browsers, one per engine: pytest-playwright's ``browser`` and cxcheck's
+    ``cx_browser`` are the same one, launched once, closed when the session ends."""
+
+    def __init__(self, pw: Playwright, config: pytest.Config) -> None:
+        self.pw = pw
+        self.config = config
+        self.browsers: dict[str, Browser] = {}
+        self.closing = False
+
+    def get(
+        self,
+        engine: str,
+        launch_browser: Callable[..., Browser],
+        launch_args: Mapping[str, Any],
+        browser_type: Any,
+        remote: bool,
+    ) -> Browser:
+        """The engine's browser, launched the first time through pytest-playwright's
+        ``launch_browser`` (the suite's launch arguments, ``connect_options``), with cxcheck's
+        browser finder and launch settings added (:func:`launch_extras`)."""
+        found = self.browsers.get(engine)
+        if found is not None and found.is_connected():
+            return found
+        from cxcheck.browser.launch import connect, launch_extras
+        from cxcheck.model.errors import CxError
+
+        state = state_of(self.config)
+        settings = replace(state.settings.browser, engine=engine)
+        error = None
+        try:
+            if settings.endpoint:
+                browser = connect(self.pw, settings)
+                how = f"at {settings.endpoint}"
+            else:
+                extras, how = launch_extras(settings, launch_args, browser_type, remote)
+                browser = launch_browser(**extras)
+        except CxError as exc:
+            error = f"cxcheck: {exc}"
+        if error:
+            pytest.fail(error, pytrace=False)
+        state.browser_line = f"{engine} {browser.version} — {how}; shared with pytest-playwright"
+        route_contexts(browser, state)
+        session = self.config.stash.get(SESSION_KEY, None)
+
+        def on_disconnected(_: Browser) -> None:
+            if not self.closing and session is not None:
+                session.shouldstop = "cxcheck: the browser closed unexpectedly"
+
+        browser.on("disconnected", on_disconnected)
+        self.browsers[engine] = browser
+        return browser
+
+    def close(self) -> None:
+        from playwright.sync_api import Error
+
+        self.closing = True
+        for browser in self.browsers.values():
+            with contextlib.suppress(Error):  # already gone (Ctrl-C, a crash)
+                browser.close()
+
+
+# --- the adopted item's contexts ---
+
+
+@dataclass
+class AdoptedItem:
+    """An adopted item while it runs: the contexts pytest-playwright opens become its cell's."""
+
+    item: pytest.Item
+    cell: Cell
+    trace: bool
+    """Whether cxcheck traces its first context (not when pytest-playwright's --tracing does)."""
+    scale: bool
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def open(self, new_context: Callable[..., BrowserContext], options: Mapping[str, Any],
+             state: CxState) -> BrowserContext:  # fmt: skip
+        from cxcheck.browser.adoption import merge_options
+        from cxcheck.plugin.contexts import prepare_context
+
+        merged = merge_options(options, self.cell.device, self.cell.network, state.base_url)
+        if merged.overridden:
+            overridden_once(state, merged.overridden, self.cell)
+        context = new_context(**merged.options)
+        first = not self.contexts
+        prepare_context(context, self.cell, self.trace and first, self.scale)
+        self.contexts.append(context)
+        if first:  # the one its failure is pictured from, and traced
+            self.item.stash[CONTEXT_KEY] = context
+            self.item.stash[TRACING_KEY] = self.trace
+        return context
+
+
+def route_contexts(browser: Browser, state: CxState) -> None:
+    """While an adopted item runs, every context of this browser is made its cell's."""
+    original = browser.new_context
+
+    def new_context(**options: Any) -> BrowserContext:
+        current = state.adopted
+        if current is None:
+            return original(**options)
+        return current.open(original, options, state)
+
+    browser.new_context = new_context  # type: ignore[method-assign]
+
+
+def start(item: pytest.Item, cell: Cell) -> None:
+    """An adopted item starts: the contexts opened from now on are its cell's."""
+    from cxcheck.outputs.evidence import records_trace
+
+    state = state_of(item.config)
+    theirs = (item.config.getoption("tracing", None) or "off") != "off"
+    state.adopted = AdoptedItem(
+        item,
+        cell,
+        trace=records_trace(state.settings.trace) and not theirs,
+        scale=state.settings.scale_timeouts,
+    )
+
+
+def before_teardown(item: pytest.Item) -> None:
+    """Before any fixture closes the item's contexts (pytest-playwright stops tracing as it
+    closes one, and would throw cxcheck's trace away): keep or drop cxcheck's trace."""
+    from cxcheck.outputs.evidence import keeps_trace
+    from cxcheck.plugin.contexts import stop_trace
+    from cxcheck.plugin.state import ARTIFACTS_KEY, FAILED_KEY
+
+    state = state_of(item.config)
+    current = state.adopted
+    if current is None or not current.trace or not current.contexts or state.interrupted:
+        return
+    context = current.contexts[0]
+    folder = item.stash.get(ARTIFACTS_KEY, None)
+    keep = keeps_trace(state.settings.trace, item.stash.get(FAILED_KEY, False))
+    browser = context.browser
+    if browser is None or folder is None:
+        return
+    stop_trace(context, browser, state, keep, folder)
+
+
+def finish(item: pytest.Item) -> None:
+    """The adopted item is over: contexts are Playwright's own again."""
+    state = state_of(item.config)
+    state.adopted = None
+    if CONTEXT_KEY in item.stash:
+        del item.stash[CONTEXT_KEY]
+
+
+def overridden_once(state: CxState, keys: tuple[str, ...], cell: Cell) -> None:
+    """Warn once per run per option that the device won over the suite's own value."""
+    from cxcheck.model.errors import CxWarning
+
+    new = [k for k in keys if k not in state.overridden_options]
+    if not new:
+        return
+    state.overridden_options.update(new)
+    import warnings
+
+    warnings.warn(
+        CxWarning(
+            f"the suite's browser context options set {', '.join(new)}; in a cxcheck cell the "
+            f"device's values win (here {cell.device.name}), so that the cell is the device it "
+            "is named for. Options the device does not set (base_url, storage_state, locale, "
+            "permissions, ...) stay the suite's."
+        ),
+        stacklevel=2,
+    )

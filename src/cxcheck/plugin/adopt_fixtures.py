@@ -1,0 +1,65 @@
+"""pytest-playwright's ``browser``, overridden so that it is cxcheck's: one per worker.
+
+Registered by :mod:`cxcheck.plugin.hooks` only when pytest-playwright is loaded, and after it, so
+that these definitions come before pytest-playwright's own and after none of the suite's (a
+suite's conftest still overrides ``browser`` if it wants to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cxcheck.plugin.adopt import SharedBrowsers
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserType, Playwright
+
+
+@pytest.fixture(scope="session")
+def _cx_browsers(playwright: Playwright, pytestconfig: pytest.Config) -> Iterator[SharedBrowsers]:
+    """The worker's browsers, shared by pytest-playwright's ``browser`` and ``cx_browser``."""
+    shared = SharedBrowsers(playwright, pytestconfig)
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
+@pytest.fixture(scope="session")
+def browser(
+    _cx_browsers: SharedBrowsers,
+    browser_name: str,
+    launch_browser: Callable[..., Browser],
+    browser_type_launch_args: dict[str, Any],
+    browser_type: BrowserType,
+    connect_options: dict[str, Any] | None,
+) -> Browser:
+    """pytest-playwright's browser, launched once per worker and shared with cxcheck's
+    ``cx_browser``: the suite's launch arguments (``browser_type_launch_args``, ``--headed``,
+    ``--slowmo``, ``--browser-channel``, ``connect_options``) as they are, the browser found by
+    cxcheck's finder when Playwright's own build is missing."""
+    return _cx_browsers.get(
+        browser_name, launch_browser, browser_type_launch_args, browser_type, bool(connect_options)
+    )
+
+
+def shared_browser(request: pytest.FixtureRequest, engine: str) -> Browser:
+    """``cx_browser`` under pytest-playwright: the same browser as its ``browser`` fixture.
+
+    Looked up by name, not asked for as arguments: a test that takes only ``cx_page`` must not
+    gain pytest-playwright's browser parameter (and so a new id).
+    """
+    shared: SharedBrowsers = request.getfixturevalue("_cx_browsers")
+    found = shared.browsers.get(engine)
+    if found is not None and found.is_connected():
+        return found
+    return shared.get(
+        engine,
+        request.getfixturevalue("launch_browser"),
+        request.getfixturevalue("browser_type_launch_args"),
+        request.getfixturevalue("browser_type"),
+        bool(request.getfixturevalue("connect_options")),
+    )

@@ -1,0 +1,118 @@
+"""A cell's browser context, however it was opened: throttled, recorded, traced, timed out.
+
+``cx_context`` opens its context itself; an adopted pytest-playwright test's context is opened
+by pytest-playwright (:mod:`cxcheck.plugin.adopt`). Both are then made a cell's context here,
+the same way, and their traces stopped and pictures taken the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
+
+    from cxcheck.config.matrix import Cell
+    from cxcheck.plugin.state import CxState
+
+NAVIGATION_TIMEOUT_MS = 30_000.0
+"""Playwright's default navigation timeout, scaled in a cell by the network's timeout factor."""
+EXPECT_TIMEOUT_MS = 5_000.0
+"""``expect()``'s default timeout, scaled in the same way."""
+
+
+def prepare_context(context: BrowserContext, cell: Cell, trace: bool, scale: bool) -> None:
+    """Make a context the cell's: the network and CPU throttled on every page, its requests
+    remembered for a failure's evidence, its default navigation timeout scaled for the network
+    (``scale``) and, when ``trace``, a Playwright trace started. Closes it if that fails."""
+    from cxcheck.browser.adoption import scaled_timeout
+    from cxcheck.browser.throttle import Throttle
+    from cxcheck.browser.traffic import TrafficRecorder
+    from cxcheck.outputs.evidence import TRACE_SCREENSHOTS, TRACE_SNAPSHOTS, TRACE_SOURCES
+
+    try:
+        Throttle(cell.network, cell.device.cpu_slowdown).attach(context)
+        TrafficRecorder(context)  # its requests, summed up only if the test fails
+        if scale and cell.network.timeout_factor > 1:
+            # The context's default: a page's own setting, or an action's timeout=, still wins.
+            context.set_default_navigation_timeout(
+                scaled_timeout(NAVIGATION_TIMEOUT_MS, cell.network)
+            )
+        if trace:
+            context.tracing.start(
+                screenshots=TRACE_SCREENSHOTS, snapshots=TRACE_SNAPSHOTS, sources=TRACE_SOURCES
+            )
+    except BaseException:
+        context.close()  # the test never gets it: close it here, or the browser keeps it
+        raise
+
+
+class ExpectTimeout:
+    """``expect()``'s default timeout scaled for one item's network, and put back after it.
+
+    Playwright keeps that default process-wide (``expect.set_options``) and has no getter: the
+    suite's own setting is read from where ``set_options`` keeps it, else it is the documented
+    5 s.
+    """
+
+    def __init__(self, cell: Cell) -> None:
+        from playwright.sync_api import expect
+
+        self.cell = cell
+        self.before: float | None = getattr(expect, "_timeout", None)
+        self.factor = cell.network.timeout_factor
+        self.base = self.before if isinstance(self.before, int | float) else EXPECT_TIMEOUT_MS
+        if self.factor > 1:
+            expect.set_options(timeout=self.base * self.factor)
+
+    def describe(self, waited_ms: float) -> str:
+        """What a timeout of ``waited_ms`` was, in a cell whose defaults were scaled."""
+        name, factor = self.cell.network.name, self.factor
+        expect_s = self.base * factor / 1000
+        navigation_s = NAVIGATION_TIMEOUT_MS * factor / 1000
+        which = {expect_s: "expect()'s default", navigation_s: "the default navigation timeout"}
+        waited_s = waited_ms / 1000
+        head = (
+            f"the {waited_s:g} s that ran out is {which[waited_s]}, ×{factor:g} for {name}"
+            if waited_s in which
+            else f"a timeout of {waited_s:g} s ran out (written in the test: not scaled)"
+        )
+        return (
+            f"{head}. In this cell Playwright's defaults are ×{factor:g} (the network's "
+            f"timeout_factor): expect() {expect_s:g} s, navigation {navigation_s:g} s, so a "
+            f"healthy page on {name} has time; a page that never gets there fails the same. "
+            "Turn it off with ini cx_scale_timeouts = false."
+        )
+
+    def restore(self) -> None:
+        from playwright.sync_api import expect
+
+        if self.factor > 1:
+            expect.set_options(timeout=self.before)
+
+
+def stop_trace(
+    context: BrowserContext, browser: Browser, state: CxState, keep: bool, folder: Path
+) -> None:
+    """Stop the context's trace: written to the evidence folder as trace.zip when kept."""
+    from cxcheck.model.names import TRACE_FILE
+
+    if not keep:
+        close_quietly(context.tracing.stop, browser, state)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str(folder / TRACE_FILE)
+    close_quietly(lambda: context.tracing.stop(path=path), browser, state)
+
+
+def close_quietly(close: Callable[[], None], browser: Browser, state: CxState) -> None:
+    """Close something of the browser's; after Ctrl-C or a crash, a dead browser is no error."""
+    from playwright.sync_api import Error
+
+    try:
+        close()
+    except Error:
+        if not (state.interrupted or not browser.is_connected()):
+            raise
