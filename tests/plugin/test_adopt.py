@@ -268,3 +268,34 @@ def test_both_plugins_options_show_in_help(run_pytest: Any) -> None:
     result = run_pytest("--help", inprocess=True, base_url=False)
     result.stdout.fnmatch_lines(["*--browser=*", "*--device=*", "*--cx-devices=*",
                                  "*cx_scale_timeouts*"])  # fmt: skip
+
+
+CHECKS = """
+import pytest
+
+def test_a11y_on_the_suites_page(page, cx_a11y):
+    page.goto("/a11y.html?broken=alt")
+    cx_a11y.check(page)
+
+def test_layout_on_the_suites_page(page, cx_layout):
+    page.goto("/layout.html?broken=reflow")
+    cx_layout.check(checks=["reflow"])
+
+def test_visual_on_the_suites_page(page, cx_visual):
+    page.goto("/index.html")
+    cx_visual.assert_matches("home")
+"""
+
+
+def test_cxchecks_checks_work_on_the_suites_page(
+    adopted_run: Any, pytester: pytest.Pytester
+) -> None:
+    args = ("-o", "cx_devices=iphone-13", "-o", "cx_networks=no-throttle", "--cx-json", "r.json")
+    result = adopted_run(*args, "--cx-update-snapshots", suite=CHECKS, conftest="")
+    result.assert_outcomes(passed=1, failed=2)
+    results = {r["test"]: r for r in json.loads((pytester.path / "r.json").read_text())["results"]}
+    a11y = results["test_a11y_on_the_suites_page"]["findings"]
+    assert any(f["kind"] == "a11y" and f["check"] == "image-alt" for f in a11y), a11y
+    layout = results["test_layout_on_the_suites_page"]["findings"]
+    assert any(f["kind"] == "layout" and f["severity"] == "error" for f in layout), layout
+    assert list((pytester.path / "__cx_snapshots__").rglob("home-iphone-13.png"))

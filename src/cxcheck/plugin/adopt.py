@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from cxcheck.plugin.options import cx_configured
-from cxcheck.plugin.state import CELL_FIXTURE, CONTEXT_KEY, SESSION_KEY, TRACING_KEY, state_of
+from cxcheck.plugin.state import (
+    CELL_FIXTURE,
+    CONTEXT_KEY,
+    SESSION_KEY,
+    STATE_KEY,
+    TRACING_KEY,
+    state_of,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
@@ -82,6 +89,12 @@ def wants_cells(metafunc: pytest.Metafunc) -> bool:
     if metafunc.definition.get_closest_marker("cx") is not None:
         return True
     return cx_configured(config) and state_of(config).settings.selection.configured
+
+
+def leaves_to_adoption(metafunc: pytest.Metafunc) -> bool:
+    """A test that takes pytest-playwright's page is expanded over its cells by the adoption
+    hook, which runs after pytest-playwright's own (so its browser comes first in the id)."""
+    return active(metafunc.config) and page_fixture(metafunc.fixturenames) is not None
 
 
 def join_matrix(metafunc: pytest.Metafunc) -> None:
@@ -207,11 +220,12 @@ class SharedBrowsers:
         found = self.browsers.get(engine)
         if found is not None and found.is_connected():
             return found
-        from cxcheck.browser.launch import connect, launch_extras
+        from cxcheck.browser.launch import BrowserSettings, connect, launch_extras
         from cxcheck.model.errors import CxError
 
-        state = state_of(self.config)
-        settings = replace(state.settings.browser, engine=engine)
+        # A run that uses nothing of cxcheck has no state, and gets none: cxcheck's defaults.
+        state = self.config.stash.get(STATE_KEY, None)
+        settings = replace(state.settings.browser if state else BrowserSettings(), engine=engine)
         error = None
         try:
             if settings.endpoint:
@@ -224,8 +238,11 @@ class SharedBrowsers:
             error = f"cxcheck: {exc}"
         if error:
             pytest.fail(error, pytrace=False)
-        state.browser_line = f"{engine} {browser.version} — {how}; shared with pytest-playwright"
-        route_contexts(browser, state)
+        if state is not None:
+            state.browser_line = (
+                f"{engine} {browser.version} — {how}; shared with pytest-playwright"
+            )
+        route_contexts(browser, self.config)
         session = self.config.stash.get(SESSION_KEY, None)
 
         def on_disconnected(_: Browser) -> None:
@@ -277,13 +294,14 @@ class AdoptedItem:
         return context
 
 
-def route_contexts(browser: Browser, state: CxState) -> None:
+def route_contexts(browser: Browser, config: pytest.Config) -> None:
     """While an adopted item runs, every context of this browser is made its cell's."""
     original = browser.new_context
 
     def new_context(**options: Any) -> BrowserContext:
-        current = state.adopted
-        if current is None:
+        state = config.stash.get(STATE_KEY, None)
+        current = state.adopted if state is not None else None
+        if state is None or current is None:
             return original(**options)
         return current.open(original, options, state)
 

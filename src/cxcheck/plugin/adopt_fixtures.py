@@ -12,10 +12,24 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxcheck.plugin.adopt import SharedBrowsers
+from cxcheck.plugin.adopt import SharedBrowsers, join_matrix, leaves_to_adoption, wants_cells
+from cxcheck.plugin.state import CELL_FIXTURE
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserType, Playwright
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A pytest-playwright test in the matrix: expanded over its cells after pytest-playwright
+    has added its browser and pytest the test's own parameters (test_x[chromium-0-<cell>])."""
+    from cxcheck.plugin.collection import parametrize
+
+    if not leaves_to_adoption(metafunc):
+        return
+    if CELL_FIXTURE in metafunc.fixturenames or wants_cells(metafunc):
+        join_matrix(metafunc)
+        parametrize(metafunc)
 
 
 @pytest.fixture(scope="session")

@@ -102,12 +102,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return outputs.report_header(config.stash.get(STATE_KEY, None))
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-playwright's browser: test_x[chromium-<cell>]
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if CELL_FIXTURE not in metafunc.fixturenames and adopt.wants_cells(metafunc):
-        adopt.join_matrix(metafunc)
+    if adopt.leaves_to_adoption(metafunc):
+        return  # pytest-playwright's page: expanded after its browser (plugin/adopt_fixtures.py)
     if CELL_FIXTURE in metafunc.fixturenames:
         collection.parametrize(metafunc)
+    elif adopt.async_active(metafunc.config) and adopt.wants_cells(metafunc):
+        adopt.join_matrix(metafunc)  # says clearly that async pages cannot be cells yet
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
