@@ -8,6 +8,7 @@ line or the ini file only.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +300,31 @@ def test_cxchecks_checks_work_on_the_suites_page(
     layout = results["test_layout_on_the_suites_page"]["findings"]
     assert any(f["kind"] == "layout" and f["severity"] == "error" for f in layout), layout
     assert list((pytester.path / "__cx_snapshots__").rglob("home-iphone-13.png"))
+
+
+ASYNC_PLUGIN = Path(__file__).parents[1] / "data" / "thirdparty" / "pytest_playwright_asyncio"
+
+
+def test_an_async_page_in_the_matrix_is_a_clear_error(
+    pytester: pytest.Pytester, run_pytest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(ASYNC_PLUGIN))  # both plugins, vendored there
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.asyncio(loop_scope="session")
+        async def test_async(page):
+            await page.goto("/index.html")
+    """)
+    plugins = ("-p", "no:playwright", "-p", "pytest_asyncio.plugin",
+               "-p", "pytest_playwright_asyncio.pytest_playwright",
+               "-o", "asyncio_default_fixture_loop_scope=session")  # fmt: skip
+    result = run_pytest(*plugins, "--cx-networks", "slow-4g")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ["*test_async takes pytest-playwright-asyncio's async 'page', which cxcheck cannot run*"]
+    )
+    # Outside the matrix the async suite is left alone (its own plugin runs it).
+    alone = run_pytest(*plugins, "--collect-only", "-q", base_url=False)
+    alone.stdout.fnmatch_lines(["*test_async*"])
+    assert alone.ret == pytest.ExitCode.OK

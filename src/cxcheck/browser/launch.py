@@ -168,9 +168,9 @@ def launch_extras(
     choice = find_browser(settings, _playwright_executable(browser_type))
     if choice.executable is not None:
         extras["executable_path"] = choice.executable
-        if settings.engine == "chromium":
-            theirs = list(launch_args.get("args") or [])
-            extras["args"] = [*theirs, *(a for a in CHROMIUM_ARGS if a not in theirs)]
+    if settings.engine == "chromium":  # as cxcheck launches it: see CHROMIUM_ARGS
+        theirs = list(launch_args.get("args") or [])
+        extras["args"] = [*theirs, *(a for a in CHROMIUM_ARGS if a not in theirs)]
     return extras, choice.how
 
 

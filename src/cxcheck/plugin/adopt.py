@@ -230,18 +230,17 @@ class SharedBrowsers:
         try:
             if settings.endpoint:
                 browser = connect(self.pw, settings)
-                how = f"at {settings.endpoint}"
+                line = f"{engine} at {settings.endpoint}"
             else:
                 extras, how = launch_extras(settings, launch_args, browser_type, remote)
                 browser = launch_browser(**extras)
+                line = f"{engine} {browser.version} — {how}; shared with pytest-playwright"
         except CxError as exc:
             error = f"cxcheck: {exc}"
         if error:
             pytest.fail(error, pytrace=False)
         if state is not None:
-            state.browser_line = (
-                f"{engine} {browser.version} — {how}; shared with pytest-playwright"
-            )
+            state.browser_line = line
         route_contexts(browser, self.config)
         session = self.config.stash.get(SESSION_KEY, None)
 
