@@ -128,3 +128,20 @@ def test_the_demo_says_what_a_defect_changed_since_the_previous_run(tmp_path: Pa
     assert len(newly) == 2 and all("[iphone-13-no-throttle]" in line for line in newly), newly
     assert "#checkout is not visible" in newly[-1]
     assert (tmp_path / "report" / "results.prev.json").is_file()
+
+
+def test_the_unchanged_pytest_playwright_example_runs_on_the_examples_matrix(
+    tmp_path: Path,
+) -> None:
+    examples = Path(__file__).parents[2] / "examples"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(examples / "pytest-playwright"), "-p", "no:randomly",
+         "--cx-json", str(tmp_path / "r.json"), "--cx-artifacts", str(tmp_path / "a")],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "12 passed" in done.stdout  # 2 tests × the examples' 3 devices × 2 networks
+    results = json.loads((tmp_path / "r.json").read_text())["results"]
+    assert {r["nodeid"].split("::")[-1] for r in results} >= {
+        "test_search_finds_the_jacket[chromium-iphone-13-slow-4g]"
+    }

@@ -107,7 +107,7 @@ def test_a_suite_runs_on_the_matrix_from_the_command_line(
 ) -> None:
     result = adopted_run("-o", "cx_devices=iphone-13 desktop-1080p",
                          "-o", "cx_networks=no-throttle slow-4g",
-                         "--cx-json", "r.json", "--junitxml", "j.xml", "-W", "default")  # fmt: skip
+                         "--cx-json", "r.json", "--junitxml", "j.xml", "--cx-report", "report")  # fmt: skip
     # 7 browser tests × 4 cells, plus the one that takes no browser
     result.assert_outcomes(passed=29)
     data = json.loads((pytester.path / "r.json").read_text())
@@ -137,6 +137,8 @@ def test_a_suite_runs_on_the_matrix_from_the_command_line(
     journey = next(r for r in data["results"] if r["test"] == "test_journey")
     assert [s["name"] for s in journey["steps"]] == ["open"]
     assert 'name="test_page[chromium-iphone-13-slow-4g]"' in (pytester.path / "j.xml").read_text()
+    html = (pytester.path / "report" / "index.html").read_text()
+    assert "test_page" in html and "test_page[chromium]" not in html
 
 
 def test_without_a_matrix_the_suite_runs_as_before(adopted_run: Any) -> None:
