@@ -106,8 +106,8 @@ def test_a_suite_runs_on_the_matrix_from_the_command_line(
     adopted_run: Any, pytester: pytest.Pytester
 ) -> None:
     result = adopted_run("-o", "cx_devices=iphone-13 desktop-1080p",
-                         "-o", "cx_networks=no-throttle slow-4g",
-                         "--cx-json", "r.json", "--junitxml", "j.xml", "--cx-report", "report")  # fmt: skip
+                         "-o", "cx_networks=no-throttle slow-4g", "--cx-json", "r.json",
+                         "--junitxml", "j.xml", "--cx-report", "report")  # fmt: skip
     # 7 browser tests × 4 cells, plus the one that takes no browser
     result.assert_outcomes(passed=29)
     data = json.loads((pytester.path / "r.json").read_text())
