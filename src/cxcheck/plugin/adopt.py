@@ -234,7 +234,7 @@ class SharedBrowsers:
             else:
                 extras, how = launch_extras(settings, launch_args, browser_type, remote)
                 browser = launch_browser(**extras)
-                line = f"{engine} {browser.version} — {how}; shared with pytest-playwright"
+                line = f"{engine} {browser.version} — {how}"
         except CxError as exc:
             error = f"cxcheck: {exc}"
         if error:
