@@ -196,9 +196,11 @@ def test_fails(page):
     theirs.assert_outcomes(failed=1)
     (folder,) = (pytester.path / "pw-out").iterdir()
     assert {p.name for p in folder.iterdir()} >= {"trace.zip", "test-failed-1.png"}
-    # cxcheck's evidence as for cx_page, without a second trace (pytest-playwright records it).
+    # cxcheck's evidence as for cx_page. pytest-playwright records the trace (no second one
+    # starts), and it joins the evidence, so the report links it like cxcheck's own.
     (ours,) = (pytester.path / "cx-artifacts").iterdir()
-    assert (ours / "failure.jpg").is_file() and not (ours / "trace.zip").exists()
+    assert (ours / "failure.jpg").is_file()
+    assert (ours / "trace.zip").read_bytes() == (folder / "trace.zip").read_bytes()
     # Without --tracing, cxcheck's own trace of the failed cell (its default, retain-on-failure).
     alone = adopted_run(*args, suite=suite)
     alone.assert_outcomes(failed=1)
@@ -331,3 +333,20 @@ def test_an_async_page_in_the_matrix_is_a_clear_error(
     alone = run_pytest(*plugins, "--collect-only", "-q", base_url=False)
     alone.stdout.fnmatch_lines(["*test_async*"])
     assert alone.ret == pytest.ExitCode.OK
+
+
+def test_a_context_shared_between_tests_cannot_be_a_cell(adopted_run: Any) -> None:
+    conftest = """
+import pytest
+
+@pytest.fixture(scope="session")
+def context(browser, browser_context_args):
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
+"""
+    suite = "def test_page(page):\n    page.goto('/index.html')\n"
+    result = adopted_run("--cx-networks", "slow-4g", suite=suite, conftest=conftest)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*test_page: its 'context' fixture is session-scoped, so one*"])
+    assert adopted_run(suite=suite, conftest=conftest).ret == pytest.ExitCode.OK  # no matrix

@@ -19,8 +19,10 @@ the browser, which cxcheck's finder finds where Playwright's own build is missin
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -57,6 +59,11 @@ ASYNC_NOT_YET = (
     "run in device × network cells yet. Take the sync fixture of pytest-playwright (`page`) "
     "or cxcheck's `cx_page` in this test, or leave it out of the matrix (no cx marker, no "
     "--cx-devices/--cx-networks)."
+)
+SHARED_PAGE = (
+    "cxcheck: {test}: its '{fixture}' fixture is {scope}-scoped, so one browser context would "
+    "serve several device × network cells and could be only one device. For the matrix, make "
+    "that fixture function-scoped (the default), or leave the test out of the matrix."
 )
 MANY_BROWSERS = (
     "cxcheck: pytest-playwright's --browser is given {n} times ({names}); a device × network "
@@ -105,6 +112,9 @@ def join_matrix(metafunc: pytest.Metafunc) -> None:
         pytest.fail(
             ASYNC_NOT_YET.format(test=metafunc.definition.nodeid, fixture=fixture), pytrace=False
         )
+    for name, scope in shared_pages(metafunc):
+        test = metafunc.definition.nodeid
+        pytest.fail(SHARED_PAGE.format(test=test, fixture=name, scope=scope), pytrace=False)
     browsers = metafunc.config.getoption("browser", None) or []
     if len(set(browsers)) > 1:
         pytest.fail(MANY_BROWSERS.format(n=len(browsers), names=", ".join(browsers)),
@@ -112,6 +122,20 @@ def join_matrix(metafunc: pytest.Metafunc) -> None:
     for name in (CELL_FIXTURE, ARTIFACTS_FIXTURE):
         if name not in metafunc.fixturenames:
             metafunc.fixturenames.append(name)
+
+
+def shared_pages(metafunc: pytest.Metafunc) -> list[tuple[str, str]]:
+    """The page fixtures of a test that outlive it (a session-scoped ``context``, say): one
+    context for many cells cannot be each cell's device. Read from pytest's fixture
+    definitions where this pytest keeps them; nothing is said where it does not."""
+    defs = getattr(metafunc, "_arg2fixturedefs", None) or {}
+    shared = []
+    for name in PAGE_FIXTURES:
+        found = defs.get(name) or ()
+        scope = str(getattr(found[-1], "scope", "function")) if found else "function"
+        if scope != "function":
+            shared.append((name, scope))
+    return shared
 
 
 def keep_joined(item: pytest.Item) -> None:
@@ -330,6 +354,9 @@ def before_teardown(item: pytest.Item) -> None:
 
     state = state_of(item.config)
     current = state.adopted
+    theirs = item.funcargs.get("output_path") if hasattr(item, "funcargs") else None
+    if isinstance(theirs, str):
+        item.stash[OUTPUT_PATH_KEY] = theirs
     if current is None or not current.trace or not current.contexts or state.interrupted:
         return
     context = current.contexts[0]
@@ -339,6 +366,25 @@ def before_teardown(item: pytest.Item) -> None:
     if browser is None or folder is None:
         return
     stop_trace(context, browser, state, keep, folder)
+
+
+OUTPUT_PATH_KEY = pytest.StashKey[str]()
+"""pytest-playwright's folder of an adopted item's own files (its ``output_path`` fixture)."""
+THEIR_TRACES = ("trace.zip", "trace-1.zip")
+
+
+def their_trace(item: pytest.Item, folder: Path) -> None:
+    """pytest-playwright's trace of an adopted item (``--tracing``), which it has written by the
+    teardown report, is copied into the item's evidence as its trace: the report links it as
+    it links cxcheck's own."""
+    from cxcheck.model.names import TRACE_FILE
+
+    theirs = item.stash.get(OUTPUT_PATH_KEY, None)
+    if theirs is None or (folder / TRACE_FILE).exists():
+        return
+    found = next((Path(theirs) / n for n in THEIR_TRACES if (Path(theirs) / n).is_file()), None)
+    if found is not None and folder.is_dir():
+        shutil.copyfile(found, folder / TRACE_FILE)
 
 
 def finish(item: pytest.Item) -> None:

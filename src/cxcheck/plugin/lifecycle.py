@@ -211,6 +211,11 @@ def record_report(
     )
     if report.when == "call" and report.failed:
         html_extra(item, report)
+    folder = item.stash.get(ARTIFACTS_KEY, None)
+    if report.when == "teardown" and folder is not None:
+        from cxcheck.plugin import adopt
+
+        adopt.their_trace(item, folder)
     if report.when == "teardown" or report.failed:
         # Final on the teardown report; provisional on a failing setup or call report, which is
         # the last report of an attempt that pytest-rerunfailures (before 16.6.1) reruns.
