@@ -88,3 +88,12 @@ def test_launch_extras_find_a_browser_and_add_the_container_arguments() -> None:
     extras, how = launch_extras(BrowserSettings(), {"args": ["--foo"]}, _BrowserType(), False)
     assert Path(extras["executable_path"]).name == "chromium" and "system browser" in how
     assert extras["args"] == ["--foo", *CHROMIUM_ARGS]
+
+
+def test_the_catalogue_listing_shows_each_networks_timeout_factor() -> None:
+    from cxcheck.config.listing import render_catalogue
+
+    listing = render_catalogue(CATALOGUE)
+    assert "timeouts" in listing
+    (row,) = [line for line in listing.splitlines() if line.startswith("slow-4g ")]
+    assert "2.4×" in row

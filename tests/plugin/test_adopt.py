@@ -242,7 +242,8 @@ def test_a_scaled_timeout_that_runs_out_says_so(
     adopted_run: Any, pytester: pytest.Pytester
 ) -> None:
     result = adopted_run("-o", "cx_devices=desktop-1080p", "-o", "cx_networks=fast-4g",
-                         "--cx-json", "r.json", suite=NEVER, conftest="")  # fmt: skip
+                         "--cx-json", "r.json", "--cx-report", "report", suite=NEVER,
+                         conftest="")  # fmt: skip
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -254,6 +255,9 @@ def test_a_scaled_timeout_that_runs_out_says_so(
     (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
     (note,) = [f for f in item["findings"] if f["check"] == "scaled-timeout"]
     assert note["severity"] == "info" and note["data"] == {"factor": 1.3, "waited_ms": 6500.0}
+    # The report shows the note with the test's findings, as it shows every finding.
+    html = (pytester.path / "report" / "index.html").read_text()
+    assert "scaled-timeout" in html and "×1.3 for fast-4g" in html
 
 
 def test_bad_combinations_are_usage_errors(run_pytest: Any, pytester: pytest.Pytester) -> None:
@@ -350,3 +354,19 @@ def context(browser, browser_context_args):
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*test_page: its 'context' fixture is session-scoped, so one*"])
     assert adopted_run(suite=suite, conftest=conftest).ret == pytest.ExitCode.OK  # no matrix
+
+
+def test_cx_browser_naming_another_engine_is_that_engine(adopted_run: Any) -> None:
+    # pytest-playwright's launcher starts its own engine (chromium here): cxcheck's firefox must
+    # not quietly become a chromium. Playwright's Firefox cannot be had here: the finder says so.
+    suite = "def test_home(cx_page):\n    cx_page.goto('/index.html')\n"
+    result = adopted_run("--cx-browser", "firefox", "--cx-networks", "no-throttle", suite=suite,
+                         conftest="")  # fmt: skip
+    result.assert_outcomes(errors=1)
+    # It looked for Playwright's Firefox, not for the Chromium pytest-playwright would launch.
+    result.stdout.fnmatch_lines(
+        [
+            "*cxcheck found no firefox browser*",
+            "*Playwright's own firefox: not installed (looked for *firefox*",
+        ]
+    )

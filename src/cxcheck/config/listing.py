@@ -35,6 +35,7 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
             "offline" if n.offline else (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
             _kbps(n.down_kbps),
             _kbps(n.up_kbps),
+            f"{n.timeout_factor:g}×",
             n.label,
         ]
         for n in catalogue.networks.values()
@@ -49,8 +50,9 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
             devices,
         ),
         "",
-        f"Networks ({len(networks)}; latency per request, throughput down/up)",
-        table(["name", "latency", "down", "up", "label"], networks),
+        f"Networks ({len(networks)}; latency per request, throughput down/up, what Playwright's "
+        "default timeouts are multiplied by)",
+        table(["name", "latency", "down", "up", "timeouts", "label"], networks),
         "",
         "Sets",
         table(["kind", "name", "members"], sets),

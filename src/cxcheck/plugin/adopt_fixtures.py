@@ -70,10 +70,21 @@ def shared_browser(request: pytest.FixtureRequest, engine: str) -> Browser:
     found = shared.browsers.get(engine)
     if found is not None and found.is_connected():
         return found
-    return shared.get(
-        engine,
-        request.getfixturevalue("launch_browser"),
-        request.getfixturevalue("browser_type_launch_args"),
-        request.getfixturevalue("browser_type"),
-        bool(request.getfixturevalue("connect_options")),
-    )
+    launch_args: dict[str, Any] = request.getfixturevalue("browser_type_launch_args")
+    if request.getfixturevalue("browser_name") == engine:
+        return shared.get(
+            engine,
+            request.getfixturevalue("launch_browser"),
+            launch_args,
+            request.getfixturevalue("browser_type"),
+            bool(request.getfixturevalue("connect_options")),
+        )
+    # --cx-browser names another engine than pytest-playwright's: its launcher would start the
+    # wrong one. Launch the engine cxcheck was asked for, with the suite's launch arguments.
+    browser_type = getattr(shared.pw, engine)
+
+    def launch(**extras: Any) -> Browser:
+        browser: Browser = browser_type.launch(**{**launch_args, **extras})
+        return browser
+
+    return shared.get(engine, launch, launch_args, browser_type, remote=False)
