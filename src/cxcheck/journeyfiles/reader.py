@@ -17,6 +17,7 @@ from cxcheck.journeyfiles.actions import (
     COMMON,
     LOCATOR_FIELDS,
     Action,
+    args_problem,
     value_problem,
 )
 from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
@@ -253,8 +254,8 @@ class Reader:
     def action(self, node: yaml.Node) -> Action:
         if isinstance(node, yaml.ScalarNode) and str(node.value) in BY_KIND:
             kind = str(node.value)
-            if BY_KIND[kind].fields:
-                raise self.fail(node, f"{kind} needs {', '.join(BY_KIND[kind].fields)}; "
+            if not BY_KIND[kind].bare:
+                raise self.fail(node, f"{kind} needs {BY_KIND[kind].needs()}; "
                                 f"expected form: {BY_KIND[kind].example}")  # fmt: skip
             return Action(kind, {}, self.line(node), path=self.path)  # bare: `- reload`
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
@@ -285,7 +286,7 @@ class Reader:
         bare = isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")
         if isinstance(value_node, yaml.ScalarNode) and not bare:
             if d.shorthand is None:
-                raise self.fail(value_node, f"{kind} needs {', '.join(d.fields)}; {form}")
+                raise self.fail(value_node, f"{kind} needs {d.needs()}; {form}")
             args: dict[str, Any] = {d.shorthand: self.text(value_node, kind, form)}
         elif (
             isinstance(value_node, yaml.MappingNode)
@@ -299,6 +300,9 @@ class Reader:
             if missing:
                 verb = "needs" if bare else "is missing"
                 raise self.fail(value_node, f"{kind} {verb} {', '.join(missing)}; {form}")
+            combination = args_problem(d, args)
+            if combination:
+                raise self.fail(value_node, f"{kind} {combination}; {form}")
         for key, value in args.items():
             if isinstance(value, str):
                 problem = option_problem(key, value, kind)
@@ -327,6 +331,8 @@ class Reader:
                 continue
             if key in LOCATOR_FIELDS:
                 out[key] = self.locator(value, f"{kind} {key}", form)
+            elif key in d.may_be_empty and _empty_text(value):
+                out[key] = ""  # `value: ""`: an emptied field is worth checking
             elif isinstance(value, yaml.SequenceNode) and key in d.lists and value.value:
                 items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
                 out[key] = "\n".join(items)  # selectors may hold spaces
@@ -420,6 +426,11 @@ _LOCATOR_FORM = (
 )
 
 
+def _empty_text(node: yaml.Node) -> bool:
+    """A quoted empty text (``""``), not a bare ``value:``, which YAML reads as nothing."""
+    return isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag != _NULL_TAG
+
+
 def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
     """Whether a mapping holds only locator keys (and timeout), none of the action's own."""
     keys = {getattr(k, "value", None) for k, _ in node.value}
@@ -428,7 +439,8 @@ def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
 
 _CHECKED = frozenset(
     {"timeout", "state", "count", "exact", "tags", "rules", "disabled", "impact", "checks",
-     "min_target", "name", "full_page", "max_diff_pixels", "threshold", "max_diff_ratio"}
+     "min_target", "name", "full_page", "max_diff_pixels", "threshold", "max_diff_ratio",
+     "min", "max", "matches"}
 )  # fmt: skip
 
 

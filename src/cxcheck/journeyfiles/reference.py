@@ -41,7 +41,10 @@ _FIELD_DOCS = {
     "text": "the text",
     "key": "a key name: Enter, Escape, Tab, ArrowDown, Control+A…",
     "files": "a file or a list of files, relative to the journey file",
-    "count": "how many elements (0 or more)",
+    "count": "exactly how many elements (0 or more)",
+    "min": "at least this many elements",
+    "max": "at most this many elements",
+    "matches": "a regular expression (Python's syntax), searched in the text; ^…$ for the whole",
     "attribute": "the attribute's name",
     "title": "the text the title contains",
     "pattern": "text the URL contains",
@@ -91,7 +94,7 @@ def _field(name: str, d: ActionDef) -> dict[str, Any]:
         return _BOOL
     if name == "state":
         return {"anyOf": [{"enum": list(WAIT_STATES)}, _VARIABLE]}
-    if name in ("count", "max_diff_pixels", "min_target"):
+    if name in ("count", "min", "max", "max_diff_pixels", "min_target"):
         number = {"type": "string", "pattern": r"^\d+$"}
         return {"anyOf": [{"type": "integer", "minimum": 0}, number, _VARIABLE]}
     if name in ("threshold", "max_diff_ratio"):
@@ -115,10 +118,11 @@ def _action(d: ActionDef) -> dict[str, Any]:
         mapping["anyOf"] = [{"required": ["selector"]}, *({"required": [k]} for k in KINDS)]
     if required:
         mapping["required"] = required
+    mapping.update(_combinations(d))
     forms: list[dict[str, Any]] = [mapping]
     if d.shorthand:
         forms.insert(0, _field(d.shorthand, d))
-    if not d.fields:
+    if d.bare:
         forms.insert(0, {"type": "null"})
     return {
         "type": "object",
@@ -128,10 +132,21 @@ def _action(d: ActionDef) -> dict[str, Any]:
     }
 
 
+def _combinations(d: ActionDef) -> dict[str, Any]:
+    """The schema's form of :func:`~cxcheck.journeyfiles.actions.args_problem`."""
+    rules: list[dict[str, Any]] = []
+    if d.one_of:
+        rules.append({"oneOf": [{"required": [k]} for k in d.one_of]})
+    if d.any_of:
+        rules.append({"anyOf": [{"required": [k]} for k in d.any_of]})
+    rules += [{"not": {"required": list(pair)}} for pair in d.apart]
+    return {"allOf": rules} if rules else {}
+
+
 def journey_schema() -> dict[str, Any]:
     """The JSON Schema of ``*.journey.yaml`` files."""
     names = {"oneOf": [_TEXT, {"type": "array", "minItems": 1, "items": _TEXT}]}
-    bare = [d.kind for d in TABLE if not d.fields]
+    bare = [d.kind for d in TABLE if d.bare]
     variables = {"type": "object", "additionalProperties": _TEXT, "minProperties": 1}
     step = {
         "type": "object",
@@ -315,24 +330,30 @@ def action_reference() -> str:
         for d in (d for d in TABLE if d.group == group):
             out += [f"### `{d.kind}`", "", d.summary, ""]
             forms = []
-            if not d.fields:
+            if d.bare:
                 forms.append(f"`- {d.kind}`")
             if d.shorthand:
                 what = "LOCATOR" if d.shorthand in LOCATOR_FIELDS else d.shorthand.upper()
                 forms.append(f"`{d.kind}: {what}`")
-            keys = [*d.fields, *(f"{o}?" for o in d.optional), "timeout?"]
+            choices = [" \\| ".join(d.one_of)] if d.one_of else []
+            rest = (o for o in d.optional if o not in d.one_of)
+            keys = [*d.fields, *choices, *(f"{o}?" for o in rest), "timeout?"]
             forms.append(f"`{d.kind}: {{{', '.join(keys)}}}`")
             out += [f"Forms: {', '.join(forms)}", ""]
             fields = [*d.fields, *d.optional]
             if fields:
                 out += [
-                    f"- `{f}`{' (optional)' if f in d.optional else ''}: "
-                    f"{_FIELD_DOCS.get(f, _option_doc(f))}"
-                    for f in fields
+                    f"- `{f}`{_marker(f, d)}: {_FIELD_DOCS.get(f, _option_doc(f))}" for f in fields
                 ]
                 out.append("")
             out += ["```yaml", f"- {d.example.removeprefix('- ')}", "```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _marker(name: str, d: ActionDef) -> str:
+    if name in d.one_of:
+        return f" (exactly one of {', '.join(d.one_of)})"
+    return " (optional)" if name in d.optional else ""
 
 
 def _option_doc(name: str) -> str:
