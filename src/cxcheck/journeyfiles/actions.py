@@ -614,9 +614,9 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
         located = where.resolve(page)
         count = located.count()
         if action.kind == "expect_count":
-            return f"{where} matched {count} element(s) {after}"
+            return f"{where} matched {count} element(s) {after}{_empty_scope(page, where, count)}"
         if count == 0:
-            return f"{where} matched 0 elements {after}"
+            return f"{where} matched 0 elements {after}{_empty_scope(page, where, count)}"
         if count > 1 and action.kind in NEEDS_ONE:
             return (
                 f"{where} matched {count} elements, and {action.kind} needs exactly one: make "
@@ -648,6 +648,17 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
         return f"{found} {after}" + (f", but {' and '.join(facts)}" if facts else "")
     except Exception as exc:  # the page is gone or navigating: say what Playwright said
         return first_line(exc)
+
+
+def _empty_scope(page: Page, where: Locator, count: int) -> str:
+    """Why nothing matched when a ``within:`` container is itself missing, outermost first:
+    the author then fixes the container, not the locator inside it."""
+    if count:
+        return ""
+    for scope in where.scopes():
+        if scope.resolve(page).count() == 0:
+            return f": its container `within: {scope}` matched nothing"
+    return ""
 
 
 def _value_seen(element: Any) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from cxcheck.journeyfiles.actions import (
     value_problem,
 )
 from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
-from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, Locator
+from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, WITHIN, Locator
 from cxcheck.journeyfiles.spec import SUFFIX, JourneyFileError, Step
 from cxcheck.journeyfiles.yamlfile import parse, position, read_text
 from cxcheck.model.durations import Budget, budget_for, parse_duration
@@ -215,11 +216,18 @@ class Reader:
         """A locator: a selector text, or an accessible mapping like {role: button, name: Add}."""
         if not isinstance(node, yaml.MappingNode):
             return self.text(node, what, form)
-        parts = self.mapping(node, what, (*LOCATOR_KINDS, *MODIFIERS), _LOCATOR_FORM)
+        keys = ("selector", *LOCATOR_KINDS, *MODIFIERS, WITHIN)
+        parts = self.mapping(node, what, keys, _LOCATOR_FORM)
         return self.locator_parts(node, parts, what)
 
+    def scope(self, node: yaml.Node, what: str) -> Locator:
+        """A ``within:`` container: any locator, itself possibly ``within:`` another."""
+        found = self.locator(node, f"{what} within", _LOCATOR_FORM)
+        return found if isinstance(found, Locator) else Locator("selector", found)
+
     def locator_parts(self, node: yaml.Node, parts: dict[str, yaml.Node], what: str) -> Locator:
-        kinds = [k for k in LOCATOR_KINDS if k in parts]
+        # `selector:` stands in a locator mapping only to sit beside `within:`.
+        kinds = [k for k in ("selector", *LOCATOR_KINDS) if k in parts]
         if len(kinds) != 1:
             which = " and ".join(kinds) if kinds else "none"
             raise self.fail(
@@ -249,7 +257,8 @@ class Reader:
             if flag.lower() not in ("true", "false"):
                 raise self.fail(parts["exact"], f"exact: {shown(flag)} is not true or false")
             exact = flag.lower() == "true"
-        return Locator(kind, value, name, exact)
+        within = self.scope(parts[WITHIN], what) if WITHIN in parts else None
+        return Locator(kind, value, name, exact, within)
 
     def action(self, node: yaml.Node) -> Action:
         if isinstance(node, yaml.ScalarNode) and str(node.value) in BY_KIND:
@@ -323,7 +332,7 @@ class Reader:
         own = (*d.fields, *d.optional, *COMMON)
         inline: tuple[str, ...] = ()
         if "selector" in d.fields:
-            inline = tuple(k for k in (*LOCATOR_KINDS, *MODIFIERS) if k not in own)
+            inline = tuple(k for k in (*LOCATOR_KINDS, *MODIFIERS, WITHIN) if k not in own)
         values = self.mapping(node, kind, (*own, *inline), form)
         out: dict[str, Any] = {}
         for key, value in values.items():
@@ -339,7 +348,9 @@ class Reader:
             else:
                 out[key] = self.text(value, f"{kind} {key}", form)
         found = {k: v for k, v in values.items() if k in inline}
-        if found:
+        if set(found) == {WITHIN} and "selector" in values:
+            out["selector"] = self.scoped(values, out["selector"], kind)
+        elif found:
             if "selector" in values:
                 raise self.fail(
                     node, f"{kind} has both `selector` and {', '.join(found)}; use one way to "
@@ -347,6 +358,16 @@ class Reader:
                 )  # fmt: skip
             out["selector"] = self.locator_parts(node, found, kind)
         return out
+
+    def scoped(self, values: dict[str, yaml.Node], where: str | Locator, kind: str) -> Locator:
+        """``{selector: …, within: …}`` in an action's own mapping: the selector in its container."""
+        located = where if isinstance(where, Locator) else Locator("selector", where)
+        if located.within is not None:
+            raise self.fail(
+                values[WITHIN], f"{kind} has `within:` twice (beside `selector` and inside it); "
+                "nest them instead: {within: {within: OUTER, …}, text: …}",
+            )  # fmt: skip
+        return replace(located, within=self.scope(values[WITHIN], kind))
 
     def check_files(self, node: yaml.Node, files: str) -> None:
         for name in files.split("\n"):
@@ -422,7 +443,8 @@ class Reader:
 
 _LOCATOR_FORM = (
     'a selector like "#email", or {role: button, name: Add}, {label: Email}, '
-    "{placeholder: Search}, {test_id: basket}, {text: Continue}, {alt: Logo} or {title: Close}"
+    "{placeholder: Search}, {test_id: basket}, {text: Continue}, {alt: Logo} or {title: Close}; "
+    'add within: to look inside a container, like {within: "#calendar", text: "29"}'
 )
 
 

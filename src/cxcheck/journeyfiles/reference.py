@@ -22,7 +22,7 @@ from cxcheck.journeyfiles.actions import (
     WAIT_STATES,
     ActionDef,
 )
-from cxcheck.journeyfiles.locators import KINDS, MODIFIERS
+from cxcheck.journeyfiles.locators import KINDS, MODIFIERS, WITHIN
 
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
 DOCS_FILE = Path(__file__).resolve().parents[3] / "docs" / "actions.md"
@@ -67,11 +67,18 @@ def _duration() -> dict[str, Any]:
 
 
 def _locator() -> dict[str, Any]:
+    scope = {"$ref": "#/$defs/locator"}  # `within:` holds any locator, so containers nest
     forms: list[dict[str, Any]] = [
-        {"type": "string", "minLength": 1, "description": "a Playwright selector: CSS, text=…"}
+        {"type": "string", "minLength": 1, "description": "a Playwright selector: CSS, text=…"},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["selector", WITHIN],
+            "properties": {"selector": {"type": "string", "minLength": 1}, WITHIN: scope},
+        },
     ]
     for kind in KINDS:
-        properties: dict[str, Any] = {kind: _TEXT, "exact": _BOOL}
+        properties: dict[str, Any] = {kind: _TEXT, "exact": _BOOL, WITHIN: scope}
         if kind == "role":
             properties["name"] = _TEXT
         forms.append({
@@ -114,6 +121,7 @@ def _action(d: ActionDef) -> dict[str, Any]:
         # The accessible keys may stand in the action's own mapping instead of `selector`.
         for key in (*KINDS, *MODIFIERS):
             properties.setdefault(key, _BOOL if key == "exact" else _TEXT)
+        properties.setdefault(WITHIN, {"$ref": "#/$defs/locator"})
         required.remove("selector")
         mapping["anyOf"] = [{"required": ["selector"]}, *({"required": [k]} for k in KINDS)]
     if required:
@@ -315,6 +323,13 @@ def action_reference() -> str:
         "| `{text: Continue}` | an element by its text |",
         "| `{alt: Logo}` | an image by its alt text |",
         "| `{title: Close}` | an element by its title attribute |",
+        "",
+        "**`within:`** looks for any locator inside a container, itself any locator: "
+        '`click: {within: "#calendarbox0", text: "29"}` clicks the 29 of that calendar, not '
+        "another 29 on the page; `click: {within: {role: dialog}, role: button, name: OK}`. "
+        'A plain selector in a container is `{selector: td.day, within: "#calendar"}`. '
+        "Containers nest (`within: {within: main, role: dialog}`). When nothing matches and a "
+        "container is itself missing, the failure says which one.",
         "",
         "Names and texts match case-insensitively as substrings; add `exact: true` for a whole, "
         "case-sensitive match. In an action's own mapping the locator keys may stand in place "
