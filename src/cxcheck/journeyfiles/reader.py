@@ -360,7 +360,7 @@ class Reader:
         return out
 
     def scoped(self, values: dict[str, yaml.Node], where: str | Locator, kind: str) -> Locator:
-        """``{selector: …, within: …}`` in an action's own mapping: the selector in its container."""
+        """`{selector: …, within: …}` in an action's own mapping: a selector in its container."""
         located = where if isinstance(where, Locator) else Locator("selector", where)
         if located.within is not None:
             raise self.fail(
