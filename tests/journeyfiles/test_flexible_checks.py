@@ -26,7 +26,7 @@ PASSING = """\
   - name: patterns
     actions:
       - expect_text: {selector: "#date", matches: '^Placed on \\d{4}-\\d{2}-\\d{2}$'}
-      - expect_title: {matches: 'Order \\d+'}
+      - expect_title: {matches: '(?i)^order \\d+'}
       - expect_url: {matches: '/checks\\.html$'}
       - expect_value: {selector: "#password", matches: "^s.*t$"}
   - name: an emptied field and a select
@@ -84,6 +84,8 @@ def test_flexible_checks_pass_and_fail_with_bounds_and_both_forms_of_an_option(
          "expect_count min 4 is more than max 2*"),
         ("expect_count: {selector: li, min: some}",
          "expect_count min: 'some' is not a number of elements*"),
+        ("expect_url: {matches: '\\A/orders'}",
+         "expect_url matches: '\\\\A/orders' uses \\A, which only Python knows*use ^*"),
         ("expect_text: {selector: h1, text: a, matches: b}",
          "expect_text needs exactly one of text or matches (found text and matches)*"),
         ("expect_title: {exact: true}", "expect_title needs exactly one of title or matches*"),

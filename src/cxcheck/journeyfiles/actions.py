@@ -252,16 +252,41 @@ def value_problem(kind: str, key: str, value: str) -> str | None:
     return None
 
 
+# Leading flags like (?i): JavaScript has no such syntax, so they travel as the pattern's flags.
+_FLAGS = re.compile(r"^\(\?([ims]+)\)")
+# Python-only syntax that a browser, which runs Playwright's patterns, would refuse.
+_PYTHON_ONLY = {"(?P<": "use a plain group ( )", "(?P=": "use a plain group ( )",
+                "\\A": "use ^", "\\Z": "use $"}  # fmt: skip
+
+
+def regex(text: str) -> re.Pattern[str]:
+    """``matches:`` as a pattern Playwright can hand to the browser as it is."""
+    leading = _FLAGS.match(text)
+    if not leading:
+        return re.compile(text)
+    flags = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
+    combined = re.NOFLAG
+    for letter in leading[1]:
+        combined |= flags[letter]
+    return re.compile(text[leading.end() :], combined)
+
+
 def regex_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is not a regular expression (Python's, as Playwright's are searched), or
-    None; said at load time so a typo does not wait out a timeout first."""
+    """Why ``pattern`` is not a regular expression the browser can run, or None; said at load
+    time so a typo does not wait out a timeout first."""
     try:
-        re.compile(pattern)
+        regex(pattern)
     except re.error as exc:
         return (
             f"{pattern!r} is not a valid regular expression: {exc}; escape a special character "
             "with a backslash (\\. \\( \\[), or use `text:` for plain text"
         )
+    for construct, fix in _PYTHON_ONLY.items():
+        if construct in pattern:
+            return (
+                f"{pattern!r} uses {construct}, which only Python knows, and the browser runs "
+                f"the pattern; {fix}"
+            )
     return None
 
 
@@ -347,7 +372,7 @@ def _wait_for(r: Runner, a: Action, ms: float) -> None:
 def _expect_text(r: Runner, a: Action, ms: float) -> None:
     target = _expect(_on(r, a))
     if "matches" in a.args:  # Playwright searches a compiled pattern in the text
-        target.to_have_text(re.compile(a.text("matches")), timeout=ms)
+        target.to_have_text(regex(a.text("matches")), timeout=ms)
     elif _true(a.args.get("exact")):
         target.to_have_text(a.text("text"), timeout=ms)
     else:
@@ -356,7 +381,7 @@ def _expect_text(r: Runner, a: Action, ms: float) -> None:
 
 def _expect_title(r: Runner, a: Action, ms: float) -> None:
     if "matches" in a.args:
-        wanted: str | re.Pattern[str] = re.compile(a.text("matches"))
+        wanted: str | re.Pattern[str] = regex(a.text("matches"))
     elif _true(a.args.get("exact")):
         wanted = a.text("title")
     else:
@@ -365,8 +390,11 @@ def _expect_title(r: Runner, a: Action, ms: float) -> None:
 
 
 def _expect_url(r: Runner, a: Action, ms: float) -> None:
-    pattern = a.text("matches") if "matches" in a.args else re.escape(a.text("pattern"))
-    _expect(r.page).to_have_url(re.compile(pattern), timeout=ms)
+    if "matches" in a.args:
+        wanted = regex(a.text("matches"))
+    else:
+        wanted = re.compile(re.escape(a.text("pattern")))
+    _expect(r.page).to_have_url(wanted, timeout=ms)
 
 
 def _poll(r: Runner, ms: float, ok: Callable[[], bool], what: str) -> None:
@@ -406,17 +434,19 @@ def _expect_value(r: Runner, a: Action, ms: float) -> None:
     located = _on(r, a)
     matches = "matches" in a.args
     wanted = a.text("matches") if matches else a.text("value")
-    # Waits for the element (its own slice of the timeout) and says whether it is a <select>.
+    started = time.monotonic()
+    # Waits for the element and says whether it is a <select>; the check gets what is left.
     chosen = located.evaluate(_SELECTED, timeout=ms)
+    ms = max(50.0, ms - (time.monotonic() - started) * 1000)
     if chosen is None:
-        _expect(located).to_have_value(re.compile(wanted) if matches else wanted, timeout=ms)
+        _expect(located).to_have_value(regex(wanted) if matches else wanted, timeout=ms)
         return
 
     def ok() -> bool:
         # A person picks an option by what it says; a developer by its value: either passes.
         options = located.evaluate(_SELECTED, timeout=ms) or []
         if matches:
-            return any(re.search(wanted, o) for o in options)
+            return any(regex(wanted).search(o) for o in options)
         return wanted in options
 
     _poll(r, ms, ok, expected(a))

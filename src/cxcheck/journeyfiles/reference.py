@@ -44,7 +44,8 @@ _FIELD_DOCS = {
     "count": "exactly how many elements (0 or more)",
     "min": "at least this many elements",
     "max": "at most this many elements",
-    "matches": "a regular expression (Python's syntax), searched in the text; ^…$ for the whole",
+    "matches": "a regular expression, searched in the text (`^…$` for the whole; `(?i)` first: "
+    "any case); the browser runs it, so JavaScript's common syntax",
     "attribute": "the attribute's name",
     "title": "the text the title contains",
     "pattern": "text the URL contains",
