@@ -102,3 +102,34 @@ def test_bad_flexible_checks_name_the_file_line_and_fix(
     result = run_pytest(inprocess=True)
     assert result.ret != 0
     result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
+
+
+def _schema_check() -> Any:
+    import jsonschema
+
+    from cxcheck.journeyfiles.reference import journey_schema
+
+    return jsonschema.Draft202012Validator(journey_schema())
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"expect_count": {"selector": "li", "count": 2, "min": 1}},
+        {"expect_count": {"selector": "li"}},
+        {"expect_text": {"selector": "h1", "text": "a", "matches": "b"}},
+        {"expect_text": {"selector": "h1", "matches": "b", "exact": True}},
+        {"expect_title": {"exact": True}},
+        {"expect_url": None},
+    ],
+)
+def test_the_schema_refuses_what_the_loader_refuses(action: dict[str, Any]) -> None:
+    journey = {"name": "x", "steps": [{"name": "s", "actions": [action]}]}
+    assert list(_schema_check().iter_errors(journey))
+
+
+def test_the_schema_accepts_the_flexible_checks() -> None:
+    import yaml
+
+    journey = yaml.safe_load(HEAD.format(name="x") + PASSING + TOO_FEW + WRONG_OPTION)
+    assert not list(_schema_check().iter_errors(journey))

@@ -71,3 +71,15 @@ def test_a_bad_within_names_the_file_line_and_fix(
     result = run_pytest(inprocess=True)
     assert result.ret != 0
     result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
+
+
+def test_the_schema_accepts_within_and_refuses_a_container_alone() -> None:
+    import jsonschema
+    import yaml
+
+    from cxcheck.journeyfiles.reference import journey_schema
+
+    check = jsonschema.Draft202012Validator(journey_schema())
+    assert not list(check.iter_errors(yaml.safe_load(HEAD.format(name="x") + SCOPED)))
+    alone = {"name": "x", "steps": [{"name": "s", "actions": [{"click": {"within": "#cal"}}]}]}
+    assert list(check.iter_errors(alone))
