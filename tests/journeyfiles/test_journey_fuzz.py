@@ -27,8 +27,11 @@ EXAMPLE = (ROOT / "examples" / "checkout.journey.yaml").read_text(encoding="utf-
 # About 2,000 files in all, in a few seconds: PyYAML and Hypothesis are pure Python.
 FUZZ = settings(max_examples=200, deadline=None, database=None)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when present, is faster
-# action → (its required fields, the field a plain value stands for)
-ACTIONS = {a.kind: (a.fields, a.shorthand) for a in BY_KIND.values()}
+# action → (the fields a valid form writes, the field a plain value stands for): its required
+# fields and the first of its alternatives (`text` of text/matches, `count` of count/min/max).
+ACTIONS = {
+    a.kind: ((*a.fields, *a.one_of[:1], *a.any_of[:1]), a.shorthand) for a in BY_KIND.values()
+}
 Draw = Callable[[st.SearchStrategy[Any]], Any]  # a composite's draw, or st.data()'s
 # Errors about the whole file rather than one place in it: they name the file but no line.
 WHOLE_FILE = ("the file is empty", "the file is saved as UTF-16")

@@ -10,6 +10,7 @@ on a page; :func:`expected` and :func:`seen` put a failure into words a QA engin
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,20 @@ class ActionDef:
     optional: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()  # fields that may be a list of texts
     notes: str = ""
+    one_of: tuple[str, ...] = ()  # optional fields of which exactly one must be given
+    any_of: tuple[str, ...] = ()  # optional fields of which at least one must be given
+    apart: tuple[tuple[str, str], ...] = ()  # pairs of fields that cannot stand together
+    may_be_empty: tuple[str, ...] = ()  # fields where "" means something (an emptied input)
+
+    @property
+    def bare(self) -> bool:
+        """Whether the action may be written with no value at all (``- reload``)."""
+        return not (self.fields or self.one_of or self.any_of)
+
+    def needs(self) -> str:
+        """What the action needs, in words: ``selector, text or matches``."""
+        alternatives = [" or ".join(g) for g in (self.one_of, self.any_of) if g]
+        return ", ".join((*self.fields, *alternatives))
 
 
 def _row(
@@ -105,16 +120,23 @@ TABLE: tuple[ActionDef, ...] = (
          "is visible.", "Checks"),
     _row("expect_hidden", S, "selector", 'expect_hidden: "#cookie-banner"', "Fail unless an "
          "element is hidden or absent.", "Checks"),
-    _row("expect_text", ("selector", "text"), None,
+    _row("expect_text", S, None,
          'expect_text: {selector: "#result-count", text: 1 product}', "Fail unless an element's "
-         "text *contains* the text; `exact: true` compares the whole text (spaces trimmed).",
-         "Checks", optional=("exact",)),
-    _row("expect_count", ("selector", "count"), None,
-         "expect_count: {selector: .todo-list li, count: 2}", "Fail unless exactly this many "
-         "elements match (0 is allowed).", "Checks"),
-    _row("expect_value", ("selector", "value"), None,
+         "text *contains* the text; `exact: true` compares the whole text (spaces trimmed); "
+         "`matches:` takes a regular expression instead (`matches: '^\\d+ products?$'`).",
+         "Checks", optional=("text", "matches", "exact"), one_of=("text", "matches"),
+         apart=(("matches", "exact"),)),
+    _row("expect_count", S, None,
+         "expect_count: {selector: .todo-list li, count: 2}", "Fail unless exactly `count` "
+         "elements match (0 is allowed), or at least `min` and/or at most `max` "
+         "(`{selector: tr, min: 1}`); `count` cannot go with `min` or `max`.", "Checks",
+         optional=("count", "min", "max"), any_of=("count", "min", "max"),
+         apart=(("count", "min"), ("count", "max"))),
+    _row("expect_value", S, None,
          'expect_value: {selector: "#email", value: ada@example.com}', "Fail unless an input "
-         "holds exactly this value.", "Checks"),
+         "holds exactly this value (`value: \"\"`: it is empty), or `matches:` a regular "
+         "expression. On a `<select>`, the chosen option's value or its visible text.", "Checks",
+         optional=("value", "matches"), one_of=("value", "matches"), may_be_empty=("value",)),
     _row("expect_attribute", ("selector", "attribute", "value"), None,
          'expect_attribute: {selector: "#nickname", attribute: data-state, value: dirty}',
          "Fail unless an element's attribute has exactly this value.", "Checks"),
@@ -124,11 +146,14 @@ TABLE: tuple[ActionDef, ...] = (
          "element is disabled.", "Checks"),
     _row("expect_checked", S, "selector", 'expect_checked: "#terms"', "Fail unless a checkbox or "
          "radio is ticked.", "Checks"),
-    _row("expect_title", ("title",), "title", "expect_title: Basket", "Fail unless the page's "
-         "title *contains* the text; `exact: true` compares the whole title.", "Checks",
-         optional=("exact",)),
-    _row("expect_url", ("pattern",), "pattern", "expect_url: /confirmation/", "Fail unless the "
-         "page's URL contains the text.", "Checks"),
+    _row("expect_title", (), "title", "expect_title: Basket", "Fail unless the page's "
+         "title *contains* the text; `exact: true` compares the whole title; `matches:` takes a "
+         "regular expression instead.", "Checks", optional=("title", "matches", "exact"),
+         one_of=("title", "matches"), apart=(("matches", "exact"),)),
+    _row("expect_url", (), "pattern", "expect_url: /confirmation/", "Fail unless the "
+         "page's URL contains the text, or `matches:` a regular expression "
+         "(`expect_url: {matches: '/orders/\\d+$'}`).", "Checks",
+         optional=("pattern", "matches"), one_of=("pattern", "matches")),
     _row("a11y", (), None, "a11y: {impact: serious, exclude: '#chat-widget'}",
          "Scan the page with axe-core (bare `- a11y` uses the run's settings).", "Checks",
          optional=("tags", "rules", "disabled", "impact", "include", "exclude"),
@@ -218,10 +243,68 @@ def value_problem(kind: str, key: str, value: str) -> str | None:
     """What is wrong with one value of an action, or None."""
     if key == "state" and value not in WAIT_STATES:
         return f"{value!r} is not a state; use one of {', '.join(WAIT_STATES)}"
-    if key == "count" and not (value.isascii() and value.isdigit()):
+    if key in ("count", "min", "max") and not (value.isascii() and value.isdigit()):
         return f"{value!r} is not a number of elements (0, 1, 2…)"
+    if key == "matches":
+        return regex_problem(value)
     if key == "exact" and value.lower() not in ("true", "false"):
         return f"{value!r} is not true or false"
+    return None
+
+
+# Leading flags like (?i): JavaScript has no such syntax, so they travel as the pattern's flags.
+_FLAGS = re.compile(r"^\(\?([ims]+)\)")
+# Python-only syntax that a browser, which runs Playwright's patterns, would refuse.
+_PYTHON_ONLY = {"(?P<": "use a plain group ( )", "(?P=": "use a plain group ( )",
+                "\\A": "use ^", "\\Z": "use $"}  # fmt: skip
+
+
+def regex(text: str) -> re.Pattern[str]:
+    """``matches:`` as a pattern Playwright can hand to the browser as it is."""
+    leading = _FLAGS.match(text)
+    if not leading:
+        return re.compile(text)
+    flags = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
+    combined = re.NOFLAG
+    for letter in leading[1]:
+        combined |= flags[letter]
+    return re.compile(text[leading.end() :], combined)
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a regular expression the browser can run, or None; said at load
+    time so a typo does not wait out a timeout first."""
+    try:
+        regex(pattern)
+    except re.error as exc:
+        return (
+            f"{pattern!r} is not a valid regular expression: {exc}; escape a special character "
+            "with a backslash (\\. \\( \\[), or use `text:` for plain text"
+        )
+    for construct, fix in _PYTHON_ONLY.items():
+        if construct in pattern:
+            return (
+                f"{pattern!r} uses {construct}, which only Python knows, and the browser runs "
+                f"the pattern; {fix}"
+            )
+    return None
+
+
+def args_problem(d: ActionDef, args: dict[str, Any]) -> str | None:
+    """What is wrong with the combination of an action's settings, or None."""
+    given = [k for k in d.one_of if k in args]
+    if d.one_of and len(given) != 1:
+        found = " and ".join(given) if given else "neither"
+        return f"needs exactly one of {' or '.join(d.one_of)} (found {found})"
+    if d.any_of and not any(k in args for k in d.any_of):
+        return f"needs at least one of {', '.join(d.any_of)}"
+    for first, second in d.apart:
+        if first in args and second in args:
+            return f"cannot have both {first} and {second}; keep one"
+    low, high = str(args.get("min", "0")), str(args.get("max", "0"))
+    # Values that are not numbers are refused on their own, by value_problem.
+    if "max" in args and low.isdigit() and high.isdigit() and int(low) > int(high):
+        return f"min {low} is more than max {high}; no count can be both"
     return None
 
 
@@ -288,16 +371,85 @@ def _wait_for(r: Runner, a: Action, ms: float) -> None:
 
 def _expect_text(r: Runner, a: Action, ms: float) -> None:
     target = _expect(_on(r, a))
-    if _true(a.args.get("exact")):
+    if "matches" in a.args:  # Playwright searches a compiled pattern in the text
+        target.to_have_text(regex(a.text("matches")), timeout=ms)
+    elif _true(a.args.get("exact")):
         target.to_have_text(a.text("text"), timeout=ms)
     else:
         target.to_contain_text(a.text("text"), timeout=ms)
 
 
 def _expect_title(r: Runner, a: Action, ms: float) -> None:
-    title = a.text("title")
-    wanted = title if _true(a.args.get("exact")) else re.compile(re.escape(title))
+    if "matches" in a.args:
+        wanted: str | re.Pattern[str] = regex(a.text("matches"))
+    elif _true(a.args.get("exact")):
+        wanted = a.text("title")
+    else:
+        wanted = re.compile(re.escape(a.text("title")))
     _expect(r.page).to_have_title(wanted, timeout=ms)
+
+
+def _expect_url(r: Runner, a: Action, ms: float) -> None:
+    if "matches" in a.args:
+        wanted = regex(a.text("matches"))
+    else:
+        wanted = re.compile(re.escape(a.text("pattern")))
+    _expect(r.page).to_have_url(wanted, timeout=ms)
+
+
+def _poll(r: Runner, ms: float, ok: Callable[[], bool], what: str) -> None:
+    """Wait until ``ok()`` or ``ms`` ends, for checks Playwright's ``expect`` has no form of.
+    The timeout is raised the way ``expect``'s is (an AssertionError saying "timeout"), so the
+    player slices and reports it like any other check."""
+    deadline = time.monotonic() + ms / 1000
+    while not ok():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"{what}: timeout {ms:g} ms exceeded")
+        r.page.wait_for_timeout(min(100.0, left * 1000))
+
+
+def _expect_count(r: Runner, a: Action, ms: float) -> None:
+    located = _on(r, a)
+    if "count" in a.args:
+        _expect(located).to_have_count(int(a.text("count")), timeout=ms)
+        return
+    low, high = _bounds(a)
+    _poll(r, ms, lambda: low <= located.count() <= high, expected(a))
+
+
+def _bounds(a: Action) -> tuple[int, float]:
+    low = int(a.text("min")) if "min" in a.args else 0
+    high = int(a.text("max")) if "max" in a.args else float("inf")
+    return low, high
+
+
+# The chosen option of a <select> as [value, visible text]; null for any other element.
+_SELECTED = """el => el.tagName !== 'SELECT' ? null
+  : el.selectedIndex < 0 ? ['', '']
+  : [el.value, el.options[el.selectedIndex].label.trim()]"""
+
+
+def _expect_value(r: Runner, a: Action, ms: float) -> None:
+    located = _on(r, a)
+    matches = "matches" in a.args
+    wanted = a.text("matches") if matches else a.text("value")
+    started = time.monotonic()
+    # Waits for the element and says whether it is a <select>; the check gets what is left.
+    chosen = located.evaluate(_SELECTED, timeout=ms)
+    ms = max(50.0, ms - (time.monotonic() - started) * 1000)
+    if chosen is None:
+        _expect(located).to_have_value(regex(wanted) if matches else wanted, timeout=ms)
+        return
+
+    def ok() -> bool:
+        # A person picks an option by what it says; a developer by its value: either passes.
+        options = located.evaluate(_SELECTED, timeout=ms) or []
+        if matches:
+            return any(regex(wanted).search(o) for o in options)
+        return wanted in options
+
+    _poll(r, ms, ok, expected(a))
 
 
 def _network(r: Runner, a: Action, ms: float) -> None:
@@ -377,10 +529,8 @@ _RUN: dict[str, Callable[[Runner, Action, float], object]] = {
     "expect_visible": lambda r, a, ms: _expect(_on(r, a)).to_be_visible(timeout=ms),
     "expect_hidden": lambda r, a, ms: _expect(_on(r, a)).to_be_hidden(timeout=ms),
     "expect_text": _expect_text,
-    "expect_count": lambda r, a, ms: _expect(_on(r, a)).to_have_count(
-        int(a.text("count")), timeout=ms
-    ),
-    "expect_value": lambda r, a, ms: _expect(_on(r, a)).to_have_value(a.text("value"), timeout=ms),
+    "expect_count": _expect_count,
+    "expect_value": _expect_value,
     "expect_attribute": lambda r, a, ms: _expect(_on(r, a)).to_have_attribute(
         a.text("attribute"), a.text("value"), timeout=ms
     ),
@@ -388,9 +538,7 @@ _RUN: dict[str, Callable[[Runner, Action, float], object]] = {
     "expect_disabled": lambda r, a, ms: _expect(_on(r, a)).to_be_disabled(timeout=ms),
     "expect_checked": lambda r, a, ms: _expect(_on(r, a)).to_be_checked(timeout=ms),
     "expect_title": _expect_title,
-    "expect_url": lambda r, a, ms: _expect(r.page).to_have_url(
-        re.compile(re.escape(a.text("pattern"))), timeout=ms
-    ),
+    "expect_url": _expect_url,
     "a11y": _a11y,
     "layout": _layout,
     "reachable": lambda r, a, ms: r.layout.assert_reachable(
@@ -434,6 +582,9 @@ def expected(action: Action) -> str:
     if k in ("goto", "reload", "back", "forward"):
         return {"goto": f"to open {a.get('url')}", "reload": "to reload the page",
                 "back": "to go back", "forward": "to go forward"}[k]  # fmt: skip
+    if k in ("expect_title", "expect_url") and "matches" in a:
+        what = "the page title" if k == "expect_title" else "the URL"
+        return f"{what} to match the regular expression {_quoted(a['matches'])}"
     if k == "expect_title":
         how = "to be" if _true(a.get("exact")) else "to contain"
         return f"the page title {how} {_quoted(a['title'])}"
@@ -444,11 +595,14 @@ def expected(action: Action) -> str:
     if "selector" not in a:
         return f"{k} to pass"
     where = str(action.locator())
+    if k in ("expect_text", "expect_value") and "matches" in a:
+        what = "text" if k == "expect_text" else "value"
+        return f"{where} to have a {what} matching the regular expression {_quoted(a['matches'])}"
     if k == "expect_text":
         how = "to have exactly the text" if _true(a.get("exact")) else "to contain the text"
         return f"{where} {how} {_quoted(a['text'])}"
     if k == "expect_count":
-        return f"{where} to match exactly {a['count']} element(s)"
+        return f"{where} to match {_count_words(a)} element(s)"
     if k == "expect_value":
         return f"{where} to hold the value {_quoted(a['value'])}"
     if k == "expect_attribute":
@@ -468,6 +622,14 @@ def expected(action: Action) -> str:
     return f"one element {where} to {verb.get(k, k)}"
 
 
+def _count_words(args: dict[str, Any]) -> str:
+    if "count" in args:
+        return f"exactly {args['count']}"
+    bounds = [f"at least {args['min']}" if "min" in args else "",
+              f"at most {args['max']}" if "max" in args else ""]  # fmt: skip
+    return " and ".join(b for b in bounds if b)
+
+
 def seen(runner: Runner, action: Action, waited: float) -> str:
     """What the page showed when the action gave up, probed now with short timeouts."""
     page = runner.page
@@ -482,9 +644,9 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
         located = where.resolve(page)
         count = located.count()
         if action.kind == "expect_count":
-            return f"{where} matched {count} element(s) {after}"
+            return f"{where} matched {count} element(s) {after}{_empty_scope(page, where, count)}"
         if count == 0:
-            return f"{where} matched 0 elements {after}"
+            return f"{where} matched 0 elements {after}{_empty_scope(page, where, count)}"
         if count > 1 and action.kind in NEEDS_ONE:
             return (
                 f"{where} matched {count} elements, and {action.kind} needs exactly one: make "
@@ -500,7 +662,7 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
             text = first.inner_text(timeout=1000).strip()
             facts.append(f"its text is {_quoted(_short(text))}")
         if action.kind == "expect_value":
-            facts.append(f"its value is {_quoted(first.input_value(timeout=1000))}")
+            facts.append(_value_seen(first))
         if action.kind == "expect_attribute":
             value = first.get_attribute(str(action.args["attribute"]), timeout=1000)
             facts.append("it has no such attribute" if value is None
@@ -516,6 +678,27 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
         return f"{found} {after}" + (f", but {' and '.join(facts)}" if facts else "")
     except Exception as exc:  # the page is gone or navigating: say what Playwright said
         return first_line(exc)
+
+
+def _empty_scope(page: Page, where: Locator, count: int) -> str:
+    """Why nothing matched when a ``within:`` container is itself missing, outermost first:
+    the author then fixes the container, not the locator inside it."""
+    if count:
+        return ""
+    for scope in where.scopes():
+        if scope.resolve(page).count() == 0:
+            return f": its container `within: {scope}` matched nothing"
+    return ""
+
+
+def _value_seen(element: Any) -> str:
+    """An input's value; a <select>'s chosen option by value and visible text, since either
+    one may be what the author meant."""
+    chosen = element.evaluate(_SELECTED, timeout=1000)
+    if chosen is None:
+        return f"its value is {_quoted(element.input_value(timeout=1000))}"
+    value, label = chosen
+    return f"its chosen option has the value {_quoted(value)} and the text {_quoted(label)}"
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 KINDS = ("role", "label", "placeholder", "test_id", "text", "alt", "title")
 # What may sit beside the kind: the accessible name (with role only) and exact matching.
 MODIFIERS = ("name", "exact")
+# The container a locator is looked for in: itself a locator, so containers nest.
+WITHIN = "within"
 # Playwright's get_by_role accepts these ARIA roles (its type hints list them).
 ROLES = (
     "alert", "alertdialog", "application", "article", "banner", "blockquote", "button", "caption",
@@ -45,34 +47,46 @@ class Locator:
     value: str
     name: str | None = None
     exact: bool = False
+    within: Locator | None = None  # the container it is looked for in, else the whole page
 
     def __str__(self) -> str:
-        if self.kind == "selector":
+        if self.kind == "selector" and self.within is None:
             return _flow(self.value)
-        parts = [f"{self.kind}: {_flow(self.value)}"]
+        parts = [f"within: {self.within}"] if self.within is not None else []
+        parts.append(f"{self.kind}: {_flow(self.value)}")
         if self.name is not None:
             parts.append(f"name: {_flow(self.name)}")
         if self.exact:
             parts.append("exact: true")
         return "{" + ", ".join(parts) + "}"
 
+    def scopes(self) -> list[Locator]:
+        """The containers it is looked for in, outermost first."""
+        chain: list[Locator] = []
+        scope = self.within
+        while scope is not None:
+            chain.insert(0, scope)
+            scope = scope.within
+        return chain
+
     def resolve(self, page: Page) -> PlaywrightLocator:
-        """The Playwright locator on ``page``."""
+        """The Playwright locator on ``page``, inside its container when it has one (a
+        Playwright Locator has the same ``locator``/``get_by_*`` methods as a Page)."""
+        base: Page | PlaywrightLocator = page if self.within is None else self.within.resolve(page)
         exact = self.exact or None
         if self.kind == "selector":
-            return page.locator(self.value)
+            return base.locator(self.value)
         if self.kind == "role":
-            return page.get_by_role(self.value, name=self.name, exact=exact)  # type: ignore[arg-type]
-        getters: dict[str, Any] = {
-            "label": page.get_by_label,
-            "placeholder": page.get_by_placeholder,
-            "test_id": page.get_by_test_id,
-            "text": page.get_by_text,
-            "alt": page.get_by_alt_text,
-            "title": page.get_by_title,
-        }
+            return base.get_by_role(self.value, name=self.name, exact=exact)  # type: ignore[arg-type]
         if self.kind == "test_id":
-            return page.get_by_test_id(self.value)
+            return base.get_by_test_id(self.value)
+        getters: dict[str, Any] = {
+            "label": base.get_by_label,
+            "placeholder": base.get_by_placeholder,
+            "text": base.get_by_text,
+            "alt": base.get_by_alt_text,
+            "title": base.get_by_title,
+        }
         located: PlaywrightLocator = getters[self.kind](self.value, exact=exact)
         return located
 

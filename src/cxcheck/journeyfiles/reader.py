@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,11 @@ from cxcheck.journeyfiles.actions import (
     COMMON,
     LOCATOR_FIELDS,
     Action,
+    args_problem,
     value_problem,
 )
 from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
-from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, Locator
+from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, WITHIN, Locator
 from cxcheck.journeyfiles.spec import SUFFIX, JourneyFileError, Step
 from cxcheck.journeyfiles.yamlfile import parse, position, read_text
 from cxcheck.model.durations import Budget, budget_for, parse_duration
@@ -214,11 +216,18 @@ class Reader:
         """A locator: a selector text, or an accessible mapping like {role: button, name: Add}."""
         if not isinstance(node, yaml.MappingNode):
             return self.text(node, what, form)
-        parts = self.mapping(node, what, (*LOCATOR_KINDS, *MODIFIERS), _LOCATOR_FORM)
+        keys = ("selector", *LOCATOR_KINDS, *MODIFIERS, WITHIN)
+        parts = self.mapping(node, what, keys, _LOCATOR_FORM)
         return self.locator_parts(node, parts, what)
 
+    def scope(self, node: yaml.Node, what: str) -> Locator:
+        """A ``within:`` container: any locator, itself possibly ``within:`` another."""
+        found = self.locator(node, f"{what} within", _LOCATOR_FORM)
+        return found if isinstance(found, Locator) else Locator("selector", found)
+
     def locator_parts(self, node: yaml.Node, parts: dict[str, yaml.Node], what: str) -> Locator:
-        kinds = [k for k in LOCATOR_KINDS if k in parts]
+        # `selector:` stands in a locator mapping only to sit beside `within:`.
+        kinds = [k for k in ("selector", *LOCATOR_KINDS) if k in parts]
         if len(kinds) != 1:
             which = " and ".join(kinds) if kinds else "none"
             raise self.fail(
@@ -248,13 +257,14 @@ class Reader:
             if flag.lower() not in ("true", "false"):
                 raise self.fail(parts["exact"], f"exact: {shown(flag)} is not true or false")
             exact = flag.lower() == "true"
-        return Locator(kind, value, name, exact)
+        within = self.scope(parts[WITHIN], what) if WITHIN in parts else None
+        return Locator(kind, value, name, exact, within)
 
     def action(self, node: yaml.Node) -> Action:
         if isinstance(node, yaml.ScalarNode) and str(node.value) in BY_KIND:
             kind = str(node.value)
-            if BY_KIND[kind].fields:
-                raise self.fail(node, f"{kind} needs {', '.join(BY_KIND[kind].fields)}; "
+            if not BY_KIND[kind].bare:
+                raise self.fail(node, f"{kind} needs {BY_KIND[kind].needs()}; "
                                 f"expected form: {BY_KIND[kind].example}")  # fmt: skip
             return Action(kind, {}, self.line(node), path=self.path)  # bare: `- reload`
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
@@ -285,7 +295,7 @@ class Reader:
         bare = isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")
         if isinstance(value_node, yaml.ScalarNode) and not bare:
             if d.shorthand is None:
-                raise self.fail(value_node, f"{kind} needs {', '.join(d.fields)}; {form}")
+                raise self.fail(value_node, f"{kind} needs {d.needs()}; {form}")
             args: dict[str, Any] = {d.shorthand: self.text(value_node, kind, form)}
         elif (
             isinstance(value_node, yaml.MappingNode)
@@ -299,6 +309,9 @@ class Reader:
             if missing:
                 verb = "needs" if bare else "is missing"
                 raise self.fail(value_node, f"{kind} {verb} {', '.join(missing)}; {form}")
+            combination = args_problem(d, args)
+            if combination:
+                raise self.fail(value_node, f"{kind} {combination}; {form}")
         for key, value in args.items():
             if isinstance(value, str):
                 problem = option_problem(key, value, kind)
@@ -319,7 +332,7 @@ class Reader:
         own = (*d.fields, *d.optional, *COMMON)
         inline: tuple[str, ...] = ()
         if "selector" in d.fields:
-            inline = tuple(k for k in (*LOCATOR_KINDS, *MODIFIERS) if k not in own)
+            inline = tuple(k for k in (*LOCATOR_KINDS, *MODIFIERS, WITHIN) if k not in own)
         values = self.mapping(node, kind, (*own, *inline), form)
         out: dict[str, Any] = {}
         for key, value in values.items():
@@ -327,13 +340,17 @@ class Reader:
                 continue
             if key in LOCATOR_FIELDS:
                 out[key] = self.locator(value, f"{kind} {key}", form)
+            elif key in d.may_be_empty and _empty_text(value):
+                out[key] = ""  # `value: ""`: an emptied field is worth checking
             elif isinstance(value, yaml.SequenceNode) and key in d.lists and value.value:
                 items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
                 out[key] = "\n".join(items)  # selectors may hold spaces
             else:
                 out[key] = self.text(value, f"{kind} {key}", form)
         found = {k: v for k, v in values.items() if k in inline}
-        if found:
+        if set(found) == {WITHIN} and "selector" in values:
+            out["selector"] = self.scoped(values, out["selector"], kind)
+        elif found:
             if "selector" in values:
                 raise self.fail(
                     node, f"{kind} has both `selector` and {', '.join(found)}; use one way to "
@@ -341,6 +358,16 @@ class Reader:
                 )  # fmt: skip
             out["selector"] = self.locator_parts(node, found, kind)
         return out
+
+    def scoped(self, values: dict[str, yaml.Node], where: str | Locator, kind: str) -> Locator:
+        """`{selector: …, within: …}` in an action's own mapping: a selector in its container."""
+        located = where if isinstance(where, Locator) else Locator("selector", where)
+        if located.within is not None:
+            raise self.fail(
+                values[WITHIN], f"{kind} has `within:` twice (beside `selector` and inside it); "
+                "nest them instead: {within: {within: OUTER, …}, text: …}",
+            )  # fmt: skip
+        return replace(located, within=self.scope(values[WITHIN], kind))
 
     def check_files(self, node: yaml.Node, files: str) -> None:
         for name in files.split("\n"):
@@ -416,8 +443,14 @@ class Reader:
 
 _LOCATOR_FORM = (
     'a selector like "#email", or {role: button, name: Add}, {label: Email}, '
-    "{placeholder: Search}, {test_id: basket}, {text: Continue}, {alt: Logo} or {title: Close}"
+    "{placeholder: Search}, {test_id: basket}, {text: Continue}, {alt: Logo} or {title: Close}; "
+    'add within: to look inside a container, like {within: "#calendar", text: "29"}'
 )
+
+
+def _empty_text(node: yaml.Node) -> bool:
+    """A quoted empty text (``""``), not a bare ``value:``, which YAML reads as nothing."""
+    return isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag != _NULL_TAG
 
 
 def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
@@ -428,7 +461,8 @@ def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
 
 _CHECKED = frozenset(
     {"timeout", "state", "count", "exact", "tags", "rules", "disabled", "impact", "checks",
-     "min_target", "name", "full_page", "max_diff_pixels", "threshold", "max_diff_ratio"}
+     "min_target", "name", "full_page", "max_diff_pixels", "threshold", "max_diff_ratio",
+     "min", "max", "matches"}
 )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from cxcheck.journeyfiles.actions import (
     WAIT_STATES,
     ActionDef,
 )
-from cxcheck.journeyfiles.locators import KINDS, MODIFIERS
+from cxcheck.journeyfiles.locators import KINDS, MODIFIERS, WITHIN
 
 SCHEMA_FILE = Path(__file__).with_name("journey.schema.json")
 DOCS_FILE = Path(__file__).resolve().parents[3] / "docs" / "actions.md"
@@ -41,7 +41,11 @@ _FIELD_DOCS = {
     "text": "the text",
     "key": "a key name: Enter, Escape, Tab, ArrowDown, Control+A…",
     "files": "a file or a list of files, relative to the journey file",
-    "count": "how many elements (0 or more)",
+    "count": "exactly how many elements (0 or more)",
+    "min": "at least this many elements",
+    "max": "at most this many elements",
+    "matches": "a regular expression, searched in the text (`^…$` for the whole; `(?i)` first: "
+    "any case); the browser runs it, so JavaScript's common syntax",
     "attribute": "the attribute's name",
     "title": "the text the title contains",
     "pattern": "text the URL contains",
@@ -64,11 +68,18 @@ def _duration() -> dict[str, Any]:
 
 
 def _locator() -> dict[str, Any]:
+    scope = {"$ref": "#/$defs/locator"}  # `within:` holds any locator, so containers nest
     forms: list[dict[str, Any]] = [
-        {"type": "string", "minLength": 1, "description": "a Playwright selector: CSS, text=…"}
+        {"type": "string", "minLength": 1, "description": "a Playwright selector: CSS, text=…"},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["selector", WITHIN],
+            "properties": {"selector": {"type": "string", "minLength": 1}, WITHIN: scope},
+        },
     ]
     for kind in KINDS:
-        properties: dict[str, Any] = {kind: _TEXT, "exact": _BOOL}
+        properties: dict[str, Any] = {kind: _TEXT, "exact": _BOOL, WITHIN: scope}
         if kind == "role":
             properties["name"] = _TEXT
         forms.append({
@@ -91,7 +102,7 @@ def _field(name: str, d: ActionDef) -> dict[str, Any]:
         return _BOOL
     if name == "state":
         return {"anyOf": [{"enum": list(WAIT_STATES)}, _VARIABLE]}
-    if name in ("count", "max_diff_pixels", "min_target"):
+    if name in ("count", "min", "max", "max_diff_pixels", "min_target"):
         number = {"type": "string", "pattern": r"^\d+$"}
         return {"anyOf": [{"type": "integer", "minimum": 0}, number, _VARIABLE]}
     if name in ("threshold", "max_diff_ratio"):
@@ -111,14 +122,16 @@ def _action(d: ActionDef) -> dict[str, Any]:
         # The accessible keys may stand in the action's own mapping instead of `selector`.
         for key in (*KINDS, *MODIFIERS):
             properties.setdefault(key, _BOOL if key == "exact" else _TEXT)
+        properties.setdefault(WITHIN, {"$ref": "#/$defs/locator"})
         required.remove("selector")
         mapping["anyOf"] = [{"required": ["selector"]}, *({"required": [k]} for k in KINDS)]
     if required:
         mapping["required"] = required
+    mapping.update(_combinations(d))
     forms: list[dict[str, Any]] = [mapping]
     if d.shorthand:
         forms.insert(0, _field(d.shorthand, d))
-    if not d.fields:
+    if d.bare:
         forms.insert(0, {"type": "null"})
     return {
         "type": "object",
@@ -128,10 +141,21 @@ def _action(d: ActionDef) -> dict[str, Any]:
     }
 
 
+def _combinations(d: ActionDef) -> dict[str, Any]:
+    """The schema's form of :func:`~cxcheck.journeyfiles.actions.args_problem`."""
+    rules: list[dict[str, Any]] = []
+    if d.one_of:
+        rules.append({"oneOf": [{"required": [k]} for k in d.one_of]})
+    if d.any_of:
+        rules.append({"anyOf": [{"required": [k]} for k in d.any_of]})
+    rules += [{"not": {"required": list(pair)}} for pair in d.apart]
+    return {"allOf": rules} if rules else {}
+
+
 def journey_schema() -> dict[str, Any]:
     """The JSON Schema of ``*.journey.yaml`` files."""
     names = {"oneOf": [_TEXT, {"type": "array", "minItems": 1, "items": _TEXT}]}
-    bare = [d.kind for d in TABLE if not d.fields]
+    bare = [d.kind for d in TABLE if d.bare]
     variables = {"type": "object", "additionalProperties": _TEXT, "minProperties": 1}
     step = {
         "type": "object",
@@ -301,6 +325,13 @@ def action_reference() -> str:
         "| `{alt: Logo}` | an image by its alt text |",
         "| `{title: Close}` | an element by its title attribute |",
         "",
+        "**`within:`** looks for any locator inside a container, itself any locator: "
+        '`click: {within: "#calendarbox0", text: "29"}` clicks the 29 of that calendar, not '
+        "another 29 on the page; `click: {within: {role: dialog}, role: button, name: OK}`. "
+        'A plain selector in a container is `{selector: td.day, within: "#calendar"}`. '
+        "Containers nest (`within: {within: main, role: dialog}`). When nothing matches and a "
+        "container is itself missing, the failure says which one.",
+        "",
         "Names and texts match case-insensitively as substrings; add `exact: true` for a whole, "
         "case-sensitive match. In an action's own mapping the locator keys may stand in place "
         "of `selector`: `fill: {label: Email, value: ada@example.com}`. (In `expect_text` and "
@@ -315,24 +346,30 @@ def action_reference() -> str:
         for d in (d for d in TABLE if d.group == group):
             out += [f"### `{d.kind}`", "", d.summary, ""]
             forms = []
-            if not d.fields:
+            if d.bare:
                 forms.append(f"`- {d.kind}`")
             if d.shorthand:
                 what = "LOCATOR" if d.shorthand in LOCATOR_FIELDS else d.shorthand.upper()
                 forms.append(f"`{d.kind}: {what}`")
-            keys = [*d.fields, *(f"{o}?" for o in d.optional), "timeout?"]
+            choices = [" \\| ".join(d.one_of)] if d.one_of else []
+            rest = (o for o in d.optional if o not in d.one_of)
+            keys = [*d.fields, *choices, *(f"{o}?" for o in rest), "timeout?"]
             forms.append(f"`{d.kind}: {{{', '.join(keys)}}}`")
             out += [f"Forms: {', '.join(forms)}", ""]
             fields = [*d.fields, *d.optional]
             if fields:
                 out += [
-                    f"- `{f}`{' (optional)' if f in d.optional else ''}: "
-                    f"{_FIELD_DOCS.get(f, _option_doc(f))}"
-                    for f in fields
+                    f"- `{f}`{_marker(f, d)}: {_FIELD_DOCS.get(f, _option_doc(f))}" for f in fields
                 ]
                 out.append("")
             out += ["```yaml", f"- {d.example.removeprefix('- ')}", "```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _marker(name: str, d: ActionDef) -> str:
+    if name in d.one_of:
+        return f" (exactly one of {', '.join(d.one_of)})"
+    return " (optional)" if name in d.optional else ""
 
 
 def _option_doc(name: str) -> str:
