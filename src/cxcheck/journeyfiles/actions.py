@@ -9,6 +9,7 @@ on a page; :func:`expected` and :func:`seen` put a failure into words a QA engin
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.browser.nearby import candidates
 from cxcheck.journeyfiles.locators import Locator
 from cxcheck.model.errors import CxError
 
@@ -646,7 +648,8 @@ def seen(runner: Runner, action: Action, waited: float) -> str:
         if action.kind == "expect_count":
             return f"{where} matched {count} element(s) {after}{_empty_scope(page, where, count)}"
         if count == 0:
-            return f"{where} matched 0 elements {after}{_empty_scope(page, where, count)}"
+            scope = _empty_scope(page, where, count)
+            return f"{where} matched 0 elements {after}{scope or _nearby(page, where)}"
         if count > 1 and action.kind in NEEDS_ONE:
             return (
                 f"{where} matched {count} elements, and {action.kind} needs exactly one: make "
@@ -689,6 +692,30 @@ def _empty_scope(page: Page, where: Locator, count: int) -> str:
         if scope.resolve(page).count() == 0:
             return f": its container `within: {scope}` matched nothing"
     return ""
+
+
+def _nearby(page: Page, where: Locator) -> str:
+    """What is on the page instead of an accessible locator that matched nothing: the closest
+    elements by role and name, each with the locator to write (``; on the page: textbox
+    "Search" (its label holds only an image) — try `{role: textbox, name: Search}```)."""
+    asked = where.name if where.kind == "role" else where.value
+    if where.kind in ("selector", "test_id") or not asked:
+        return ""
+    root = page.locator("body") if where.within is None else where.within.resolve(page).first
+    found = candidates(root, asked, kind=where.kind, role=where.value)
+    if not found:
+        return ""
+    shown = []
+    for c in found:
+        written = (
+            Locator("text", c.name, within=where.within)
+            if c.role == "text"
+            else Locator("role", c.role, name=c.name, within=where.within)
+        )
+        note = f" ({c.note})" if c.note else ""
+        name = json.dumps(_short(c.name, 60), ensure_ascii=False)
+        shown.append(f"{c.role} {name}{note} — try `{written}`")
+    return "; on the page: " + "; ".join(shown)
 
 
 def _value_seen(element: Any) -> str:

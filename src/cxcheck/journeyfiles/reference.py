@@ -337,6 +337,15 @@ def action_reference() -> str:
         "of `selector`: `fill: {label: Email, value: ada@example.com}`. (In `expect_text` and "
         "`expect_title`, `exact:` is about the text; write `selector: {…, exact: true}` there.)",
         "",
+        "**When an accessible locator matches nothing**, the failure names the closest elements "
+        "on the page by role and name (from Playwright's ARIA snapshot), each with the locator "
+        "to write: `{role: link, name: Sign in} matched 0 elements after 10 s; on the page: "
+        'button "Sign in" — try `{role: button, name: Sign in}``. A `<label>` that holds only '
+        'an image (`<label for="q"><img alt="Search"></label>`, as Django\'s admin writes its '
+        "search bar) is said as such: `{label: Search}` reads the label's text, which is empty, "
+        "while the field's accessible name is the image's alt text, so `{role: textbox, name: "
+        "Search}` finds it.",
+        "",
         "Inside `{ }`, a value holding `${…}` needs quotes: `fill: {label: Name, value: "
         "'${name}'}`.",
         "",
