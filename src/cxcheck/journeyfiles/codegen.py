@@ -26,6 +26,7 @@ from cxcheck.journeyfiles.transcript import (
     same_page,
     signals,
 )
+from cxcheck.journeyfiles.typedsecrets import Secrets, is_secret
 from cxcheck.journeyfiles.yamlwriter import Item, flow_value, journey_yaml
 
 # The other fields of the actions with more than the element. A locator mapping sits beside
@@ -80,6 +81,7 @@ class _Builder:
         self.next_name: str | None = None  # a step to begin at the next item (after a load)
         self.noted_pages: set[str] = set()
         self.per_page: dict[str, int] = {}
+        self.secrets = Secrets()
         for entry in entries:
             if entry["name"] not in ("openPage", "closePage"):
                 page = page_of(entry)
@@ -94,7 +96,9 @@ class _Builder:
                 self.navigate(entry)
             elif entry["name"] not in ("openPage", "closePage"):
                 following = self.entries[index + 1] if index + 1 < len(self.entries) else None
-                if not _focus_click(entry, following):
+                if _address_bar(entry):
+                    self.address_bar(entry, following)
+                elif not _focus_click(entry, following):
                     self.act(entry)
 
     # where
@@ -153,7 +157,27 @@ class _Builder:
         self.url, self.acted = url, False
         self.add(("goto", self.relative(url)))
 
+    def address_bar(self, entry: Mapping[str, Any], following: Mapping[str, Any] | None) -> None:
+        """A shortcut into the browser's address bar (Ctrl+L): what matters is where the
+        typed address went, which is a ``goto``, never the key press on the page. The recorder
+        counts a load within 5 s of a key press as the press's doing and writes no
+        ``navigate``; `cxcheck record`'s page watcher then puts the address on the press."""
+        loaded = [s.get("url") for s in signals(entry) if s.get("name") == "navigation"]
+        if loaded and isinstance(loaded[-1], str):
+            self.navigate({"url": loaded[-1]})
+        elif following is None or following["name"] != "navigate":
+            self.add(
+                f"review: {_key(entry)} went to the address bar here, and the recorder did not "
+                "see where to; add `goto: <the address>` by hand"
+            )
+        # else: the recorder's own navigate comes next and becomes the goto
+
     def act(self, entry: dict[str, Any]) -> None:
+        if entry["name"] == "fill" and entry.get("text"):
+            found = locator_of(entry)
+            if found is not None and is_secret(entry, found[0]):
+                name = self.secrets.name_for(found[0], str(entry["text"]))
+                entry = {**entry, "text": f"${{{name}}}"}  # the typed value goes no further
         for item in translate(entry):
             self.add(item)
         self.acted = True
@@ -189,6 +213,14 @@ class _Builder:
         )
         if count:
             self.add(f"review: {count} recorded action(s) on {tab} were left out")
+
+
+# Keys that put the focus in the browser's address bar (Chrome, Edge, Firefox).
+ADDRESS_BAR_KEYS = frozenset({"ControlOrMeta+l", "ControlOrMeta+L", "Alt+d", "Alt+D", "F6"})
+
+
+def _address_bar(entry: Mapping[str, Any]) -> bool:
+    return entry["name"] == "press" and _key(entry) in ADDRESS_BAR_KEYS
 
 
 def _focus_click(entry: Mapping[str, Any], following: Mapping[str, Any] | None) -> bool:
@@ -346,4 +378,9 @@ def convert(lines: Iterable[str], *, name: str, base_url: str | None = None) -> 
             "the transcript holds no actions to make a journey of: record at least one click, "
             "fill or check after the page opens"
         )
-    return journey_yaml(name, builder.start, [(step.name, step.items) for step in steps])
+    return journey_yaml(
+        name,
+        builder.start,
+        [(step.name, step.items) for step in steps],
+        secrets=builder.secrets.names,
+    )

@@ -111,7 +111,10 @@ def _mapping_of(obj: object) -> dict[str, Any] | None:
         or not isinstance(options, dict)
     ):
         return None
-    mapping: dict[str, Any] = {KIND_KEYS[kind]: body}
+    exact = options.get("exact") is True
+    mapping: dict[str, Any] = {KIND_KEYS[kind]: label_text(body) if kind == "label" else body}
+    if kind == "label" and exact:
+        mapping["label"] = body  # an exact label is the whole text, colon and all
     if kind == "role":
         if options.get("attrs") or "description" in options:
             return None  # checked=, level=, include-hidden…: no mapping form says that
@@ -121,7 +124,7 @@ def _mapping_of(obj: object) -> dict[str, Any] | None:
                 return None
             mapping["name"] = name
     # A role without a name has nothing to match exactly; Playwright ignores exact there too.
-    if options.get("exact") is True and (kind != "role" or "name" in mapping):
+    if exact and (kind != "role" or "name" in mapping):
         mapping["exact"] = True
     return mapping
 
@@ -155,8 +158,18 @@ def _mapping_of_selector(selector: str) -> dict[str, Any] | None:
             return mapping
         if form == "testid":
             return {"test_id": value} if head == DEFAULT_TEST_ID else None
+        if head == "label" and not exact and value is not None:
+            value = label_text(value)
         return {head: value, **({"exact": True} if exact else {})}
     return None
+
+
+def label_text(text: str) -> str:
+    """A recorded label without its trailing colon: ``Email:`` → ``Email``. Playwright matches a
+    label that is not exact as a case-insensitive substring, so ``{label: Email}`` still finds
+    the field, and reads as a person names it (a label written ``exact`` keeps its colon)."""
+    stripped = text.rstrip().removesuffix(":").rstrip()
+    return stripped or text
 
 
 def _is_plain_css(selector: str) -> bool:

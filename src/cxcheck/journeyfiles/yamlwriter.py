@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -18,9 +18,24 @@ Item = tuple[str, Any] | str
 HEADER = "# Recorded with `cxcheck record` on {date}; review the locators before committing."
 
 
-def journey_yaml(name: str, start: str | None, steps: Sequence[tuple[str, Sequence[Item]]]) -> str:
-    """The journey file: its name, start and steps, each a name and its items."""
+def journey_yaml(
+    name: str,
+    start: str | None,
+    steps: Sequence[tuple[str, Sequence[Item]]],
+    secrets: Mapping[str, str] | None = None,
+) -> str:
+    """The journey file: its name, its ``secrets`` (each variable's environment variable),
+    start and steps, each a name and its items."""
     out = [HEADER.format(date=datetime.date.today().isoformat()), f"name: {_scalar(name)}"]
+    if secrets:
+        needed = ", ".join(secrets.values())
+        out.append(
+            f"# Set {needed} in the environment before running (`export "
+            f"{next(iter(secrets.values()))}=…`, or a CI secret): what was typed into password "
+            "fields is not written here."
+        )
+        out.append("secrets:")
+        out += [f"  {var}: {_scalar(f'${{env.{env}}}')}" for var, env in secrets.items()]
     if start is not None:
         out.append(f"start: {_scalar(start)}")
     out.append("steps:")
