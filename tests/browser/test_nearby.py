@@ -7,7 +7,14 @@ import time
 
 from playwright.sync_api import Page
 
-from cxcheck.browser.nearby import IMAGE_LABEL, Candidate, candidates, parse_snapshot, rank
+from cxcheck.browser.nearby import (
+    IMAGE_LABEL,
+    Candidate,
+    candidates,
+    parse_snapshot,
+    python_hint,
+    rank,
+)
 
 SNAPSHOT = """\
 - main:
@@ -84,3 +91,17 @@ def test_a_hint_never_raises(cx_page: Page) -> None:
     assert candidates(missing, "Search", kind="label", budget_s=0.2) == []
     cx_page.close()
     assert candidates(cx_page.locator("body"), "Search", kind="label") == []
+
+
+def test_a_python_locator_gets_the_call_to_write(cx_page: Page) -> None:
+    cx_page.goto("/hints.html")
+    body = cx_page.locator("body")
+    assert python_hint(body, 'get_by_role("link", name="Sign in")') == (
+        'on the page: button "Sign in" — try get_by_role("button", name="Sign in")'
+    )
+    assert python_hint(body, 'get_by_label("Search")') == (
+        'on the page: textbox "Search" (its label holds only an image) — try '
+        'get_by_role("textbox", name="Search")'
+    )
+    assert python_hint(body, 'locator("#search")') == ""  # a selector: no guess
+    assert python_hint(body, 'get_by_text("Checkout")') == ""  # nothing close

@@ -156,3 +156,35 @@ def candidates(
         return rank(parse_snapshot(snapshot), asked, kind=kind, role=role, image_labels=images)
     except Exception:  # a hint must never turn into the failure
         return []
+
+
+# Playwright's own words for a locator, as its call log writes them: get_by_label("Search"),
+# get_by_role("link", name="Sign in"). Only the one-part forms: a chain says too little.
+_TARGET = re.compile(
+    r'^get_by_(?P<kind>role|label|placeholder|text|alt_text|title)\((?P<first>"(?:[^"\\]|\\.)*")'
+    r'(?:, name="(?P<name>(?:[^"\\]|\\.)*)")?(?:, exact=\w+)?\)$'
+)
+
+
+def python_hint(root: Locator, target: str, budget_s: float = BUDGET_S) -> str:
+    """For a Python test whose ``get_by_*`` locator matched nothing (``target`` as Playwright's
+    call log writes it): ``on the page: button "Sign in" — try get_by_role("button",
+    name="Sign in")``, or "" when nothing is close or the target is not such a locator."""
+    match = _TARGET.match(target.strip())
+    if match is None:
+        return ""
+    first = _unquote(match["first"])
+    kind = {"alt_text": "alt"}.get(match["kind"], match["kind"])
+    role = first if kind == "role" else None
+    asked = _unquote(f'"{match["name"]}"') if match["name"] is not None else first
+    if kind == "role" and match["name"] is None:
+        return ""
+    shown = []
+    for c in candidates(root, asked, kind=kind, role=role, budget_s=budget_s):
+        name = json.dumps(c.name, ensure_ascii=False)
+        written = f"get_by_text({name})" if c.role == "text" else (
+            f'get_by_role("{c.role}", name={name})'
+        )  # fmt: skip
+        note = f" ({c.note})" if c.note else ""
+        shown.append(f"{c.role} {name}{note} — try {written}")
+    return "on the page: " + "; ".join(shown) if shown else ""

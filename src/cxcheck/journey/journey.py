@@ -24,10 +24,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.browser.nearby import python_hint
 from cxcheck.browser.traffic import traffic_of
 from cxcheck.config.profiles import DeviceProfile, NetworkProfile
 from cxcheck.journey.filmstrip import make_filmstrip
 from cxcheck.journey.vitals import INIT_SCRIPT, READ_SCRIPT, check
+from cxcheck.model.calllog import parse as parse_calllog
 from cxcheck.model.calllog import reason_line, with_reason
 from cxcheck.model.durations import Budget, budget_for
 from cxcheck.model.findings import (
@@ -201,10 +203,20 @@ class Journey:
                 reason = reason_line(str(failure))
                 if reason:  # Playwright says why only deep in its call log
                     failure.add_note(f"cxcheck: {reason}")
+                    hint = self._nearby(str(failure))
+                    if hint:
+                        failure.add_note(f"cxcheck: {hint}")
                 failure.add_note(self._where(record))
             raise failure
         if problem:
             raise JourneyStepError(f"{problem}\n{self._where(record)}")
+
+    def _nearby(self, message: str) -> str:
+        """For an action whose locator matched nothing: the closest elements on the page."""
+        stuck = parse_calllog(message)
+        if stuck is None or stuck.cause != "missing" or stuck.target is None:
+            return ""
+        return python_hint(self.page.locator("body"), stuck.target)
 
     def _observed(self, record: StepRecord) -> list[Finding]:
         """What the step's listeners saw, as findings: errors first, in the order they matter."""

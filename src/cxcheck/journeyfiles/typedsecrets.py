@@ -5,8 +5,8 @@ A recorded ``fill`` carries what was typed; into a password field that is a real
 a journey file is committed. The recorder's locator says which field it was: its label,
 placeholder, accessible name, test id or selector naming a password, passcode, passphrase or PIN
 (``get_by_label("Password:")``; Playwright gives a password input no role, so the recorder names
-it by its label), or, with ``cxcheck record``, the field's ``type=password`` seen in the page
-while recording (an ``inputType`` the page watcher adds to the entry).
+it by its label), or an ``inputType: password`` on the entry (the recorder writes none today;
+a page watcher that reads the field's type while recording could add it).
 """
 
 from __future__ import annotations
