@@ -241,3 +241,73 @@ def test_an_element_clipped_away_by_its_container_is_not_reachable(cx_layout: La
         cx_layout.assert_reachable("#more", timeout=500)
     cx_layout.page.goto("/layout.html")
     cx_layout.assert_reachable("#more", timeout=500)
+
+
+# --- exclude: parts of the page left out ---
+
+
+@PHONE
+def test_exclude_leaves_an_element_and_its_descendants_out(cx_layout: Layout) -> None:
+    broken = "/layout.html?broken=reflow,targets"
+    both = ["reflow", "target-size"]
+    # Without exclude: the promo sticks out and the four size links are too small.
+    assert sorted(f.check for f in errors(run_checks(cx_layout, broken, checks=both))) == [
+        "reflow",
+        "target-size",
+    ]
+    # <main> holds both: nothing inside it is checked.
+    assert errors(run_checks(cx_layout, broken, checks=both, exclude="main")) == []
+    # One selector a part: the links' <nav> (an ancestor) and the promo itself.
+    assert errors(run_checks(cx_layout, broken, checks=both, exclude=["nav.links", "#promo"])) == []
+    # Excluding something else changes nothing: the promo is still named as the cause.
+    (reflow,) = errors(run_checks(cx_layout, broken, checks=["reflow"], exclude="#label"))
+    assert reflow.target == "#promo"
+    # Only the excluded links are left out: the other two are still too small.
+    (small,) = errors(
+        run_checks(cx_layout, broken, checks=["target-size"], exclude='.links a[href="#s"], #m')
+    )
+    assert len(small.data["targets"]) == 3  # a selector list is one selector; #m matches nothing
+
+
+@LAPTOP
+def test_exclude_applies_to_zoom(cx_layout: Layout) -> None:
+    clipped = errors(run_checks(cx_layout, "/layout.html?broken=clip", zoom=True))
+    assert [f.check for f in clipped] == ["zoom-text"]
+    assert (
+        errors(run_checks(cx_layout, "/layout.html?broken=clip", zoom=True, exclude="#label")) == []
+    )
+    blocked = "/layout.html?broken=zoom"
+    assert errors(run_checks(cx_layout, blocked, checks=["zoom"], exclude="head")) == []
+
+
+@PHONE
+def test_exclude_must_be_css_selectors(cx_layout: Layout) -> None:
+    cx_layout.page.goto("/layout.html")
+    with pytest.raises(CxError, match=r"exclude 'nav\[' is not a valid CSS selector"):
+        cx_layout.check(exclude=["#promo", "nav["])
+    with pytest.raises(CxError, match=r"exclude must be CSS selectors \(text\), got 3"):
+        cx_layout.check(exclude=[3])  # type: ignore[list-item]
+
+
+def test_a_journey_files_layout_action_passes_exclude(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.path.joinpath("fits.journey.yaml").write_text(
+        "name: fits\n"
+        "devices: iphone-13\n"
+        "networks: no-throttle\n"
+        "start: /layout.html\n"
+        "steps:\n"
+        "  - name: promo left out\n"
+        "    actions:\n"
+        "      - goto: /layout.html?broken=reflow,targets\n"
+        "      - layout: {exclude: [main .promo, nav.links]}\n"
+        "  - name: promo checked\n"
+        "    actions:\n"
+        "      - layout: {checks: reflow, exclude: '#label'}\n"
+    )
+    result = run_pytest("--cx-json", "r.json")
+    result.assert_outcomes(failed=1)
+    (item,) = json.loads((pytester.path / "r.json").read_text())["results"]
+    assert [s["status"] for s in item["steps"]] == ["passed", "passed", "failed"]
+    assert "scrolls sideways" in item["steps"][2]["error"]

@@ -40,6 +40,7 @@ from cxcheck.model.findings import (
     is_control,
 )
 from cxcheck.model.masking import mask_data
+from cxcheck.model.overlaps import merge_overlaps
 from cxcheck.model.paths import shown_path
 from cxcheck.model.results import FailedRequest, Finding, StepRecord, Traffic, Vitals
 from cxcheck.model.text import slug
@@ -190,6 +191,9 @@ class Journey:
         if failure is not None:
             record.findings[0:0] = findings_of(failure)
         record.findings.extend(self._observed(record))
+        # Final now: a problem two checks found (axe's and the layout check's target size) is
+        # one finding before it decides the step and before any output reads it.
+        record.findings[:] = merge_overlaps(record.findings)
         problem = failure_message(record.findings)
         if failure is not None and is_control(failure) and not problem:
             record.status = "skipped"

@@ -160,9 +160,11 @@ TABLE: tuple[ActionDef, ...] = (
          "Scan the page with axe-core (bare `- a11y` uses the run's settings).", "Checks",
          optional=("tags", "rules", "disabled", "impact", "include", "exclude"),
          lists=("tags", "rules", "disabled", "include", "exclude")),
-    _row("layout", (), None, "layout: {checks: [reflow, target-size, zoom], min_target: 44}",
-         "Check responsive layout: reflow, target size, zoom (bare `- layout`: all).", "Checks",
-         optional=("checks", "min_target"), lists=("checks",)),
+    _row("layout", (), None,
+         "layout: {checks: [reflow, target-size, zoom], min_target: 44, exclude: '#chat-widget'}",
+         "Check responsive layout: reflow, target size, zoom (bare `- layout`: all); "
+         "`exclude:` leaves parts of the page out, as for `a11y`.", "Checks",
+         optional=("checks", "min_target", "exclude"), lists=("checks", "exclude")),
     _row("reachable", S, "selector", 'reachable: "#checkout"', "Fail at once unless the element "
          "is visible, scrolls into view and nothing covers it.", "Checks"),
     _row("snapshot", ("name",), "name",
@@ -501,7 +503,8 @@ def a11y_options(a: Action) -> dict[str, Any]:
 def _layout(r: Runner, a: Action, ms: float) -> None:
     checks = a.text("checks").replace(",", " ").split() if "checks" in a.args else None
     size = int(a.text("min_target")) if "min_target" in a.args else None
-    r.layout.check(checks=checks, min_target=size)
+    exclude = a.lines("exclude") if "exclude" in a.args else None  # selectors hold spaces
+    r.layout.check(checks=checks, min_target=size, exclude=exclude)
 
 
 def _true(value: object) -> bool:

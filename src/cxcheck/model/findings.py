@@ -12,7 +12,9 @@
    instead of adding them: they are recorded where the error lands (:func:`findings_of`, asked by
    the step that fails and by the plugin when the test fails), once, so a caught error records
    nothing. Any other exception that fails a step or a test becomes one ``assertion`` finding.
-4. The step's or test's findings are part of its :class:`~cxcheck.model.results.StepRecord` or
+4. When a step's or a test's findings are final, a problem two checks found is merged into one
+   finding naming both (:func:`cxcheck.model.overlaps.merge_overlaps`).
+5. The step's or test's findings are part of its :class:`~cxcheck.model.results.StepRecord` or
    :class:`~cxcheck.model.results.ItemResult`, which every output reads.
 
 Accessibility, layout, visual and load checks, and the checks you write yourself, all report

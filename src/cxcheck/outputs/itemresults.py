@@ -15,6 +15,7 @@ from typing import Any
 
 from cxcheck.model.calllog import with_reason
 from cxcheck.model.names import TRACE_FILE
+from cxcheck.model.overlaps import merge_overlaps
 from cxcheck.model.results import (
     Finding,
     ItemResult,
@@ -84,6 +85,11 @@ class ItemRecorder:
         r = self.result
         r.duration_s = round(time.monotonic() - self.started, 3)
         r.steps = list(steps)
+        # What every output reads: one problem found by two checks is one finding (steps were
+        # merged when they ended; again is a no-op, and covers steps recorded another way).
+        r.findings[:] = merge_overlaps(r.findings)
+        for step in r.steps:
+            step.findings[:] = merge_overlaps(step.findings)
         r.browser = browser
         if r.load is not None:
             r.load.after = MachineLoad.now()

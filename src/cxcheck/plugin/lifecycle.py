@@ -95,7 +95,11 @@ def check_findings(recorder: ItemRecorder, since: int = 0) -> None:
     """Fail the phase when findings added since ``since`` hold an error (a check outside any
     journey step, or in a fixture's teardown, decides the test as a step's decide it)."""
     from cxcheck.model.findings import CheckFailed, failure_message
+    from cxcheck.model.overlaps import merge_overlaps
 
+    # The phase's findings are final: one problem found by two checks is one finding (only
+    # within the phase, so that an error of this phase is never folded into an earlier one).
+    recorder.findings[since:] = merge_overlaps(recorder.findings[since:])
     problem = failure_message(recorder.findings[since:])
     if problem:
         raise CheckFailed(problem)

@@ -12,6 +12,12 @@
   is what browser zoom does to a page).
 
 Checks that axe already makes are axe's; the rest run as small scripts in the page.
+
+``exclude`` (CSS selectors, as for ``cx_a11y.check``) leaves parts of the page out of
+``check()`` and ``find_breaks``: a matching element and everything inside it produce no
+finding (a third-party chat widget that sticks out is not this page's reflow problem).
+``assert_reachable`` is not affected: it checks the one element it is given, and what covers
+that element is still named, excluded or not.
 """
 
 from __future__ import annotations
@@ -57,6 +63,10 @@ function cxSelector(el) {
   }
   return parts.join(' > ');
 }
+// In an excluded part of the page: the element itself or one of its ancestors matches.
+function cxExcluded(el, exclude) {
+  return exclude.some(s => el.closest(s) !== null);
+}
 function cxBox(r) {
   return {x: Math.round(r.left + scrollX), y: Math.round(r.top + scrollY),
           width: Math.round(r.width), height: Math.round(r.height)};
@@ -64,14 +74,14 @@ function cxBox(r) {
 """
 
 REFLOW_JS = (
-    "() => {"
+    "(exclude) => {"
     + _SELECTOR_JS
     + """
   const root = document.documentElement;
   const width = root.clientWidth;
   // The layout viewport: a phone that zoomed out to fit a too-wide page widens innerWidth.
   const out = {viewport: {width: width, height: root.clientHeight}, clientWidth: width,
-               scrollWidth: root.scrollWidth, offenders: []};
+               scrollWidth: root.scrollWidth, offenders: [], excluded: 0};
   if (root.scrollWidth <= width || !document.body) return out;
   // Content inside its own scrolling or clipping box (a carousel) does not scroll the page.
   // Nor does a fixed element (it is sized to the viewport, never scrolled to).
@@ -91,6 +101,7 @@ REFLOW_JS = (
     if (right <= width + 1 && left >= -1) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || clipped(el)) continue;
+    if (cxExcluded(el, exclude)) { out.excluded++; continue; }
     out_of_view.add(el);
   }
   for (const el of out_of_view) {
@@ -129,10 +140,16 @@ REACHABLE_JS = (
 }"""
 )
 
+# The selectors of ``exclude`` the browser cannot parse (axe would fail on them mid-scan).
+INVALID_SELECTORS_JS = """(selectors) => selectors.filter(s => {
+  try { document.createDocumentFragment().querySelector(s); return false; }
+  catch (e) { return true; }
+})"""
+
 # Text cut off by a box that hides its overflow, ignoring the visually-hidden pattern
 # (1 px boxes for screen readers), which clips on purpose.
 CLIPPED_TEXT_JS = (
-    "() => {"
+    "(exclude) => {"
     + _SELECTOR_JS
     + """
   const out = [];
@@ -147,6 +164,7 @@ CLIPPED_TEXT_JS = (
     const tall = hides(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
     if (!wide && !tall) continue;
     if (!(el.innerText || '').trim()) continue;
+    if (cxExcluded(el, exclude)) continue;
     out.push({selector: cxSelector(el), box: cxBox(el.getBoundingClientRect()),
               text: el.innerText.trim().slice(0, 80)});
     if (out.length >= 20) break;
@@ -189,40 +207,48 @@ class Layout:
         checks: Iterable[str] | None = None,
         zoom: bool = False,
         min_target: int | None = None,
+        exclude: Iterable[str] | str | None = None,
         fail_fast: bool = False,
     ) -> list[Finding]:
         """Run reflow and target size (and zoom, when ``zoom=True`` or named in ``checks``).
 
         Problems become findings on the current step (or the test) and fail it when it ends;
-        returns the findings this call added. ``fail_fast=True`` raises at once instead and
-        records nothing when all is well: what a Hypothesis ``@given`` test needs to shrink.
+        returns the findings this call added. ``exclude``: CSS selectors (one, or a list) of
+        parts of the page to leave out; what matches and its descendants find nothing.
+        ``fail_fast=True`` raises at once instead and records nothing when all is well: what a
+        Hypothesis ``@given`` test needs to shrink.
         """
         names = _check_names(checks if checks is not None else DEFAULT_CHECKS)
         if zoom and "zoom" not in names:
             names = (*names, "zoom")
         page = page or self.page
+        leave_out = self._exclude(page, exclude)
         added: list[Finding] = []
         with collecting(added):
             if "reflow" in names:
-                self.reflow(page)
+                self.reflow(page, exclude=leave_out)
             if "target-size" in names:
-                self.target_size(page, min_target)
+                self.target_size(page, min_target, exclude=leave_out)
             if "zoom" in names:
-                self.zoom(page)
+                self.zoom(page, exclude=leave_out)
         if fail_fast:
             raise_failing(added)
             return added
         record(added)
         return added
 
-    def reflow(self, page: Page | None = None) -> None:
+    def reflow(
+        self, page: Page | None = None, *, exclude: Iterable[str] | str | None = None
+    ) -> None:
         """WCAG 1.4.10: nothing makes the page scroll sideways at this width."""
         page = page or self.page
-        data = page.evaluate(REFLOW_JS)
+        data = page.evaluate(REFLOW_JS, list(self._exclude(page, exclude)))
         extra = data["scrollWidth"] - data["clientWidth"]
         if extra <= 0:
             return
         offenders = data["offenders"]
+        if not offenders and data["excluded"]:
+            return  # only excluded parts stick out: not this page's problem, as asked
         lines = [
             f"layout: {page_key(page.url)} scrolls sideways on {self._viewport(page)}: the page is "
             f"{data['scrollWidth']} px wide, {extra} px wider than the screen (WCAG 1.4.10 reflow)"
@@ -242,18 +268,29 @@ class Layout:
             offenders=offenders[:50],
         )
 
-    def target_size(self, page: Page | None = None, min_size: int | None = None) -> None:
+    def target_size(
+        self,
+        page: Page | None = None,
+        min_size: int | None = None,
+        *,
+        exclude: Iterable[str] | str | None = None,
+    ) -> None:
         """WCAG 2.5.8 on touch devices, by axe's target-size rule: 24 px, or ``min_size``."""
         if not self.device.touch:
             return  # a mouse pointer is precise: the check is for fingers
+        page = page or self.page
         size = min_size or self.settings.target_size
-        config = self.a11y.config(rules=("target-size",), target_size=size)
-        self.a11y.run(page or self.page, config, "minor", kind="layout")
+        config = self.a11y.config(
+            rules=("target-size",), target_size=size, exclude=self._exclude(page, exclude)
+        )
+        self.a11y.run(page, config, "minor", kind="layout")
 
-    def zoom(self, page: Page | None = None) -> None:
+    def zoom(self, page: Page | None = None, *, exclude: Iterable[str] | str | None = None) -> None:
         """WCAG 1.4.4: pinch zoom is allowed, and text stays whole at 200% (desktop viewports)."""
         page = page or self.page
-        self.a11y.run(page, self.a11y.config(rules=("meta-viewport",)), "minor", kind="layout")
+        leave_out = self._exclude(page, exclude)
+        config = self.a11y.config(rules=("meta-viewport",), exclude=leave_out)
+        self.a11y.run(page, config, "minor", kind="layout")
         if self.device.mobile:
             return  # phones zoom by pinching, which meta-viewport covers
         size = page.viewport_size
@@ -264,7 +301,7 @@ class Layout:
         )
         try:
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(null)))")
-            clipped = page.evaluate(CLIPPED_TEXT_JS)
+            clipped = page.evaluate(CLIPPED_TEXT_JS, list(leave_out))
         finally:
             page.set_viewport_size(size)
         if not clipped:
@@ -367,6 +404,20 @@ class Layout:
         )
         raise JourneyStepError(finding.message, [finding])
 
+    def _exclude(self, page: Page, exclude: Iterable[str] | str | None) -> tuple[str, ...]:
+        """``exclude`` as selectors the browser accepts, else a clear error naming the bad one."""
+        selectors = _selectors(exclude)
+        if not selectors:
+            return ()
+        invalid = page.evaluate(INVALID_SELECTORS_JS, list(selectors))
+        if invalid:
+            raise CxError(
+                f"cx_layout: exclude {invalid[0]!r} is not a valid CSS selector; give CSS "
+                "selectors of the parts to leave out, like '#chat-widget' or '.ads iframe' "
+                "(as for a11y exclude)"
+            )
+        return selectors
+
     # --- exploration ---
 
     def find_breaks(
@@ -377,18 +428,21 @@ class Layout:
         checks: Iterable[str] = ("reflow",),
         resolution: int = 40,
         height: int | None = None,
+        exclude: Iterable[str] | str | None = None,
         fail: bool = True,
     ) -> Exploration:
         """The widths where the layout at ``path`` breaks, each band shrunk to its narrowest.
 
         Reads the page's media-query breakpoints and tries both sides of each, a grid finer
         than ``resolution`` px (so a band that wide is found on every run) and a few widths
-        Hypothesis chooses; every try is one page load in this test's page. With ``fail`` each
-        band becomes an error finding. Returns the exploration (bands, loads, seed).
+        Hypothesis chooses; every try is one page load in this test's page. ``exclude``: CSS
+        selectors of parts to leave out, as for :meth:`check`. With ``fail`` each band becomes
+        an error finding. Returns the exploration (bands, loads, seed).
         """
         from cxcheck.checks.layout.breaks import BREAKPOINTS_JS, find_breaks, normalise_breakpoints
 
         names = _check_names(checks)
+        leave_out = _selectors(exclude)
         page = self.page
         original = page.viewport_size
         tall = height or (original["height"] if original else 800)
@@ -398,7 +452,7 @@ class Layout:
             page.goto(path)
             found: list[Finding] = []
             with collecting(found):
-                self.check(checks=names)
+                self.check(checks=names, exclude=leave_out)
             return [f for f in found if f.failing]
 
         try:
@@ -428,6 +482,21 @@ class Layout:
                     seed=result.seed,
                 )
         return result
+
+
+def _selectors(exclude: Iterable[str] | str | None) -> tuple[str, ...]:
+    """One selector, or a list of them; a text is one selector (CSS selectors hold spaces
+    and commas)."""
+    if exclude is None:
+        return ()
+    values = [exclude] if isinstance(exclude, str) else list(exclude)
+    for value in values:
+        if not isinstance(value, str):
+            raise CxError(
+                f"cx_layout: exclude must be CSS selectors (text), got {value!r}; "
+                "e.g. exclude=['#chat-widget']"
+            )
+    return tuple(v.strip() for v in values if v.strip())
 
 
 def _check_names(checks: Iterable[str]) -> tuple[str, ...]:
