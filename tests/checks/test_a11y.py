@@ -447,3 +447,12 @@ def test_journey_file_selectors_with_spaces_stay_whole() -> None:
     action = Action("a11y", {"exclude": "#chat .widget\nfooter a", "tags": "wcag2a wcag2aa"}, 1)
     options = a11y_options(action)
     assert options == {"exclude": ["#chat .widget", "footer a"], "tags": ["wcag2a", "wcag2aa"]}
+
+
+def test_one_text_of_include_or_exclude_is_one_selector() -> None:
+    from cxcheck.checks.a11y.check import _selectors
+
+    # "#chat .widget" is one descendant selector: split on the space it would leave out all of #chat
+    assert _selectors("#chat .widget") == ("#chat .widget",)
+    assert _selectors(["#chat", ".ads"]) == ("#chat", ".ads")
+    assert _selectors(None) == ()

@@ -267,8 +267,8 @@ class A11y:
             tags=_names(tags) if tags is not None else base.tags,
             rules=_names(rules) if rules is not None else base.rules,
             disabled=(*base.disabled, *_names(disabled or ())),
-            include=_names(include or ()),
-            exclude=_names(exclude or ()),
+            include=_selectors(include),
+            exclude=_selectors(exclude),
             target_size=target_size or base.target_size,
         )
         return config.validated("cx_a11y.check")
@@ -311,6 +311,13 @@ class A11y:
             )
             return
         self.last_state = state
+
+
+def _selectors(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    # One text is one CSS selector: "#chat .widget" is a descendant selector, not two.
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
 def _names(value: Iterable[str] | str) -> tuple[str, ...]:
