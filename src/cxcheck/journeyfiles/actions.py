@@ -162,7 +162,7 @@ TABLE: tuple[ActionDef, ...] = (
          lists=("tags", "rules", "disabled", "include", "exclude")),
     _row("layout", (), None,
          "layout: {checks: [reflow, target-size, zoom], min_target: 44, exclude: '#chat-widget'}",
-         "Check responsive layout: reflow, target size, zoom (bare `- layout`: all); "
+         "Check responsive layout: reflow and target size (bare `- layout`), zoom when named; "
          "`exclude:` leaves parts of the page out, as for `a11y`.", "Checks",
          optional=("checks", "min_target", "exclude"), lists=("checks", "exclude")),
     _row("reachable", S, "selector", 'reachable: "#checkout"', "Fail at once unless the element "
