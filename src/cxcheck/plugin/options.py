@@ -93,6 +93,9 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "bool", True),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
      "Playwright's, 30 s for actions and 5 s for expect_*); a file's timeout: wins", None, None),
+    ("cx_expect_timeout", "how long each journey-file expect_* check waits (e.g. 5s; default: "
+     "as cx_action_timeout, else 5 s); never scaled for the network; a file's expect_timeout: "
+     "wins", None, None),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),
