@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pageserver
 import pytest
+
+import pageserver
 
 # The limit the broken journeys are given, and what "at once" must stay well under on a loaded
 # 2-core machine: the 500 comes back in milliseconds, a slice of the wait is 0.25 s.
