@@ -72,7 +72,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_fail_on_page_errors", "an uncaught page error fails the journey step", "bool", True),
     ("cx_scale_timeouts",
      "multiply Playwright's default expect() and navigation timeouts in a cell by its "
-     "network's timeout_factor (slow-4g 2.4, 3g 6.2)", "bool", True),
+     "network's timeout_factor (slow-4g 2.4, 3g 6.2), and journey-file actions' timeouts "
+     "(not expect_*)", "bool", True),
     ("cx_fail_on_failed_requests",
      "a failed request to the app's own origin fails the journey step", "bool", True),
     ("cx_ignore_requests",
