@@ -132,6 +132,10 @@ class ActionFailed(JourneyStepError):
 # waiting out 30 s timeouts after the page broke). Short, so that the wait ends well within a
 # second of the 5xx arriving; each slice costs one round trip to the browser.
 _SLICE_S = 0.25
+# A page error leaves the page half working (the element may still come), and on a busy machine
+# one short slice can time out on a healthy page: a wait on a page with an error still gets
+# this long before it stops. A 5xx page never shows what the customer waited for.
+_ERROR_GRACE_S = 2.0
 NAVIGATIONS = frozenset({"goto", "reload", "back", "forward"})
 
 
@@ -198,6 +202,7 @@ def _sliced(
     the step has an uncaught page error, or the page's document is a 5xx or failed request of
     the app (the step fails for either anyway)."""
     journey = runner.journey
+    started = time.monotonic()
     while True:
         began = time.monotonic()
         left = deadline - began
@@ -207,8 +212,10 @@ def _sliced(
         except Exception as exc:
             if isinstance(exc, JourneyStepError) or not _timed_out(exc):
                 raise
-            if record is not None and record.page_errors and journey.fail_on_page_errors:
-                raise _Broken(error=record.page_errors[0], cause=exc) from exc
+            errors = record.page_errors if record is not None else []
+            graced = time.monotonic() - started >= _ERROR_GRACE_S
+            if errors and journey.fail_on_page_errors and graced:
+                raise _Broken(error=errors[0], cause=exc) from exc
             page = journey.broken_page()
             # The error page gets one whole slice first: a journey may check what it says.
             if page is not None and page.at <= began:
