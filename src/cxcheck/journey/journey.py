@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from cxcheck.browser.nearby import python_hint
 from cxcheck.browser.traffic import traffic_of
 from cxcheck.config.profiles import DeviceProfile, NetworkProfile
+from cxcheck.journey.broken import BrokenPage, main_document
 from cxcheck.journey.filmstrip import make_filmstrip
 from cxcheck.journey.vitals import INIT_SCRIPT, READ_SCRIPT, check
 from cxcheck.model.calllog import parse as parse_calllog
@@ -42,7 +43,14 @@ from cxcheck.model.findings import (
 from cxcheck.model.masking import mask_data
 from cxcheck.model.overlaps import merge_overlaps
 from cxcheck.model.paths import shown_path
-from cxcheck.model.results import FailedRequest, Finding, StepRecord, Traffic, Vitals
+from cxcheck.model.results import (
+    ABORTED,
+    FailedRequest,
+    Finding,
+    StepRecord,
+    Traffic,
+    Vitals,
+)
 from cxcheck.model.text import slug
 
 if TYPE_CHECKING:
@@ -95,6 +103,7 @@ class Journey:
         """The cell's network; :meth:`set_network` may switch the page to another for a while."""
         self._current: StepRecord | None = None
         self._seen: set[int] = set()  # the current step's requests, counted once each
+        self._broken: BrokenPage | None = None  # the page's document, when the app broke it
         self._cdp: CDPSession | None = None
         page.context.add_init_script(INIT_SCRIPT)
         page.on("request", self._on_request)
@@ -116,18 +125,23 @@ class Journey:
             self._current.requests += 1
 
     def _on_failed(self, request: Request) -> None:
+        failure = request.failure or "failed"
+        if failure not in ABORTED and main_document(self.page, request):
+            self._document(request, None, failure)
         if self._current is not None:
             self._current.failed_requests.append(
                 FailedRequest(
                     request.url,
                     request.method,
                     None,
-                    request.failure or "failed",
+                    failure,
                     self._same_origin(request.url),
                 )
             )
 
     def _on_response(self, response: Response) -> None:
+        if main_document(self.page, response.request):
+            self._document(response.request, response.status, response.status_text)
         if self._current is None:
             return
         self._count(response.request)
@@ -157,6 +171,31 @@ class Journey:
 
     def _same_origin(self, url: str) -> bool:
         return self.origin is not None and _origin(url) == self.origin
+
+    def _document(self, request: Request, status: int | None, reason: str) -> None:
+        """Note whether the page's document is broken now; kept across steps, as the page is
+        (a form post answered between two steps breaks the next step's page)."""
+        if status is not None and status < 500:
+            self._broken = None  # a page that answered: whatever broke before is gone
+        elif self._app_document(request.url):
+            text = reason or ("" if status is None else _STATUS_TEXT.get(status, ""))
+            self._broken = BrokenPage(request.method, request.url, status, text)
+
+    def _app_document(self, url: str) -> bool:
+        """Whether a document is the app's: of the base URL's origin, or without one, of the
+        page's current origin (a form posts there) or the first page opened."""
+        if self.origin is not None:
+            return _origin(url) == self.origin
+        current = self.page.url
+        return not current.startswith("http") or _origin(current) == _origin(url)
+
+    def broken_page(self) -> BrokenPage | None:
+        """The app's 5xx or failed document the page is on, when it fails the step (failed
+        requests fail steps here and its URL is not ignored): waits end early for it."""
+        broken = self._broken
+        if broken is None or not self.fail_on_failed_requests:
+            return None
+        return None if matches(broken.url, self.ignore_requests) else broken
 
     # --- steps ---
 
@@ -448,3 +487,8 @@ class Journey:
 def _origin(url: str) -> tuple[str, str]:
     parsed = urllib.parse.urlsplit(url)
     return parsed.scheme, parsed.netloc
+
+
+# HTTP/2 responses carry no status text: the standard words for the common 5xx.
+_STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+                504: "Gateway Timeout"}  # fmt: skip

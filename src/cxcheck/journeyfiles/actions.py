@@ -186,6 +186,16 @@ BY_KIND = {a.kind: a for a in TABLE}
 GROUPS = ("Page", "Input", "Waiting", "Checks", "Conditions", "Evidence")
 # The settings every action accepts.
 COMMON = ("timeout",)
+# What expect_* checks accept besides: `expect_timeout:` there says the same as `timeout:`, for a
+# file that sets expect_timeout: at the top and wants one check to differ in the same words.
+EXPECT_COMMON = ("expect_timeout",)
+
+
+def common(kind: str) -> tuple[str, ...]:
+    """The settings an action of ``kind`` accepts beside its own."""
+    return (*COMMON, *EXPECT_COMMON) if kind.startswith("expect_") else COMMON
+
+
 NEEDS_ONE = frozenset(
     {"click", "dblclick", "hover", "tap", "fill", "type", "clear", "press", "select", "check",
      "uncheck", "upload", "scroll_to", "expect_value", "expect_attribute", "expect_enabled",
@@ -328,14 +338,6 @@ class Runner:
     @property
     def page(self) -> Page:
         return self.journey.page
-
-
-def wait_seconds(action: Action, default: float | None) -> float:
-    """How long ``action`` may wait: its own timeout, the file's or run's, else Playwright's."""
-    seconds = action.timeout or default
-    if seconds:
-        return seconds
-    return EXPECT_TIMEOUT_S if action.kind.startswith("expect_") else ACTION_TIMEOUT_S
 
 
 def perform(runner: Runner, action: Action, seconds: float) -> None:

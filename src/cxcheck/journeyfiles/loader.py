@@ -41,6 +41,7 @@ TOP_KEYS = (
     "devices",
     "networks",
     "timeout",
+    "expect_timeout",
     "tags",
     "vars",
     "secrets",
@@ -108,6 +109,11 @@ def _spec(reader: Reader, top: dict[str, yaml.Node], row: str | None, line: int)
     networks = reader.names(top["networks"], "networks") if "networks" in top else None
     reader.networks = networks
     timeout = reader.duration(top["timeout"], "timeout") if "timeout" in top else None
+    expect_timeout = (
+        reader.duration(top["expect_timeout"], "expect_timeout")
+        if "expect_timeout" in top
+        else None
+    )
     steps = reader.steps(top["steps"], (reader.path.resolve(),))
     start = None
     if "start" in top:
@@ -128,6 +134,7 @@ def _spec(reader: Reader, top: dict[str, yaml.Node], row: str | None, line: int)
         ignore_requests=ignore["ignore_requests"],
         ignore_console=ignore["ignore_console"],
         timeout=timeout,
+        expect_timeout=expect_timeout,
         tags=_tags(reader, top["tags"]) if "tags" in top else (),
         example=row,
         line=line,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.journey.broken import BrokenPage
 from cxcheck.journeyfiles.actions import (
     ACTS,
     RETRYABLE,
@@ -22,9 +23,9 @@ from cxcheck.journeyfiles.actions import (
     perform,
     seen,
     wait_attached,
-    wait_seconds,
 )
 from cxcheck.journeyfiles.spec import JourneySpec, LoadSpec, Step
+from cxcheck.journeyfiles.timeouts import Limit, Timeouts
 from cxcheck.model import calllog, masking
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError
@@ -50,10 +51,11 @@ def run(
     """Play the journey's steps on the journey's page (``a11y``/``layout``/``visual`` for their
     actions); a failed action is an :class:`ActionFailed` in plain words."""
     runner = Runner(journey, a11y, layout, visual, catalogue)
+    timeouts = Timeouts(spec.timeout, spec.expect_timeout, spec.scale_timeouts)
     for step in spec.steps:
         with journey.step(step.name, budget=step.budget):
             for action in step.actions:
-                play(runner, step, action, spec.timeout)
+                play(runner, step, action, timeouts)
 
 
 def as_test(spec: JourneySpec, catalogue: Catalogue | None = None) -> Any:
@@ -102,28 +104,49 @@ def _under_load_test(spec: JourneySpec, load: LoadSpec, catalogue: Catalogue | N
     return journey_under_load_test
 
 
-def with_timeout(spec: JourneySpec, seconds: float | None) -> JourneySpec:
-    """``spec`` with the run's default action timeout, unless the file sets its own."""
-    return spec if spec.timeout is not None or not seconds else replace(spec, timeout=seconds)
+def with_timeout(
+    spec: JourneySpec,
+    seconds: float | None,
+    expect_seconds: float | None = None,
+    scale: bool = True,
+) -> JourneySpec:
+    """``spec`` with the run's default action and expect timeouts (ini cx_action_timeout,
+    cx_expect_timeout) where the file sets none, and whether actions' are scaled for the network
+    (ini cx_scale_timeouts)."""
+    return replace(
+        spec,
+        timeout=spec.timeout if spec.timeout is not None else seconds or None,
+        expect_timeout=(
+            spec.expect_timeout if spec.expect_timeout is not None else expect_seconds or None
+        ),
+        scale_timeouts=scale,
+    )
 
 
 class ActionFailed(JourneyStepError):
     """An action of a journey file could not be done, said in plain words (``finding``)."""
 
 
-# How long one slice of a wait lasts: between slices a page error ends the wait early, since the
-# step fails for that error anyway (no more waiting out 30 s timeouts after the page broke).
-_SLICE_S = 2.0
+# How long one slice of a wait lasts: between slices a page error, or a page the app broke
+# (a 5xx or failed navigation), ends the wait early, since the step fails for it anyway (no more
+# waiting out 30 s timeouts after the page broke). Short, so that the wait ends well within a
+# second of the 5xx arriving; each slice costs one round trip to the browser.
+_SLICE_S = 0.25
+# A page error leaves the page half working (the element may still come), and on a busy machine
+# one short slice can time out on a healthy page: a wait on a page with an error still gets
+# this long before it stops. A 5xx page never shows what the customer waited for.
+_ERROR_GRACE_S = 2.0
+NAVIGATIONS = frozenset({"goto", "reload", "back", "forward"})
 
 
-def play(runner: Runner, step: Step, action: Action, default_timeout: float | None) -> None:
+def play(runner: Runner, step: Step, action: Action, timeouts: Timeouts) -> None:
     """Play one action; a Playwright failure becomes an :class:`ActionFailed` naming the file,
     line, step and action, what was expected and what the page showed."""
     __tracebackhide__ = True
-    seconds = wait_seconds(action, default_timeout)
+    limit = timeouts.limit(action, runner.journey.network)
+    seconds = limit.seconds
     record = runner.journey.steps[-1] if runner.journey.steps else None
     started = time.monotonic()
-    gave_up = ""
     try:
         if action.kind in RETRYABLE:
             _sliced(runner, lambda ms: perform(runner, action, ms), started + seconds, record)
@@ -135,9 +158,7 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
             perform(runner, action, seconds)
     except _Broken as broken:
         waited = round(time.monotonic() - started, 1)
-        raise _failed(runner, step, action, broken.cause, waited, seconds, broken.first) from (
-            broken.cause
-        )
+        raise _failed(runner, step, action, broken.cause, waited, limit, broken) from (broken.cause)
     except Exception as exc:
         if isinstance(exc, CxError):  # cxcheck's own words already (tap on a desktop, …)
             message = f"{_where(action)}: step {step.name!r}, {action.describe()}: {exc}"
@@ -150,15 +171,27 @@ def play(runner: Runner, step: Step, action: Action, default_timeout: float | No
             exc.add_note(f"cxcheck: in {_where(action)}: {masking.mask(action.describe())}")
             raise
         waited = round(time.monotonic() - started, 1)
-        raise _failed(runner, step, action, exc, waited, seconds, gave_up) from exc
+        raise _failed(runner, step, action, exc, waited, limit, None) from exc
+    if action.kind in NAVIGATIONS:
+        # Playwright opens a page the app answered with a 500 as any other: said here, at the
+        # action that opened it, rather than by the next wait or at the step's end.
+        page = runner.journey.broken_page()
+        if page is not None and page.at >= started:
+            waited = round(time.monotonic() - started, 1)
+            raise _failed(runner, step, action, None, waited, limit, _Broken(page))
 
 
 class _Broken(Exception):
-    """A sliced wait ended early: the page threw an uncaught error (``first``)."""
+    """Why a sliced wait ended early: the page threw an uncaught error (``error``), or the app
+    broke the page's document (``page``)."""
 
-    def __init__(self, first: str, cause: BaseException) -> None:
-        super().__init__(first)
-        self.first = first
+    def __init__(
+        self, page: BrokenPage | None = None, error: str = "", cause: BaseException | None = None
+    ) -> None:
+        self.page = page
+        self.error = error
+        self.reason = page.describe() if page else f"the page threw an uncaught error: {error}"
+        super().__init__(self.reason)
         self.cause = cause
 
 
@@ -166,17 +199,27 @@ def _sliced(
     runner: Runner, attempt: Callable[[float], object], deadline: float, record: Any
 ) -> None:
     """``attempt(seconds)`` in slices until it passes or the deadline comes; stops at once when
-    the step has an uncaught page error (the step fails for it anyway)."""
+    the step has an uncaught page error, or the page's document is a 5xx or failed request of
+    the app (the step fails for either anyway)."""
+    journey = runner.journey
+    started = time.monotonic()
     while True:
-        left = deadline - time.monotonic()
+        began = time.monotonic()
+        left = deadline - began
         try:
             attempt(max(0.05, min(_SLICE_S, left)))
             return
         except Exception as exc:
             if isinstance(exc, JourneyStepError) or not _timed_out(exc):
                 raise
-            if record is not None and record.page_errors and runner.journey.fail_on_page_errors:
-                raise _Broken(record.page_errors[0], exc) from exc
+            errors = record.page_errors if record is not None else []
+            graced = time.monotonic() - started >= _ERROR_GRACE_S
+            if errors and journey.fail_on_page_errors and graced:
+                raise _Broken(error=errors[0], cause=exc) from exc
+            page = journey.broken_page()
+            # The error page gets one whole slice first: a journey may check what it says.
+            if page is not None and page.at <= began:
+                raise _Broken(page, cause=exc) from exc
             if deadline - time.monotonic() <= 0.01:
                 raise
 
@@ -214,22 +257,30 @@ def _failed(
     runner: Runner,
     step: Step,
     action: Action,
-    exc: BaseException,
+    exc: BaseException | None,
     waited: float,
-    limit: float,
-    gave_up: str,
+    limit: Limit,
+    broken: _Broken | None,
 ) -> ActionFailed:
     saw = seen(runner, action, waited)
-    if gave_up:
+    if broken is not None and exc is None:  # a navigation that opened a broken page
+        saw = f"{broken.reason} ({saw})"
+    elif broken is not None:
         saw += (
-            f"; cxcheck stopped waiting after {waited:g} s of {limit:g} s because the page threw "
-            f"an uncaught error: {gave_up}"
+            f"; cxcheck stopped waiting after {waited:g} s of {limit.seconds:g} s because "
+            f"{broken.reason}"
         )
-    if action.kind in ("goto", "reload", "back", "forward"):
+    if action.kind in NAVIGATIONS and exc is not None:
         saw = f"{first_line(exc)} ({saw})"
-    elif _timed_out(exc) and not gave_up:
-        saw += f" (its time limit: {limit:g} s; `timeout:` on the action or the file changes it)"
-    first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    if exc is not None and _timed_out(exc) and broken is None:
+        saw += f" ({limit.note()})"
+    first = (
+        next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        if exc is not None
+        else broken.reason
+        if broken is not None
+        else ""
+    )
     lines = [
         f"{_where(action)}: step {step.name!r}, {action.describe()}",
         f"  expected: {expected(action)}",
@@ -237,10 +288,10 @@ def _failed(
     ]
     # Why Playwright could not act, from the call log its timeout carries ("… intercepts pointer
     # events"): "seen" alone says the element was there, never why the click did not happen.
-    stuck = calllog.parse(str(exc))
+    stuck = calllog.parse(str(exc)) if exc is not None else None
     why = None
     if stuck is not None and not (stuck.cause == "missing" and "matched 0 elements" in saw):
-        why = stuck.line(_named(action), limit)
+        why = stuck.line(_named(action), limit.seconds)
         lines.append(f"  why:      {why}")
     message = masking.mask("\n".join(lines))
     finding = Finding(
@@ -256,7 +307,10 @@ def _failed(
             "expected": expected(action),
             "seen": saw,
             "waited_s": waited,
-            "timeout_s": limit,
+            "timeout_s": limit.seconds,
+            **limit.data(),
+            **({"stopped_because": broken.reason} if broken is not None else {}),
+            **({"broken_page": broken.page.data()} if broken and broken.page else {}),
             "playwright": first,
             **({"why": why, **stuck.data()} if stuck is not None and why else {}),
         }),

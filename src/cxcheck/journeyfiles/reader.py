@@ -15,10 +15,10 @@ import yaml
 
 from cxcheck.journeyfiles.actions import (
     BY_KIND,
-    COMMON,
     LOCATOR_FIELDS,
     Action,
     args_problem,
+    common,
     value_problem,
 )
 from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
@@ -300,7 +300,7 @@ class Reader:
         elif (
             isinstance(value_node, yaml.MappingNode)
             and d.shorthand in LOCATOR_FIELDS
-            and _only_locator(value_node, d.fields + d.optional)
+            and _only_locator(value_node, d.fields + d.optional + common(kind))
         ):  # `click: {role: button, name: Add}`
             args = {d.shorthand: self.locator(value_node, kind, form)}
         else:
@@ -319,7 +319,10 @@ class Reader:
                     raise self.fail(value_node, f"{kind} {key}: {problem}; {form}")
         if kind == "upload":
             self.check_files(value_node, args["files"])
-        timeout = args.pop("timeout", None)
+        if "timeout" in args and "expect_timeout" in args:
+            raise self.fail(value_node, f"{kind} has both timeout and expect_timeout; on a "
+                            "check they say the same, keep one")  # fmt: skip
+        timeout = args.pop("timeout", None) or args.pop("expect_timeout", None)
         seconds = parse_duration(timeout) if timeout is not None else None
         return Action(kind, args, self.line(node), seconds, path=self.path)
 
@@ -329,7 +332,7 @@ class Reader:
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
             return {}
         d = BY_KIND[kind]
-        own = (*d.fields, *d.optional, *COMMON)
+        own = (*d.fields, *d.optional, *common(kind))
         inline: tuple[str, ...] = ()
         if "selector" in d.fields:
             inline = tuple(k for k in (*LOCATOR_KINDS, *MODIFIERS, WITHIN) if k not in own)
@@ -456,13 +459,13 @@ def _empty_text(node: yaml.Node) -> bool:
 def _only_locator(node: yaml.MappingNode, own: tuple[str, ...]) -> bool:
     """Whether a mapping holds only locator keys (and timeout), none of the action's own."""
     keys = {getattr(k, "value", None) for k, _ in node.value}
-    return bool(keys & set(LOCATOR_KINDS)) and not keys & {*own, *COMMON}
+    return bool(keys & set(LOCATOR_KINDS)) and not keys & set(own)
 
 
 _CHECKED = frozenset(
-    {"timeout", "state", "count", "exact", "tags", "rules", "disabled", "impact", "checks",
-     "min_target", "name", "full_page", "max_diff_pixels", "threshold", "max_diff_ratio",
-     "min", "max", "matches"}
+    {"timeout", "expect_timeout", "state", "count", "exact", "tags", "rules", "disabled",
+     "impact", "checks", "min_target", "name", "full_page", "max_diff_pixels", "threshold",
+     "max_diff_ratio", "min", "max", "matches"}
 )  # fmt: skip
 
 
@@ -470,11 +473,11 @@ def option_problem(key: str, value: str, kind: str = "") -> str | None:
     """What is wrong with one action setting, checked before anything runs."""
     if key not in _CHECKED:
         return None  # free text: selectors, values, keys
-    if key == "timeout":
+    if key in ("timeout", "expect_timeout"):
         try:
             parse_duration(value)
         except CxError as exc:
-            return str(exc).removeprefix("budget: ") + " (like timeout: 10s or 500ms)"
+            return str(exc).removeprefix("budget: ") + f" (like {key}: 10s or 500ms)"
         return None
     problem = value_problem(kind, key, value)
     if problem:

@@ -14,13 +14,13 @@ from typing import Any
 
 from cxcheck.journeyfiles.actions import (
     ACTION_TIMEOUT_S,
-    COMMON,
     EXPECT_TIMEOUT_S,
     GROUPS,
     LOCATOR_FIELDS,
     TABLE,
     WAIT_STATES,
     ActionDef,
+    common,
 )
 from cxcheck.journeyfiles.locators import KINDS, MODIFIERS, WITHIN
 
@@ -94,7 +94,7 @@ def _locator() -> dict[str, Any]:
 def _field(name: str, d: ActionDef) -> dict[str, Any]:
     if name in LOCATOR_FIELDS:
         return {"$ref": "#/$defs/locator"}
-    if name == "timeout":
+    if name in ("timeout", "expect_timeout"):
         return {"$ref": "#/$defs/duration"}
     if name in d.lists:
         return {"oneOf": [_TEXT, {"type": "array", "minItems": 1, "items": _TEXT}]}
@@ -111,7 +111,7 @@ def _field(name: str, d: ActionDef) -> dict[str, Any]:
 
 
 def _action(d: ActionDef) -> dict[str, Any]:
-    properties = {f: _field(f, d) for f in (*d.fields, *d.optional, *COMMON)}
+    properties = {f: _field(f, d) for f in (*d.fields, *d.optional, *common(d.kind))}
     mapping: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
@@ -214,7 +214,13 @@ def journey_schema() -> dict[str, Any]:
             "networks": {**names, "description": "network profiles or sets"},
             "timeout": {
                 "$ref": "#/$defs/duration",
-                "description": "how long every action may wait unless it sets its own",
+                "description": "how long every action may wait unless it sets its own "
+                "(× the network's timeout_factor, unless ini cx_scale_timeouts = false)",
+            },
+            "expect_timeout": {
+                "$ref": "#/$defs/duration",
+                "description": "how long every expect_* check may wait unless it sets its own "
+                "(never scaled for the network); default: as timeout",
             },
             "tags": {**names, "description": "pytest markers for -m, like [smoke]"},
             "vars": {**variables, "description": "values for ${name} in any text"},
@@ -305,9 +311,29 @@ def action_reference() -> str:
         "",
         "**Every action accepts `timeout:`** (a duration, as budgets are written: `10s`, "
         "`500ms`). Without one, the file's `timeout:` applies, then the ini option "
-        f"`cx_action_timeout`, then Playwright's defaults: **{ACTION_TIMEOUT_S:g} s** for "
-        f"actions and **{EXPECT_TIMEOUT_S:g} s** for `expect_*` checks. A wait also ends early "
-        "when the page throws an uncaught error, since the step fails for it anyway.",
+        f"`cx_action_timeout`, then Playwright's default, **{ACTION_TIMEOUT_S:g} s**.",
+        "",
+        "**`expect_*` checks have a timeout of their own**: the check's `timeout:` (or "
+        "`expect_timeout:`, the same there), else the file's `expect_timeout:`, else the ini "
+        "option `cx_expect_timeout`, else as other actions (the file's `timeout:`, "
+        f"`cx_action_timeout`), else **{EXPECT_TIMEOUT_S:g} s**. So a file can give slow "
+        "clicks and page loads time without making a wrong expectation wait as long.",
+        "",
+        "**On slow networks actions get longer, checks do not.** An action's limit (any but "
+        "`expect_*`) is multiplied by the cell's network `timeout_factor` (fast-4g 1.3, "
+        "slow-4g 2.4, 3g 6.2): a healthy page on 3g has time to arrive. An `expect_*` limit is "
+        "never scaled, so a wrong expectation fails as soon on 3g as on fibre. A failure says "
+        "the scaled limit and why (`36 s, 15 s × 2.4 for slow-4g`); `cx_scale_timeouts = "
+        "false` in the ini file turns the scaling off.",
+        "",
+        "**A wait ends early when the page broke**, since the step fails for it anyway: when "
+        "the page throws an uncaught error, or when the app answers the page itself (a "
+        "navigation or a form post of its own origin) with a 5xx, or never answers "
+        "(`net::ERR_…`): `cxcheck stopped waiting after 0.4 s of 15 s because the form post "
+        "POST /account/profile answered HTTP 500 Internal Server Error`. A `goto` that opens "
+        "such a page fails at once, in the same words. A failing image, XHR or third-party "
+        "page does not stop a wait (it is a finding of the step), nor does a request "
+        "`ignore_requests` names, or any with ini `cx_fail_on_failed_requests = false`.",
         "",
         "## Locators",
         "",
@@ -362,7 +388,12 @@ def action_reference() -> str:
                 forms.append(f"`{d.kind}: {what}`")
             choices = [" \\| ".join(d.one_of)] if d.one_of else []
             rest = (o for o in d.optional if o not in d.one_of)
-            keys = [*d.fields, *choices, *(f"{o}?" for o in rest), "timeout?"]
+            keys = [
+                *d.fields,
+                *choices,
+                *(f"{o}?" for o in rest),
+                *(f"{c}?" for c in common(d.kind)),
+            ]
             forms.append(f"`{d.kind}: {{{', '.join(keys)}}}`")
             out += [f"Forms: {', '.join(forms)}", ""]
             fields = [*d.fields, *d.optional]

@@ -57,6 +57,8 @@ class JourneySpec:
     ignore_requests: tuple[str, ...] = ()
     ignore_console: tuple[str, ...] = ()
     timeout: float | None = None  # seconds, for every action without its own
+    expect_timeout: float | None = None  # seconds, for every expect_* check without its own
+    scale_timeouts: bool = True  # the run's ini cx_scale_timeouts (player.with_timeout sets it)
     tags: tuple[str, ...] = ()
     example: str | None = None  # the examples row's id
     line: int = 1  # where the journey (or its examples row) is written

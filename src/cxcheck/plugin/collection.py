@@ -170,7 +170,9 @@ class JourneyFile(pytest.File):
             # Registered, so --strict-markers passes and `pytest --markers` lists them.
             self.config.addinivalue_line("markers", f"{tag}: a journey file tag (cxcheck)")
         for spec in specs:
-            spec = with_timeout(spec, state.settings.action_timeout)
+            settings = state.settings
+            spec = with_timeout(spec, settings.action_timeout, settings.expect_timeout,
+                                settings.scale_timeouts)  # fmt: skip
             name = spec.name.replace(" ", "-")
             test = as_test(spec, state.catalogue)
             row = f"{spec.example}-" if spec.example else ""

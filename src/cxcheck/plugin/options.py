@@ -72,7 +72,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_fail_on_page_errors", "an uncaught page error fails the journey step", "bool", True),
     ("cx_scale_timeouts",
      "multiply Playwright's default expect() and navigation timeouts in a cell by its "
-     "network's timeout_factor (slow-4g 2.4, 3g 6.2)", "bool", True),
+     "network's timeout_factor (slow-4g 2.4, 3g 6.2), and journey-file actions' timeouts "
+     "(not expect_*)", "bool", True),
     ("cx_fail_on_failed_requests",
      "a failed request to the app's own origin fails the journey step", "bool", True),
     ("cx_ignore_requests",
@@ -93,6 +94,9 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "bool", True),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
      "Playwright's, 30 s for actions and 5 s for expect_*); a file's timeout: wins", None, None),
+    ("cx_expect_timeout", "how long each journey-file expect_* check waits (e.g. 5s; default: "
+     "as cx_action_timeout, else 5 s); never scaled for the network; a file's expect_timeout: "
+     "wins", None, None),
     ("cx_server_command", "command that starts the app under test on {port} ({python} is this "
      "interpreter); cxcheck starts it once per run", None, None),
     ("cx_server_ready_path", "path that answers once the app is ready", None, "/"),

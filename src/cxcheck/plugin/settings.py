@@ -81,6 +81,9 @@ class Settings:
     ignore_console: tuple[str, ...] = field(default_factory=tuple)
     action_timeout: float | None = None
     """Seconds each journey-file action may wait (ini cx_action_timeout); None: Playwright's."""
+    expect_timeout: float | None = None
+    """Seconds each journey-file expect_* check may wait (ini cx_expect_timeout); None: as
+    ``action_timeout``."""
     scale_timeouts: bool = True
     """Playwright's default timeouts are scaled by a cell's network (ini cx_scale_timeouts)."""
     checks: dict[str, Any] = field(default_factory=dict)
@@ -126,7 +129,8 @@ def read_settings(
         fail_on_failed_requests=bool(ini("cx_fail_on_failed_requests")),
         ignore_requests=patterns(ini("cx_ignore_requests"), "ini cx_ignore_requests"),
         ignore_console=patterns(ini("cx_ignore_console"), "ini cx_ignore_console"),
-        action_timeout=action_timeout(ini),
+        action_timeout=duration_ini(ini, "cx_action_timeout"),
+        expect_timeout=duration_ini(ini, "cx_expect_timeout"),
         scale_timeouts=bool(ini("cx_scale_timeouts")),
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
         compare=comparing(option, ini, invocation_dir),
@@ -166,8 +170,9 @@ def single_file(option: Lookup, ini: Lookup, report_dir: Path | None) -> bool:
     return bool(option(OPT_REPORT_SINGLE_FILE) or ini("cx_report_single_file"))
 
 
-def action_timeout(ini: Lookup) -> float | None:
-    text = str(ini("cx_action_timeout") or "").strip()
+def duration_ini(ini: Lookup, name: str) -> float | None:
+    """A duration ini option (cx_action_timeout = 10s); None when unset."""
+    text = str(ini(name) or "").strip()
     if not text:
         return None
     from cxcheck.model.durations import parse_duration
@@ -176,7 +181,8 @@ def action_timeout(ini: Lookup) -> float | None:
         return parse_duration(text)
     except CxError:
         raise CxError(
-            f"ini cx_action_timeout = {text!r} is not a duration; write it like 10s or 500ms"
+            f"ini {name} = {text!r} is not a duration; write it like 10s or 500ms (more than 0, "
+            "at most 1 hour)"
         ) from None
 
 
