@@ -150,8 +150,8 @@ class Session:
             self._log_in(where, steps, shown)
         elif found.failure is not None:
             message = masking.mask(
-                f"session {shown!r} failed on {device} in {found.cell}, the first cell of this "
-                f"device on this worker, so this cell did not try again: {found.failure}"
+                f"session {shown!r} failed in {found.cell}, the first cell on {device} on this "
+                f"worker; not tried again here: {found.failure}"
             )
             data = {"session": shown, "device": device, "cell": found.cell}
             raise SessionFailed(message, [Finding("session", message, check="session-failed",
@@ -188,6 +188,6 @@ class Session:
         for record in self.journey.steps[first:]:
             problem = failure_message(record.findings)
             if record.status == "failed" and problem:
-                return masking.mask(f"step {record.name!r}: {problem}")
+                return masking.mask(problem)  # it names its step already
         text = str(exc).strip().splitlines()
         return masking.mask(f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__)
