@@ -139,7 +139,7 @@ def test_one_login_per_device_per_worker_reused_by_every_later_cell(
 def test_a_failed_login_fails_every_later_cell_at_once_for_its_one_reason(
     pytester: pytest.Pytester,
 ) -> None:
-    timeout_s = 8.0
+    timeout_s = 10.0
     _write(pytester.path, "wrong-horse-battery", "another-wrong-one", timeout_s)
     result = _run(pytester)
     result.assert_outcomes(failed=8, passed=1)
@@ -160,11 +160,16 @@ def test_a_failed_login_fails_every_later_cell_at_once_for_its_one_reason(
                 f"session {shown!r} failed in {first_id}, the first cell on {device} on this "
                 "worker; not tried again here: "
             ), finding["message"]
-            assert "#signed-in" in finding["message"]  # the first cell's own reason
+            # The first cell's own reason, all of it: the check that failed and the HTTP 401.
+            assert f"'{PREFIX}" in finding["message"]
+            assert "/account/login (HTTP 401)" in finding["message"]
             assert later["message"].endswith(finding["message"])  # after "SessionFailed: "
-            # No timeout waited again: the later cell took a fraction of one action's limit.
+            # No timeout waited again: the later cell played no step, and took less than the
+            # one wait a retry would have cost (its set-up and evidence are all it spent; the
+            # margin is for a machine other jobs keep busy).
+            assert later["steps"] == []
             assert cells[first_id]["duration_s"] >= timeout_s
-            assert later["duration_s"] < timeout_s / 2, later["duration_s"]
+            assert later["duration_s"] < timeout_s, later["duration_s"]
     result.stdout.fnmatch_lines(["*SessionFailed: session 'steps/sign-in.steps.yaml' failed in*"])
     written = [result.stdout.str(), (pytester.path / "r.json").read_text(),
                (pytester.path / "j.xml").read_text()]  # fmt: skip

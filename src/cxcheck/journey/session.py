@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cxcheck.model import masking
 from cxcheck.model.durations import Budget
 from cxcheck.model.errors import CxError
-from cxcheck.model.findings import JourneyStepError, add_finding, failure_message, is_control
+from cxcheck.model.findings import JourneyStepError, add_finding, is_control
 from cxcheck.model.results import Finding
 
 if TYPE_CHECKING:
@@ -186,8 +186,11 @@ class Session:
     def _reason(self, first: int, exc: BaseException) -> str:
         """What the cell failed with: its failed session step's message, else the error's."""
         for record in self.journey.steps[first:]:
-            problem = failure_message(record.findings)
+            # Every error of the step: a wrong password's HTTP 401 says more than the timeout
+            # of the check that followed it.
+            problem = "; ".join(f.message for f in record.findings if f.failing)
             if record.status == "failed" and problem:
-                return masking.mask(problem)  # it names its step already
+                named = repr(record.name) in problem
+                return masking.mask(problem if named else f"step {record.name!r}: {problem}")
         text = str(exc).strip().splitlines()
         return masking.mask(f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__)
