@@ -146,7 +146,8 @@ class Session:
         device = self.journey.device.name
         where = Key(key, device, self.base_url)
         found = self.store.get(where)
-        if found is None:
+        if found is None or (found.failure is not None and found.cell == self.cell):
+            # (the second: a rerun of the very cell whose login failed tries it again)
             self._log_in(where, steps, shown)
         elif found.failure is not None:
             message = masking.mask(
