@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         load_catalogue,
     )
     from cxcheck.journey.journey import Journey
+    from cxcheck.journey.session import Session
     from cxcheck.load.results import LoadResult
     from cxcheck.load.stats import Stage
     from cxcheck.load.tester import LoadTest
@@ -57,6 +58,7 @@ _HOMES = {
     "Size": "cxcheck.config.profiles",
     "load_catalogue": "cxcheck.config.profiles",
     "Journey": "cxcheck.journey.journey",
+    "Session": "cxcheck.journey.session",
     "LoadResult": "cxcheck.load.results",
     "Stage": "cxcheck.load.stats",
     "LoadTest": "cxcheck.load.tester",
@@ -98,6 +100,7 @@ __all__ = [
     "ProfileError",
     "RunResults",
     "Scan",
+    "Session",
     "Size",
     "Stage",
     "StepRecord",

@@ -6,6 +6,8 @@ journey turns each action into the Playwright call a Python test would make, ins
 of a :class:`cxcheck.journey.Journey`, so budgets and evidence work the same way.
 
 Reuse: ``- include: add-items.steps.yaml`` pulls in a list of steps (nested, never in a cycle);
+``session: sign-in.steps.yaml`` names steps that log in once per device per worker
+(:mod:`cxcheck.journey.session`);
 ``vars:`` and ``secrets:`` fill ``${name}`` in any text (``${env.NAME}`` reads the environment;
 secret values are masked as ``***`` in everything cxcheck writes); ``examples:`` rows make one
 journey per row; ``tags:`` become pytest markers. The actions themselves live in
@@ -15,15 +17,18 @@ journey per row; ``tags:`` become pytest markers. The actions themselves live in
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from cxcheck.journey.session import PREFIX
 from cxcheck.journeyfiles.actions import Action
 from cxcheck.journeyfiles.reader import Reader, option_problem, shown
-from cxcheck.journeyfiles.spec import JourneyFileError, JourneySpec, LoadSpec, Step
+from cxcheck.journeyfiles.spec import JourneyFileError, JourneySpec, LoadSpec, SessionSpec, Step
 from cxcheck.journeyfiles.yamlfile import parse, read_text
 from cxcheck.model import masking
 from cxcheck.model.text import did_you_mean
@@ -49,6 +54,7 @@ TOP_KEYS = (
     "ignore_requests",
     "ignore_console",
     "load",
+    "session",
     "steps",
 )
 
@@ -139,7 +145,19 @@ def _spec(reader: Reader, top: dict[str, yaml.Node], row: str | None, line: int)
         example=row,
         line=line,
         load=_load(reader, top["load"]) if "load" in top else None,
+        session=_session(reader, top["session"]) if "session" in top else None,
     )
+
+
+def _session(reader: Reader, node: yaml.Node) -> SessionSpec:
+    """``session:``: a steps file read as an include is, its steps named ``session · …``."""
+    steps = reader.include(node, (reader.path.resolve(),), "session")
+    named = tuple(replace(step, name=PREFIX + step.name) for step in steps)
+    file = reader.text(node, "session")
+    # Filled-in steps (a row's user, a secret) tell logins apart; a digest keeps secrets out.
+    digest = hashlib.sha256(repr(named).encode()).hexdigest()[:12]
+    key = f"{(reader.path.parent / file).resolve()}#{digest}"
+    return SessionSpec(file, named, key)
 
 
 def _load(reader: Reader, node: yaml.Node) -> LoadSpec:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from cxcheck.checks.visual.check import Visual
     from cxcheck.config.profiles import Catalogue
     from cxcheck.journey.journey import Journey
+    from cxcheck.journey.session import Session
     from cxcheck.load.tester import LoadTest
 
 
@@ -47,15 +48,24 @@ def run(
     layout: Layout,
     visual: Visual,
     catalogue: Catalogue | None = None,
+    session: Session | None = None,
 ) -> None:
     """Play the journey's steps on the journey's page (``a11y``/``layout``/``visual`` for their
-    actions); a failed action is an :class:`ActionFailed` in plain words."""
+    actions); a failed action is an :class:`ActionFailed` in plain words. With ``session:``,
+    its steps come first, once per device per worker (``session`` keeps the login)."""
     runner = Runner(journey, a11y, layout, visual, catalogue)
     timeouts = Timeouts(spec.timeout, spec.expect_timeout, spec.scale_timeouts)
-    for step in spec.steps:
-        with journey.step(step.name, budget=step.budget):
-            for action in step.actions:
-                play(runner, step, action, timeouts)
+
+    def play_steps(steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            with journey.step(step.name, budget=step.budget):
+                for action in step.actions:
+                    play(runner, step, action, timeouts)
+
+    if spec.session is not None and session is not None:
+        login = spec.session
+        session.enter(login.key, lambda: play_steps(login.steps), login.file)
+    play_steps(spec.steps)
 
 
 def as_test(spec: JourneySpec, catalogue: Catalogue | None = None) -> Any:
@@ -64,9 +74,13 @@ def as_test(spec: JourneySpec, catalogue: Catalogue | None = None) -> Any:
         return _under_load_test(spec, spec.load, catalogue)
 
     def journey_test(
-        cx_journey: Journey, cx_a11y: A11y, cx_layout: Layout, cx_visual: Visual
+        cx_journey: Journey,
+        cx_a11y: A11y,
+        cx_layout: Layout,
+        cx_visual: Visual,
+        cx_session: Session,
     ) -> None:
-        run(spec, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue)
+        run(spec, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue, cx_session)
 
     return journey_test
 
@@ -80,13 +94,14 @@ def _under_load_test(spec: JourneySpec, load: LoadSpec, catalogue: Catalogue | N
         cx_layout: Layout,
         cx_visual: Visual,
         cx_load: LoadTest,
+        cx_session: Session,
     ) -> None:
         passes = iter(("", " (under load)"))
 
         def steps() -> None:
             label = next(passes)
             named = replace(spec, steps=tuple(replace(s, name=s.name + label) for s in spec.steps))
-            run(named, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue)
+            run(named, cx_journey, cx_a11y, cx_layout, cx_visual, catalogue, cx_session)
 
         cx_load.under_load(
             cx_journey,

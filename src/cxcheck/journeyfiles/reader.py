@@ -418,19 +418,24 @@ class Reader:
     # None: an unset ${env.NAME} is an error; a list: it is noted here and stands as "1".
     unset_env: list[str] | None = None
 
-    def include(self, node: yaml.Node, chain: tuple[Path, ...]) -> list[Step]:
-        name = self.text(node, "include", "like - include: add-items.steps.yaml")
+    def include(
+        self, node: yaml.Node, chain: tuple[Path, ...], what: str = "include"
+    ) -> list[Step]:
+        """The steps of the file ``node`` names (``- include:``, and ``session:`` as ``what``)."""
+        example = "add-items.steps.yaml" if what == "include" else "sign-in.steps.yaml"
+        form = f"like - include: {example}" if what == "include" else f"like {what}: {example}"
+        name = self.text(node, what, form)
         path = (self.path.parent / name).resolve()
         if path in chain:
             names = " → ".join(p.name for p in (*chain, path))
-            raise self.fail(node, f"include makes a cycle: {names}; a file cannot include "
+            raise self.fail(node, f"{what} makes a cycle: {names}; a file cannot include "
                             "itself, directly or through another")  # fmt: skip
         if not path.is_file():
-            raise self.fail(node, f"include: {name!r} is not a file (paths are relative to "
+            raise self.fail(node, f"{what}: {name!r} is not a file (paths are relative to "
                             f"{self.path.name}'s folder, {self.path.parent})")  # fmt: skip
         if path.name.endswith(SUFFIX):
-            raise self.fail(node, f"include: {name!r} is a journey (it would also run on its "
-                            "own); name a file of steps like add-items.steps.yaml")  # fmt: skip
+            raise self.fail(node, f"{what}: {name!r} is a journey (it would also run on its "
+                            f"own); name a file of steps like {example}")  # fmt: skip
         text = read_text(path)
         root = parse(path, text)
         reader = Reader(path, text, self.vars)

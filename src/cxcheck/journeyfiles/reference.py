@@ -270,7 +270,16 @@ def journey_schema() -> dict[str, Any]:
                     },
                 },
             },
+            "session": {
+                "type": "string",
+                "minLength": 1,
+                "description": "a file of steps (a YAML list), relative to this file, that logs "
+                "in once per device per worker; later cells of the device start from its "
+                "cookies and local storage",
+            },
             "steps": {
+                "description": "the journey's steps, each {name, actions, budget?}, or "
+                "- include: FILE",
                 "type": "array",
                 "minItems": 1,
                 "items": {"oneOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]},
@@ -335,6 +344,7 @@ def action_reference() -> str:
         "page does not stop a wait (it is a finding of the step), nor does a request "
         "`ignore_requests` names, or any with ini `cx_fail_on_failed_requests = false`.",
         "",
+        *_file_keys(),
         "## Locators",
         "",
         "Wherever an action takes a `selector` (and `drag`'s `from` and `to`), write either a "
@@ -404,6 +414,29 @@ def action_reference() -> str:
                 out.append("")
             out += ["```yaml", f"- {d.example.removeprefix('- ')}", "```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _file_keys() -> list[str]:
+    """The keys at the top of a journey file, described as the schema describes them."""
+    from cxcheck.journeyfiles.loader import TOP_KEYS
+
+    properties = journey_schema()["properties"]
+    out = ["## File-level keys", "", "| key | what it is |", "| --- | --- |"]
+    out += [f"| `{key}:` | {properties[key]['description']} |" for key in TOP_KEYS]
+    return [
+        *out,
+        "",
+        "**`session:`** names a steps file read like an `include:` (with the journey's `vars:` "
+        "and `secrets:`). Its steps run once per device per worker, in the first cell of that "
+        "device, as steps named `session · …` (timed, budgeted and kept as evidence: the "
+        "login's cost shows once); the browser's storage state (cookies, local storage) is "
+        "kept, and every later cell of the device starts from it with an info finding naming "
+        "the cell that logged in, before `start:`. When the session's steps fail, that cell "
+        "fails as usual and every later cell of the device fails at once with that one reason "
+        "(a `session` finding), instead of waiting out the same timeouts. Python tests do the "
+        "same with the `cx_session` fixture: `cx_session.use(log_in)`.",
+        "",
+    ]
 
 
 def _marker(name: str, d: ActionDef) -> str:

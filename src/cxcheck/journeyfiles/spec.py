@@ -45,6 +45,19 @@ class LoadSpec:
 
 
 @dataclass(frozen=True)
+class SessionSpec:
+    """A journey file's ``session:``: steps that log in once per device per worker.
+
+    ``key`` tells logins apart: the file and a digest of its steps with ``${…}`` filled in, so
+    journeys (or examples rows) that sign in as different users never share a login.
+    """
+
+    file: str  # as the journey file names it
+    steps: tuple[Step, ...]
+    key: str
+
+
+@dataclass(frozen=True)
 class JourneySpec:
     """A validated journey file (one of its ``examples:`` rows, when it has them)."""
 
@@ -63,3 +76,4 @@ class JourneySpec:
     example: str | None = None  # the examples row's id
     line: int = 1  # where the journey (or its examples row) is written
     load: LoadSpec | None = None
+    session: SessionSpec | None = None

@@ -37,6 +37,7 @@ KINDS = (
     "action",  # a journey file's action that could not be done
     "condition",  # the device turned or the network changed mid-journey
     "screenshot",  # named evidence
+    "session",  # a login kept once per device per worker: made, reused, or failed
     "budget",
     "page-error",
     "failed-request",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from cxcheck.config.matrix import Cell
     from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
     from cxcheck.journey.journey import Journey
+    from cxcheck.journey.session import Session
     from cxcheck.load.tester import LoadTest
 
 
@@ -282,6 +283,26 @@ def cx_journey(
     finally:
         if journey.steps:
             journey.write()
+
+
+@pytest.fixture
+def cx_session(
+    cx_journey: Journey, cx_base_url: str | None, request: pytest.FixtureRequest
+) -> Session:
+    """Log in once per device per worker and reuse it: ``cx_session.use(log_in)``.
+
+    ``log_in(page)`` signs in on the cell's page. The first cell of each device on this worker
+    runs it as a step named ``session · log_in`` (timed, budgeted, kept as evidence: the login's
+    cost shows once) and keeps the browser's storage state (cookies, local storage); every later
+    cell of that device starts from that state, with an info finding naming the cell that logged
+    in and how long it took. ``key="shop-user"`` names the session (default: the function's
+    module and name). When ``log_in`` fails, that cell fails as usual and every later cell of
+    the device fails at once with the same reason, instead of waiting out the same timeouts.
+    A journey file's ``session: steps/sign-in.steps.yaml`` does the same.
+    """
+    from cxcheck.journey.session import Session
+
+    return Session(cx_journey, request.node.nodeid, cx_base_url)
 
 
 @pytest.fixture
