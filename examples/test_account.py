@@ -13,9 +13,9 @@ PAGE_BUDGET = {"slow-4g": "15s", "*": "5s"}
 def sign_in(page: Page) -> None:
     """Run as the step "session · sign_in", in the first cell of each device only."""
     page.goto("/account/login")
-    page.get_by_label("Email:").fill("ada@example.com")
-    # The demo customer's password; a real suite reads it from a CI secret.
-    page.get_by_label("Password:").fill(os.environ.get("CXSHOP_PASSWORD", "correct-horse-battery"))
+    page.get_by_label("Email").fill("ada@example.com")
+    # A CI secret in the environment (examples/conftest.py sets the demo customer's).
+    page.get_by_label("Password").fill(os.environ["CXSHOP_PASSWORD"])
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#signed-in")).to_be_visible()
 
@@ -25,6 +25,6 @@ def test_profile_name_can_be_saved(cx_session: Session, cx_journey: Journey) -> 
     page = cx_journey.page
     with cx_journey.step("save the display name", budget=PAGE_BUDGET):
         page.goto("/account")
-        page.get_by_label("Display name:").fill("Ada")
+        page.get_by_label("Display name").fill("Ada")
         page.get_by_role("button", name="Save profile").click()
         expect(page.locator("#profile-saved")).to_be_visible()
