@@ -65,6 +65,16 @@ def test_navigating_away_aborts_without_failing(cx_journey):
         cx_journey.page.goto("/index.html")
     assert [r.reason for r in step.failed_requests] == ["net::ERR_ABORTED"]
 
+def test_a_post_answered_500_between_steps(cx_journey):
+    cx_journey.page.goto("/broken-forms.html")
+    with cx_journey.step("send the form"):
+        # Submitted as the step ends: the 500 comes back 0.5 s later, while no step runs.
+        cx_journey.page.evaluate(
+            "const f = document.getElementById('crash'); f.action += '&ms=500'; f.requestSubmit()")
+    cx_journey.page.wait_for_url("**/status?code=500*")
+    with cx_journey.step("see it saved"):
+        pass
+
 def test_console_error_is_recorded_not_failed(cx_journey):
     cx_journey.page.goto("/journey.html")
     with cx_journey.step("browse") as step:
@@ -134,7 +144,7 @@ def test_a_budget_breach_fails_only_on_the_slow_network(journeys: tuple[Path, An
 
 def test_page_errors_and_failed_api_calls_fail_their_step(journeys: tuple[Path, Any]) -> None:
     result = journeys[1]
-    assert outcomes_of(result, "test_errors.py") == {"passed": 2, "failed": 2}
+    assert outcomes_of(result, "test_errors.py") == {"passed": 2, "failed": 3}
     result.stdout.fnmatch_lines(
         [
             "*step 'add to basket' on desktop-1080p / no-throttle: the page threw an uncaught "
@@ -146,6 +156,11 @@ def test_page_errors_and_failed_api_calls_fail_their_step(journeys: tuple[Path, 
             "*step 'load prices' on desktop-1080p / no-throttle: 1 request(s) to the app failed, "
             "first GET http://127.0.0.1:*/status?code=500 (HTTP 500)",
         ]
+    )
+    # Nothing is lost between steps: the next step is on the broken page, and says so.
+    result.stdout.fnmatch_lines(
+        ["*step 'see it saved' on *: 1 request(s) to the app failed, first POST "
+         "http://127.0.0.1:*/status?code=500&ms=500 (HTTP 500*"]
     )
 
 

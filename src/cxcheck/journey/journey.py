@@ -104,6 +104,9 @@ class Journey:
         self._current: StepRecord | None = None
         self._seen: set[int] = set()  # the current step's requests, counted once each
         self._broken: BrokenPage | None = None  # the page's document, when the app broke it
+        # The app's broken document that arrived between two steps (a form post submitted at the
+        # end of one): the next step reports it, since that step's page is the broken one.
+        self._between: list[FailedRequest] = []
         self._cdp: CDPSession | None = None
         page.context.add_init_script(INIT_SCRIPT)
         page.on("request", self._on_request)
@@ -180,6 +183,10 @@ class Journey:
         elif self._app_document(request.url):
             text = reason or ("" if status is None else _STATUS_TEXT.get(status, ""))
             self._broken = BrokenPage(request.method, request.url, status, text)
+            if self._current is None:
+                failed = FailedRequest(request.url, request.method, status,
+                                       text or f"HTTP {status}", self._same_origin(request.url))  # fmt: skip
+                self._between.append(failed)
 
     def _app_document(self, url: str) -> bool:
         """Whether a document is the app's: of the base URL's origin, or without one, of the
@@ -207,6 +214,8 @@ class Journey:
         self.steps.append(record)
         self._current = record
         self._seen = set()
+        record.failed_requests.extend(self._between)
+        self._between.clear()
         started = time.monotonic()
         started_ms = time.time() * 1000  # the clock of Playwright's request timings
         failure: BaseException | None = None
