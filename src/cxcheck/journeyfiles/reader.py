@@ -112,8 +112,8 @@ class Reader:
         """A non-empty text as written, ``${…}`` not yet filled in.
 
         An unquoted ``No``/``off``/``yes`` stays the text written (the node's own characters,
-        never PyYAML's boolean); where a text is meant (not a ``flag``), ``cxcheck check`` warns,
-        since other YAML 1.1 tools read it as a boolean.
+        never PyYAML's boolean) and ``cxcheck check`` warns, since other YAML 1.1 tools read it
+        as a boolean; in a ``flag`` (``exact: yes``) a boolean is meant: it reads as true/false.
         """
         expected = f"; {form}" if form else ""
         if not isinstance(node, yaml.ScalarNode):
@@ -133,7 +133,9 @@ class Reader:
                 f"{what} must be a non-empty text, and a bare {value} means 'nothing' in YAML; "
                 f"put it in quotes if you mean the word{expected}",
             )
-        if node.tag == _BOOL_TAG and not flag and self.warnings is not None:
+        if node.tag == _BOOL_TAG and flag:  # `exact: yes` means what YAML 1.1 says: true
+            return "true" if value.lower() in ("yes", "on", "true") else "false"
+        if node.tag == _BOOL_TAG and self.warnings is not None:
             self.warnings.append(self.boolean_warning(node, what, value))
         return value
 

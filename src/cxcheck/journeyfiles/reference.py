@@ -175,9 +175,33 @@ def journey_schema() -> dict[str, Any]:
             "include": {
                 "type": "string",
                 "minLength": 1,
-                "description": "a file of steps (a YAML list), relative to this file",
+                "description": "a file of steps (a YAML list, or {vars, secrets, steps}), "
+                "relative to this file",
             }
         },
+    }
+    steps = {
+        "type": "array",
+        "minItems": 1,
+        "items": {"oneOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]},
+    }
+    # What an included *.steps.yaml holds (an editor may point at #/$defs/steps_file).
+    steps_file = {
+        "description": "a file of steps for `- include:`: a list of steps, or a mapping whose "
+        "vars and secrets are defaults the including journey may override",
+        "oneOf": [
+            {"$ref": "#/$defs/steps"},
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["steps"],
+                "properties": {
+                    "vars": {**variables, "description": "values for ${name} in this file"},
+                    "secrets": {**variables, "description": "like vars, masked as ***"},
+                    "steps": {"$ref": "#/$defs/steps"},
+                },
+            },
+        ],
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -264,11 +288,7 @@ def journey_schema() -> dict[str, Any]:
                     },
                 },
             },
-            "steps": {
-                "type": "array",
-                "minItems": 1,
-                "items": {"oneOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]},
-            },
+            "steps": {"$ref": "#/$defs/steps"},
         },
         "$defs": {
             "duration": _duration(),
@@ -286,6 +306,8 @@ def journey_schema() -> dict[str, Any]:
             "locator": _locator(),
             "step": step,
             "include": include,
+            "steps": steps,
+            "steps_file": steps_file,
             "action": {"oneOf": [{"enum": bare}, *(_action(d) for d in TABLE)]},
         },
     }
@@ -340,6 +362,7 @@ def action_reference() -> str:
         "Inside `{ }`, a value holding `${…}` needs quotes: `fill: {label: Name, value: "
         "'${name}'}`.",
         "",
+        *_REUSE,
     ]
     for group in GROUPS:
         out += [f"## {group}", ""]
@@ -364,6 +387,45 @@ def action_reference() -> str:
                 out.append("")
             out += ["```yaml", f"- {d.example.removeprefix('- ')}", "```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+_REUSE = [
+    "## Includes, vars, secrets and examples",
+    "",
+    "`- include: steps/sign-in.steps.yaml` (in `steps:`) pulls in a file of steps, relative "
+    "to the including file; includes nest, a cycle is an error. A steps file is a list of "
+    "steps, or a mapping that declares the names its steps use, so that eight journeys need "
+    "not repeat them:",
+    "",
+    "```yaml",
+    "# steps/sign-in.steps.yaml",
+    "vars:",
+    "  email: ada@example.com",
+    "secrets:",
+    "  password: ${env.SHOP_PASSWORD}",
+    "steps:",
+    "  - name: sign in as ${email}",
+    "    actions:",
+    '      - fill: {label: "Email:", value: "${email}"}',
+    '      - fill: {label: "Password:", value: "${password}"}',
+    "```",
+    "",
+    "- `${name}` fills any text: the journey's `vars:`, `secrets:` and `examples:` columns, "
+    "and in a steps file also its own `vars:` and `secrets:` (seen in that file and the files "
+    "it includes, not in the journey).",
+    "- A steps file's values are **defaults**: when the including journey (or including steps "
+    "file) defines the same name, in `vars:`, `secrets:` or an `examples:` row, its value wins "
+    "and the default is not read (so a default `${env.X}` need not be set). A name declared "
+    "under `secrets:` is masked as `***` whichever value it ends up with.",
+    "- `examples:` rows make one journey per row; every column is a variable, `id` too: "
+    "`name: search ${id}`, `start: /search?q=${query}`, and the steps of included files. A "
+    "row's values may use the journey's `vars:`; `vars:` are read before the rows and cannot "
+    "use a column (write `${column}` where the text is used instead).",
+    "- Quote texts that YAML 1.1 reads as true or false (`'No'`, `'off'`, `'yes'`, `'on'`): "
+    "cxcheck keeps the text as written, and `cxcheck check` warns where one has no quotes, "
+    "because other YAML tools read a boolean there.",
+    "",
+]
 
 
 def _marker(name: str, d: ActionDef) -> str:
