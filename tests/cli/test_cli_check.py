@@ -115,3 +115,17 @@ def test_a_run_keeps_the_text_as_written_and_a_flag_reads_yes_as_true(tmp_path: 
     assert (spec.name, spec.steps[0].name, expect.args["text"]) == ("No", "off", "on")
     assert (click.args["selector"].name, click.args["selector"].exact) == ("No", True)
     assert expect.args["exact"] == "false"
+
+
+def test_check_loads_no_browser_report_or_load_tooling() -> None:
+    # benchmarks/check_many.py: 1,000 files in under 2 s needs a start-up without these.
+    code = (
+        "import sys\nfrom cxcheck.cli.main import main\n"
+        f"assert main(['check', {str(ROOT / 'examples')!r}]) == 0\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('playwright', 'locust', 'PIL', "
+        "'numpy') or m.startswith(('cxcheck.outputs', 'cxcheck.browser', 'cxcheck.journey.', "
+        "'cxcheck.load', 'cxcheck.checks.layout', 'cxcheck.plugin'))]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

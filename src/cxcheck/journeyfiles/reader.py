@@ -5,6 +5,8 @@ actions and their settings, steps and ``- include:``).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 from dataclasses import replace
@@ -24,7 +26,7 @@ from cxcheck.journeyfiles.actions import (
 from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
 from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, WITHIN, Locator
 from cxcheck.journeyfiles.spec import SUFFIX, JourneyFileError, Step
-from cxcheck.journeyfiles.yamlfile import parse, position, read_text
+from cxcheck.journeyfiles.yamlfile import parse, read_text
 from cxcheck.model import masking
 from cxcheck.model.durations import Budget, budget_for, parse_duration
 from cxcheck.model.errors import CxError
@@ -59,8 +61,42 @@ def _kind(node: yaml.Node) -> str:
     return "a list" if isinstance(node, yaml.SequenceNode) else "a text"
 
 
+@functools.lru_cache(maxsize=64)
+def _newlines(text: str) -> list[int]:
+    """Where ``text``'s line breaks are: a node's line is a bisection, not a count from the
+    start (a file's every node asks; `cxcheck check` reads thousands)."""
+    return [m.start() for m in re.finditer("\n", text)]
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _plain(node: yaml.Node) -> Any:
+    """What :func:`_construct` gives for the usual budgets (``5s``, ``3``, ``{3g: 8s}``), without
+    a loader per budget; None for anything else, which :func:`_construct` builds."""
+    if isinstance(node, yaml.ScalarNode):
+        value = str(node.value)
+        if node.tag == _STR_TAG:
+            return value
+        decimal = value.isascii() and value.isdigit() and (value == "0" or value[0] != "0")
+        return int(value) if node.tag == _INT_TAG and decimal else None  # not 0x1f, 012, 1_0
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key, value = _plain(key_node), _plain(value_node)
+            if not isinstance(key, str) or value is None:
+                return None
+            out[key] = value
+        return out
+    return None
+
+
 def _construct(node: yaml.Node) -> Any:
     """The Python value of ``node``, built the way ``yaml.safe_load`` would."""
+    plain = _plain(node)
+    if plain is not None:
+        return plain
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(node)
@@ -76,7 +112,8 @@ class Reader:
 
     def line(self, node: yaml.Node) -> int:
         """The line of ``node`` as an editor counts it (YAML also breaks lines at U+2028)."""
-        return position(self.source, node.start_mark.index)[0]
+        index = max(0, min(node.start_mark.index, len(self.source)))
+        return bisect.bisect_left(_newlines(self.source), index) + 1
 
     def fail(self, node: yaml.Node | None, message: str) -> JourneyFileError:
         where = f"{self.path}:{self.line(node)}" if node is not None else str(self.path)
@@ -441,7 +478,7 @@ class Reader:
 
     def include(self, node: yaml.Node, chain: tuple[Path, ...]) -> list[Step]:
         name = self.text(node, "include", "like - include: add-items.steps.yaml")
-        path = (self.path.parent / name).resolve()
+        path = _resolved(self.path.parent, name)
         if path in chain:
             names = " → ".join(p.name for p in (*chain, path))
             raise self.fail(node, f"include makes a cycle: {names}; a file cannot include "
@@ -541,6 +578,12 @@ class Reader:
 _PARSED: dict[tuple[Path, int, int], tuple[str, yaml.Node | None]] = {}
 
 
+@functools.lru_cache(maxsize=1024)
+def _resolved(folder: Path, name: str) -> Path:
+    """An include's absolute path; a thousand journeys including one file resolve it once."""
+    return (folder / name).resolve()
+
+
 def _parsed(path: Path) -> tuple[str, yaml.Node | None]:
     try:
         stat = path.stat()
@@ -591,20 +634,22 @@ def option_problem(key: str, value: str, kind: str = "") -> str | None:
     problem = value_problem(kind, key, value)
     if problem:
         return problem
-    from cxcheck.checks.a11y.axe import IMPACTS, check_rules, check_tags
-    from cxcheck.checks.layout.check import CHECKS
-
     names = tuple(value.replace(",", " ").split())
-    try:
-        if key == "tags":
-            check_tags(names, "tags")
-        elif key in ("rules", "disabled"):
-            check_rules(names, key)
-    except CxError as exc:
-        return str(exc).removeprefix(f"{key}: ")
-    if key == "impact" and value not in IMPACTS:
-        return f"{value!r} is not an impact level; use one of {', '.join(IMPACTS)}"
+    if key in ("tags", "rules", "disabled", "impact"):  # imported only when asked: check's speed
+        from cxcheck.checks.a11y.axe import IMPACTS, check_rules, check_tags
+
+        try:
+            if key == "tags":
+                check_tags(names, "tags")
+            elif key in ("rules", "disabled"):
+                check_rules(names, key)
+        except CxError as exc:
+            return str(exc).removeprefix(f"{key}: ")
+        if key == "impact" and value not in IMPACTS:
+            return f"{value!r} is not an impact level; use one of {', '.join(IMPACTS)}"
     if key == "checks":
+        from cxcheck.checks.layout.check import CHECKS
+
         unknown = [n for n in names if n not in CHECKS]
         if unknown:
             did = did_you_mean(unknown[0], CHECKS, quote="{!r}", sentence=" (did you mean {}?)")
