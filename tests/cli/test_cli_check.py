@@ -69,3 +69,63 @@ def test_a_journey_file_item_is_reported_as_itself(
     items = pytester.getitems(folder / "todo.journey.yaml")
     path, _, title = items[0].reportinfo()
     assert (Path(path).name, title) == ("todo.journey.yaml", "todos[desktop-1080p-no-throttle]")
+
+
+def test_unquoted_yaml_1_1_booleans_where_a_text_goes_are_warned_about(tmp_path: Path) -> None:
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps/answer.steps.yaml").write_text(
+        "- name: answer\n  actions:\n    - click: {role: button, name: No}\n"
+        "    - expect_text: {selector: '#state', text: off}\n"
+    )
+    (tmp_path / "a.journey.yaml").write_text(
+        "name: No\nexamples:\n  - {id: one}\n  - {id: two}\nsteps:\n"
+        "  - include: steps/answer.steps.yaml\n  - name: quoted and flags\n    actions:\n"
+        "      - fill: {label: Subscribe, value: yes}\n"
+        "      - expect_text: {selector: '#x', text: 'No', exact: true}\n"
+        "      - screenshot: {name: shot, full_page: true}\n"
+        "      - click: {role: button, name: 'off', exact: yes}\n"
+    )
+    done = cxcheck("check", str(tmp_path))
+    assert done.returncode == 0, done.stderr  # valid: a warning, not a problem
+    assert done.stdout.strip() == "cxcheck check: 1 journey file valid (4 warning(s) above)"
+    fix = "(PyYAML, yaml.safe_load, schema checks); write '{0}' in quotes"
+    # Each once, though both examples rows read the same lines; quoted texts and flags: none.
+    assert sorted(done.stderr.splitlines()) == sorted([
+        f"{tmp_path / 'a.journey.yaml'}:1: warning: No (name) has no quotes: cxcheck reads the "
+        f"text 'No', but YAML 1.1 reads it as false {fix.format('No')}",
+        f"{tmp_path / 'steps/answer.steps.yaml'}:3: warning: No (click name) has no quotes: "
+        f"cxcheck reads the text 'No', but YAML 1.1 reads it as false {fix.format('No')}",
+        f"{tmp_path / 'steps/answer.steps.yaml'}:4: warning: off (expect_text text) has no "
+        f"quotes: cxcheck reads the text 'off', but YAML 1.1 reads it as false "
+        f"{fix.format('off')}",
+        f"{tmp_path / 'a.journey.yaml'}:9: warning: yes (fill value) has no quotes: cxcheck "
+        f"reads the text 'yes', but YAML 1.1 reads it as true {fix.format('yes')}",
+    ])  # fmt: skip
+
+
+def test_a_run_keeps_the_text_as_written_and_a_flag_reads_yes_as_true(tmp_path: Path) -> None:
+    from cxcheck.journeyfiles.loader import load
+
+    path = tmp_path / "a.journey.yaml"
+    path.write_text("name: No\nsteps:\n  - name: off\n    actions:\n"
+                    "      - click: {role: button, name: No, exact: yes}\n"
+                    "      - expect_text: {selector: '#x', text: on, exact: off}\n")  # fmt: skip
+    spec = load(path)  # no warning channel in a run: the text is simply the text
+    click, expect = spec.steps[0].actions
+    assert (spec.name, spec.steps[0].name, expect.args["text"]) == ("No", "off", "on")
+    assert (click.args["selector"].name, click.args["selector"].exact) == ("No", True)
+    assert expect.args["exact"] == "false"
+
+
+def test_check_loads_no_browser_report_or_load_tooling() -> None:
+    # benchmarks/check_many.py: 1,000 files in under 2 s needs a start-up without these.
+    code = (
+        "import sys\nfrom cxcheck.cli.main import main\n"
+        f"assert main(['check', {str(ROOT / 'examples')!r}]) == 0\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('playwright', 'locust', 'PIL', "
+        "'numpy') or m.startswith(('cxcheck.outputs', 'cxcheck.browser', 'cxcheck.journey.', "
+        "'cxcheck.load', 'cxcheck.checks.layout', 'cxcheck.plugin'))]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

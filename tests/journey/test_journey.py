@@ -159,8 +159,10 @@ def test_page_errors_and_failed_api_calls_fail_their_step(journeys: tuple[Path, 
     )
     # Nothing is lost between steps: the next step is on the broken page, and says so.
     result.stdout.fnmatch_lines(
-        ["*step 'see it saved' on *: 1 request(s) to the app failed, first POST "
-         "http://127.0.0.1:*/status?code=500&ms=500 (HTTP 500*"]
+        [
+            "*step 'see it saved' on *: 1 request(s) to the app failed, first POST "
+            "http://127.0.0.1:*/status?code=500&ms=500 (HTTP 500*"
+        ]
     )
 
 

@@ -1,7 +1,9 @@
 """``cxcheck check``: validate journey files without a browser (a pre-commit hook, a CI pre-step).
 
 Problems go to standard error one per line, as ``file:line: what is wrong; the fix``, with a
-count; exit status 1 when there is any. :mod:`cxcheck.journeyfiles.validate` does the checking.
+count; exit status 1 when there is any. Warnings (``file:line: warning: …``, like an unquoted
+``No`` where a text goes, which YAML 1.1 reads as false) go there too but leave the status 0.
+:mod:`cxcheck.journeyfiles.validate` does the checking.
 """
 
 from __future__ import annotations
@@ -32,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
     from cxcheck.journeyfiles.validate import check_paths
 
     notes: list[str] = []
-    count, problems = check_paths(args.paths, args.profiles, notes)
+    warnings: list[str] = []
+    count, problems = check_paths(args.paths, args.profiles, notes, warnings)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
+    for warning in warnings:  # valid, so the exit status stays 0 for them alone
+        print(warning, file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     word = "file" if count == 1 else "files"
@@ -44,5 +49,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"cxcheck check: {count} journey {word} valid")
+    said = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    print(f"cxcheck check: {count} journey {word} valid{said}")
     return 0

@@ -184,8 +184,8 @@ class Journey:
             text = reason or ("" if status is None else _STATUS_TEXT.get(status, ""))
             self._broken = BrokenPage(request.method, request.url, status, text)
             if self._current is None:
-                failed = FailedRequest(request.url, request.method, status,
-                                       text or f"HTTP {status}", self._same_origin(request.url))  # fmt: skip
+                same = self._same_origin(request.url)
+                failed = FailedRequest(request.url, request.method, status, text or "failed", same)
                 self._between.append(failed)
 
     def _app_document(self, url: str) -> bool:

@@ -65,7 +65,6 @@ LOAD_METRICS = ("p50", "p90", "p95", "p99", "max", "avg", "failure_ratio", "min_
 START_KEYS = ("url", "budget", "timeout")
 START_STEP = "start"
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -77,11 +76,14 @@ def load(path: Path) -> JourneySpec:
     return load_all(path)[0]
 
 
-def load_all(path: Path, unset_env: list[str] | None = None) -> list[JourneySpec]:
+def load_all(
+    path: Path, unset_env: list[str] | None = None, warnings: list[str] | None = None
+) -> list[JourneySpec]:
     """One validated journey per ``examples:`` row (one in all for a file without rows).
 
     With ``unset_env`` (a list), environment variables that are not set are appended to it
-    instead of failing: ``cxcheck check`` runs where secrets are not.
+    instead of failing: ``cxcheck check`` runs where secrets are not. With ``warnings`` (a
+    list), what is valid but likely not meant is appended to it (``cxcheck check`` prints it).
     """
     text = read_text(path)
     root = parse(path, text)
@@ -89,14 +91,15 @@ def load_all(path: Path, unset_env: list[str] | None = None) -> list[JourneySpec
         raise JourneyFileError(f"{path}: the file is empty; a journey needs name and steps")
     reader = Reader(path, text)
     reader.unset_env = unset_env
+    reader.warnings = warnings
     top = reader.mapping(root, "a journey", TOP_KEYS)
     for key in ("name", "steps"):
         if key not in top:
             raise reader.fail(root, f"a journey needs `{key}`")
     if "vars" in top:
-        reader.vars.update(_variables(reader, top["vars"], "vars"))
+        reader.vars.update(reader.variables(top["vars"], "vars"))
     if "secrets" in top:
-        secrets = _variables(reader, top["secrets"], "secrets")
+        secrets = reader.variables(top["secrets"], "secrets")
         masking.register(secrets.values())
         reader.vars.update(secrets)
     rows: list[tuple[str | None, dict[str, str], int]] = [(None, {}, 1)]
@@ -106,6 +109,7 @@ def load_all(path: Path, unset_env: list[str] | None = None) -> list[JourneySpec
     for row, values, line in rows:
         row_reader = Reader(path, text, {**reader.vars, **values})
         row_reader.unset_env = unset_env
+        row_reader.warnings = warnings
         specs.append(_spec(row_reader, top, row, line))
     return specs
 
@@ -240,27 +244,6 @@ def _start(reader: Reader, node: yaml.Node, networks: tuple[str, ...] | None) ->
     return Step(START_STEP, budget, (goto,), line, reader.path)
 
 
-def _variables(reader: Reader, node: yaml.Node, what: str) -> dict[str, str]:
-    form = f"like {what}: {{user: ada, password: '${{env.SHOP_PASSWORD}}'}}"
-    if not isinstance(node, yaml.MappingNode) or not node.value:
-        raise reader.fail(node, f"{what} must be a mapping of names to texts, {form}")
-    out: dict[str, str] = {}
-    for key_node, value_node in node.value:
-        key = str(getattr(key_node, "value", ""))
-        if not isinstance(key_node, yaml.ScalarNode) or not _NAME.fullmatch(key):
-            raise reader.fail(key_node, f"{shown(key)} is not a name for {what}: use letters, "
-                              f"digits and _, starting with a letter, {form}")  # fmt: skip
-        if key in out or key in reader.vars:
-            raise reader.fail(key_node, f"{key!r} is defined twice (in vars or secrets); keep one")
-        if key == "env":
-            raise reader.fail(key_node, "`env` is taken: ${env.NAME} reads the environment")
-        out[key] = reader.text(value_node, f"{what} {key}", form)
-        reader.vars[key] = out[key]  # later values may use earlier ones
-    for key in out:
-        del reader.vars[key]
-    return out
-
-
 def _examples(reader: Reader, node: yaml.Node) -> list[tuple[str, dict[str, str], int]]:
     """``examples:`` rows: (their id, their values, their line)."""
     form = "like examples: [{id: two-items, first: milk, second: eggs}, …]"
@@ -268,8 +251,9 @@ def _examples(reader: Reader, node: yaml.Node) -> list[tuple[str, dict[str, str]
         raise reader.fail(node, f"examples must be a list of rows (mappings), {form}")
     rows: list[tuple[str, dict[str, str], int]] = []
     for number, row_node in enumerate(node.value, 1):
-        values = _variables(reader, row_node, "an examples row")
-        row_id = values.pop("id", None) or "-".join(values.values())
+        values = reader.variables(row_node, "an examples row")
+        # `id` names the row and, like every column, is a variable: ${id} works anywhere.
+        row_id = values.get("id") or "-".join(v for k, v in values.items() if k != "id")
         row_id = re.sub(r"[^A-Za-z0-9_.-]+", "-", row_id).strip("-")[:40] or f"row{number}"
         if any(row_id == r for r, _, _ in rows):
             row_id = f"{row_id}-{number}"

@@ -5,6 +5,8 @@ actions and their settings, steps and ``- include:``).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 from dataclasses import replace
@@ -24,14 +26,24 @@ from cxcheck.journeyfiles.actions import (
 from cxcheck.journeyfiles.locators import KINDS as LOCATOR_KINDS
 from cxcheck.journeyfiles.locators import MODIFIERS, ROLES, WITHIN, Locator
 from cxcheck.journeyfiles.spec import SUFFIX, JourneyFileError, Step
-from cxcheck.journeyfiles.yamlfile import parse, position, read_text
+from cxcheck.journeyfiles.yamlfile import parse, read_text
+from cxcheck.model import masking
 from cxcheck.model.durations import Budget, budget_for, parse_duration
 from cxcheck.model.errors import CxError
 from cxcheck.model.text import did_you_mean
 
 STEP_KEYS = ("name", "budget", "actions")
+INCLUDE_KEYS = ("vars", "secrets", "steps")
+INCLUDE_FORM = (
+    "an included file holds a list of steps (- name: …), or a mapping {vars: {…}, "
+    "secrets: {…}, steps: [- name: …]}"
+)
+# Settings that are true or false: an unquoted `true` there is meant, not a YAML surprise.
+FLAGS = frozenset({"exact", "full_page"})
 _VAR = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BUDGET_FORM = "like budget: 3s, or budget: {3g: 8s, '*': 2s}"
@@ -49,8 +61,42 @@ def _kind(node: yaml.Node) -> str:
     return "a list" if isinstance(node, yaml.SequenceNode) else "a text"
 
 
+@functools.lru_cache(maxsize=64)
+def _newlines(text: str) -> list[int]:
+    """Where ``text``'s line breaks are: a node's line is a bisection, not a count from the
+    start (a file's every node asks; `cxcheck check` reads thousands)."""
+    return [m.start() for m in re.finditer("\n", text)]
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _plain(node: yaml.Node) -> Any:
+    """What :func:`_construct` gives for the usual budgets (``5s``, ``3``, ``{3g: 8s}``), without
+    a loader per budget; None for anything else, which :func:`_construct` builds."""
+    if isinstance(node, yaml.ScalarNode):
+        value = str(node.value)
+        if node.tag == _STR_TAG:
+            return value
+        decimal = value.isascii() and value.isdigit() and (value == "0" or value[0] != "0")
+        return int(value) if node.tag == _INT_TAG and decimal else None  # not 0x1f, 012, 1_0
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key, value = _plain(key_node), _plain(value_node)
+            if not isinstance(key, str) or value is None:
+                return None
+            out[key] = value
+        return out
+    return None
+
+
 def _construct(node: yaml.Node) -> Any:
     """The Python value of ``node``, built the way ``yaml.safe_load`` would."""
+    plain = _plain(node)
+    if plain is not None:
+        return plain
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(node)
@@ -66,7 +112,8 @@ class Reader:
 
     def line(self, node: yaml.Node) -> int:
         """The line of ``node`` as an editor counts it (YAML also breaks lines at U+2028)."""
-        return position(self.source, node.start_mark.index)[0]
+        index = max(0, min(node.start_mark.index, len(self.source)))
+        return bisect.bisect_left(_newlines(self.source), index) + 1
 
     def fail(self, node: yaml.Node | None, message: str) -> JourneyFileError:
         where = f"{self.path}:{self.line(node)}" if node is not None else str(self.path)
@@ -98,8 +145,13 @@ class Reader:
             out[key] = value_node
         return out
 
-    def raw(self, node: yaml.Node, what: str, form: str = "") -> str:
-        """A non-empty text as written, ``${…}`` not yet filled in."""
+    def raw(self, node: yaml.Node, what: str, form: str = "", flag: bool = False) -> str:
+        """A non-empty text as written, ``${…}`` not yet filled in.
+
+        An unquoted ``No``/``off``/``yes`` stays the text written (the node's own characters,
+        never PyYAML's boolean) and ``cxcheck check`` warns, since other YAML 1.1 tools read it
+        as a boolean; in a ``flag`` (``exact: yes``) a boolean is meant: it reads as true/false.
+        """
         expected = f"; {form}" if form else ""
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"{what} must be a text, not {_kind(node)}{expected}")
@@ -118,11 +170,24 @@ class Reader:
                 f"{what} must be a non-empty text, and a bare {value} means 'nothing' in YAML; "
                 f"put it in quotes if you mean the word{expected}",
             )
+        if node.tag == _BOOL_TAG and flag:  # `exact: yes` means what YAML 1.1 says: true
+            return "true" if value.lower() in ("yes", "on", "true") else "false"
+        if node.tag == _BOOL_TAG and self.warnings is not None:
+            self.warnings.append(self.boolean_warning(node, what, value))
         return value
 
-    def text(self, node: yaml.Node, what: str, form: str = "") -> str:
+    def boolean_warning(self, node: yaml.Node, what: str, value: str) -> str:
+        meaning = "true" if value.lower() in ("yes", "on", "true") else "false"
+        which = "YAML" if value.lower() in ("true", "false") else "YAML 1.1"
+        return (
+            f"{self.path}:{self.line(node)}: warning: {value} ({what}) has no quotes: "
+            f"cxcheck reads the text {value!r}, but {which} reads it as {meaning} (PyYAML, "
+            f"yaml.safe_load, schema checks); write '{value}' in quotes"
+        )
+
+    def text(self, node: yaml.Node, what: str, form: str = "", flag: bool = False) -> str:
         """A non-empty text with its ``${name}`` and ``${env.NAME}`` filled in."""
-        value = self.fill(node, self.raw(node, what, form), what)
+        value = self.fill(node, self.raw(node, what, form, flag), what)
         if not value.strip():
             raise self.fail(node, f"{what} is empty once ${{…}} is filled in")
         return value
@@ -253,7 +318,7 @@ class Reader:
             name = self.text(parts["name"], f"{what} name", _LOCATOR_FORM)
         exact = False
         if "exact" in parts:
-            flag = self.text(parts["exact"], f"{what} exact")
+            flag = self.text(parts["exact"], f"{what} exact", flag=True)
             if flag.lower() not in ("true", "false"):
                 raise self.fail(parts["exact"], f"exact: {shown(flag)} is not true or false")
             exact = flag.lower() == "true"
@@ -349,7 +414,7 @@ class Reader:
                 items = (self.text(v, f"each of {kind} {key}", form) for v in value.value)
                 out[key] = "\n".join(items)  # selectors may hold spaces
             else:
-                out[key] = self.text(value, f"{kind} {key}", form)
+                out[key] = self.text(value, f"{kind} {key}", form, flag=key in FLAGS)
         found = {k: v for k, v in values.items() if k in inline}
         if set(found) == {WITHIN} and "selector" in values:
             out["selector"] = self.scoped(values, out["selector"], kind)
@@ -414,10 +479,6 @@ class Reader:
             )
         return out
 
-    networks: tuple[str, ...] | None = None
-    # None: an unset ${env.NAME} is an error; a list: it is noted here and stands as "1".
-    unset_env: list[str] | None = None
-
     def include(
         self, node: yaml.Node, chain: tuple[Path, ...], what: str = "include"
     ) -> list[Step]:
@@ -425,7 +486,7 @@ class Reader:
         example = "add-items.steps.yaml" if what == "include" else "sign-in.steps.yaml"
         form = f"like - include: {example}" if what == "include" else f"like {what}: {example}"
         name = self.text(node, what, form)
-        path = (self.path.parent / name).resolve()
+        path = _resolved(self.path.parent, name)
         if path in chain:
             names = " → ".join(p.name for p in (*chain, path))
             raise self.fail(node, f"{what} makes a cycle: {names}; a file cannot include "
@@ -436,17 +497,111 @@ class Reader:
         if path.name.endswith(SUFFIX):
             raise self.fail(node, f"{what}: {name!r} is a journey (it would also run on its "
                             f"own); name a file of steps like {example}")  # fmt: skip
-        text = read_text(path)
-        root = parse(path, text)
-        reader = Reader(path, text, self.vars)
+        text, root = _parsed(path)
+        # A copy: what the included file declares is seen there (and in what it includes) only.
+        reader = Reader(path, text, dict(self.vars))
         reader.networks = self.networks
         reader.unset_env = self.unset_env
+        reader.warnings = self.warnings
         if root is None:
-            raise reader.fail(None, "the file is empty; an included file holds a list of steps")
-        if not isinstance(root, yaml.SequenceNode):
-            raise reader.fail(root, "an included file holds a list of steps (- name: …), "
-                              "not a whole journey")  # fmt: skip
+            raise reader.fail(None, f"the file is empty; {INCLUDE_FORM}")
+        if isinstance(root, yaml.MappingNode):
+            root = reader.declarations(root, frozenset(self.vars))
+        elif not isinstance(root, yaml.SequenceNode):
+            raise reader.fail(root, f"{INCLUDE_FORM}, not {_kind(root)}")
         return reader.steps(root, (*chain, path))
+
+    def declarations(self, root: yaml.MappingNode, given: frozenset[str]) -> yaml.Node:
+        """An included file's ``{vars, secrets, steps}``: its names join this reader's; it
+        gives back the ``steps`` node.
+
+        The file's values are defaults: a name the including side already has (``given``: the
+        journey's vars, secrets and examples row, or an including steps file's) keeps that
+        value, so a journey may override what the file declares. A name declared under
+        ``secrets:`` is masked whichever value it ends up with.
+        """
+        for key_node, _ in root.value:
+            key = getattr(key_node, "value", None)
+            if not isinstance(key_node, yaml.ScalarNode) or key not in INCLUDE_KEYS:
+                did = did_you_mean(str(key), INCLUDE_KEYS) if isinstance(key, str) else ""
+                raise self.fail(
+                    key_node, f"{INCLUDE_FORM}; {shown(key)} is not one of vars, secrets, steps"
+                    f" (a whole journey cannot be included).{did}",
+                )  # fmt: skip
+        parts = self.mapping(root, "an included file", INCLUDE_KEYS, INCLUDE_FORM)
+        if "steps" not in parts:
+            raise self.fail(root, f"an included file with vars or secrets needs `steps`; "
+                            f"{INCLUDE_FORM}")  # fmt: skip
+        for what in ("vars", "secrets"):
+            if what not in parts:
+                continue
+            self.vars.update(self.variables(parts[what], what, given))
+            if what == "secrets":
+                names = [str(k.value) for k, _ in parts[what].value]
+                masking.register(self.vars[n] for n in names)
+        return parts["steps"]
+
+    def variables(
+        self, node: yaml.Node, what: str, given: frozenset[str] = frozenset()
+    ) -> dict[str, str]:
+        """``vars:``, ``secrets:`` or an examples row: names and their texts, each value
+        filled in with the names known so far (and the ones before it in the same mapping).
+
+        Names in ``given`` are set by an including file: they are checked but not read (a
+        default ``${env.X}`` need not be set when the journey overrides it), and not returned.
+        """
+        form = f"like {what}: {{user: ada, password: '${{env.SHOP_PASSWORD}}'}}"
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            raise self.fail(node, f"{what} must be a mapping of names to texts, {form}")
+        out: dict[str, str] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(getattr(key_node, "value", ""))
+            if not isinstance(key_node, yaml.ScalarNode) or not _NAME.fullmatch(key):
+                raise self.fail(key_node, f"{shown(key)} is not a name for {what}: use letters, "
+                                f"digits and _, starting with a letter, {form}")  # fmt: skip
+            if key in seen or (key in self.vars and key not in given):
+                raise self.fail(key_node, f"{key!r} is defined twice (in vars or secrets); "
+                                "keep one")  # fmt: skip
+            if key == "env":
+                raise self.fail(key_node, "`env` is taken: ${env.NAME} reads the environment")
+            seen.add(key)
+            if key in given:
+                continue  # the including side's value wins
+            out[key] = self.text(value_node, f"{what} {key}", form)
+            self.vars[key] = out[key]  # later values may use earlier ones
+        for key in out:
+            del self.vars[key]
+        return out
+
+    networks: tuple[str, ...] | None = None
+    # None: an unset ${env.NAME} is an error; a list: it is noted here and stands as "1".
+    unset_env: list[str] | None = None
+    # None: a run; a list (`cxcheck check`): what is valid but worth a second look.
+    warnings: list[str] | None = None
+
+
+# Included files, read once per process: `cxcheck check` on a thousand journeys that include
+# the same steps file parses it once. Keyed by the file's size and time so an edit is seen.
+_PARSED: dict[tuple[Path, int, int], tuple[str, yaml.Node | None]] = {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(folder: Path, name: str) -> Path:
+    """An include's absolute path; a thousand journeys including one file resolve it once."""
+    return (folder / name).resolve()
+
+
+def _parsed(path: Path) -> tuple[str, yaml.Node | None]:
+    try:
+        stat = path.stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return (text := read_text(path)), parse(path, text)  # read_text says what is wrong
+    if key not in _PARSED:
+        text = read_text(path)
+        _PARSED[key] = (text, parse(path, text))
+    return _PARSED[key]
 
 
 _LOCATOR_FORM = (
@@ -487,20 +642,22 @@ def option_problem(key: str, value: str, kind: str = "") -> str | None:
     problem = value_problem(kind, key, value)
     if problem:
         return problem
-    from cxcheck.checks.a11y.axe import IMPACTS, check_rules, check_tags
-    from cxcheck.checks.layout.check import CHECKS
-
     names = tuple(value.replace(",", " ").split())
-    try:
-        if key == "tags":
-            check_tags(names, "tags")
-        elif key in ("rules", "disabled"):
-            check_rules(names, key)
-    except CxError as exc:
-        return str(exc).removeprefix(f"{key}: ")
-    if key == "impact" and value not in IMPACTS:
-        return f"{value!r} is not an impact level; use one of {', '.join(IMPACTS)}"
+    if key in ("tags", "rules", "disabled", "impact"):  # imported only when asked: check's speed
+        from cxcheck.checks.a11y.axe import IMPACTS, check_rules, check_tags
+
+        try:
+            if key == "tags":
+                check_tags(names, "tags")
+            elif key in ("rules", "disabled"):
+                check_rules(names, key)
+        except CxError as exc:
+            return str(exc).removeprefix(f"{key}: ")
+        if key == "impact" and value not in IMPACTS:
+            return f"{value!r} is not an impact level; use one of {', '.join(IMPACTS)}"
     if key == "checks":
+        from cxcheck.checks.layout.check import CHECKS
+
         unknown = [n for n in names if n not in CHECKS]
         if unknown:
             did = did_you_mean(unknown[0], CHECKS, quote="{!r}", sentence=" (did you mean {}?)")

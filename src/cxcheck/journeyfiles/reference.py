@@ -175,9 +175,33 @@ def journey_schema() -> dict[str, Any]:
             "include": {
                 "type": "string",
                 "minLength": 1,
-                "description": "a file of steps (a YAML list), relative to this file",
+                "description": "a file of steps (a YAML list, or {vars, secrets, steps}), "
+                "relative to this file",
             }
         },
+    }
+    steps = {
+        "type": "array",
+        "minItems": 1,
+        "items": {"oneOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]},
+    }
+    # What an included *.steps.yaml holds (an editor may point at #/$defs/steps_file).
+    steps_file = {
+        "description": "a file of steps for `- include:`: a list of steps, or a mapping whose "
+        "vars and secrets are defaults the including journey may override",
+        "oneOf": [
+            {"$ref": "#/$defs/steps"},
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["steps"],
+                "properties": {
+                    "vars": {**variables, "description": "values for ${name} in this file"},
+                    "secrets": {**variables, "description": "like vars, masked as ***"},
+                    "steps": {"$ref": "#/$defs/steps"},
+                },
+            },
+        ],
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -273,16 +297,15 @@ def journey_schema() -> dict[str, Any]:
             "session": {
                 "type": "string",
                 "minLength": 1,
-                "description": "a file of steps (a YAML list), relative to this file, that logs "
+                "description": "a steps file (like an include: a list of steps, or {vars, secrets, "
+                "steps}), relative to this file, that logs "
                 "in once per device per worker; later cells of the device start from its "
                 "cookies and local storage",
             },
             "steps": {
+                "$ref": "#/$defs/steps",
                 "description": "the journey's steps, each {name, actions, budget?}, or "
                 "- include: FILE",
-                "type": "array",
-                "minItems": 1,
-                "items": {"oneOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]},
             },
         },
         "$defs": {
@@ -301,6 +324,8 @@ def journey_schema() -> dict[str, Any]:
             "locator": _locator(),
             "step": step,
             "include": include,
+            "steps": steps,
+            "steps_file": steps_file,
             "action": {"oneOf": [{"enum": bare}, *(_action(d) for d in TABLE)]},
         },
     }
@@ -385,6 +410,7 @@ def action_reference() -> str:
         "Inside `{ }`, a value holding `${…}` needs quotes: `fill: {label: Name, value: "
         "'${name}'}`.",
         "",
+        *_REUSE,
     ]
     for group in GROUPS:
         out += [f"## {group}", ""]
@@ -420,9 +446,17 @@ def _file_keys() -> list[str]:
     """The keys at the top of a journey file, described as the schema describes them."""
     from cxcheck.journeyfiles.loader import TOP_KEYS
 
-    properties = journey_schema()["properties"]
+    schema = journey_schema()
+    properties, defs = schema["properties"], schema["$defs"]
+
+    def described(key: str) -> str:
+        prop = properties[key]
+        if "description" not in prop and "$ref" in prop:  # described where it is defined
+            prop = defs[prop["$ref"].rsplit("/", 1)[-1]]
+        return str(prop.get("description", ""))
+
     out = ["## File-level keys", "", "| key | what it is |", "| --- | --- |"]
-    out += [f"| `{key}:` | {properties[key]['description']} |" for key in TOP_KEYS]
+    out += [f"| `{key}:` | {described(key)} |" for key in TOP_KEYS]
     return [
         *out,
         "",
@@ -437,6 +471,45 @@ def _file_keys() -> list[str]:
         "same with the `cx_session` fixture: `cx_session.use(log_in)`.",
         "",
     ]
+
+
+_REUSE = [
+    "## Includes, vars, secrets and examples",
+    "",
+    "`- include: steps/sign-in.steps.yaml` (in `steps:`) pulls in a file of steps, relative "
+    "to the including file; includes nest, a cycle is an error. A steps file is a list of "
+    "steps, or a mapping that declares the names its steps use, so that eight journeys need "
+    "not repeat them:",
+    "",
+    "```yaml",
+    "# steps/sign-in.steps.yaml",
+    "vars:",
+    "  email: ada@example.com",
+    "secrets:",
+    "  password: ${env.SHOP_PASSWORD}",
+    "steps:",
+    "  - name: sign in as ${email}",
+    "    actions:",
+    '      - fill: {label: "Email:", value: "${email}"}',
+    '      - fill: {label: "Password:", value: "${password}"}',
+    "```",
+    "",
+    "- `${name}` fills any text: the journey's `vars:`, `secrets:` and `examples:` columns, "
+    "and in a steps file also its own `vars:` and `secrets:` (seen in that file and the files "
+    "it includes, not in the journey).",
+    "- A steps file's values are **defaults**: when the including journey (or including steps "
+    "file) defines the same name, in `vars:`, `secrets:` or an `examples:` row, its value wins "
+    "and the default is not read (so a default `${env.X}` need not be set). A name declared "
+    "under `secrets:` is masked as `***` whichever value it ends up with.",
+    "- `examples:` rows make one journey per row; every column is a variable, `id` too: "
+    "`name: search ${id}`, `start: /search?q=${query}`, and the steps of included files. A "
+    "row's values may use the journey's `vars:`; `vars:` are read before the rows and cannot "
+    "use a column (write `${column}` where the text is used instead).",
+    "- Quote texts that YAML 1.1 reads as true or false (`'No'`, `'off'`, `'yes'`, `'on'`): "
+    "cxcheck keeps the text as written, and `cxcheck check` warns where one has no quotes, "
+    "because other YAML tools read a boolean there.",
+    "",
+]
 
 
 def _marker(name: str, d: ActionDef) -> str:

@@ -34,14 +34,21 @@ def journey_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     return files, problems
 
 
-def check_file(path: Path, catalogue: Catalogue, unset_env: list[str] | None = None) -> str | None:
+def check_file(
+    path: Path,
+    catalogue: Catalogue,
+    unset_env: list[str] | None = None,
+    warnings: list[str] | None = None,
+) -> str | None:
     """The first problem of one journey file, or None when it is valid.
 
     Environment variables the file reads but this machine lacks go to ``unset_env`` (when
     given) instead of being problems: a pre-commit hook runs where the CI secrets are not.
+    ``warnings`` (when given) receives what is valid but likely not meant, like an unquoted
+    ``No`` where a text goes.
     """
     try:
-        specs = load_all(path, unset_env)
+        specs = load_all(path, unset_env, warnings)
         for spec in specs:
             check_profiles(spec, catalogue)
         spec = specs[0]
@@ -55,18 +62,25 @@ def check_file(path: Path, catalogue: Catalogue, unset_env: list[str] | None = N
 
 
 def check_paths(
-    paths: Sequence[Path], profile_files: Sequence[Path] = (), notes: list[str] | None = None
+    paths: Sequence[Path],
+    profile_files: Sequence[Path] = (),
+    notes: list[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[int, list[str]]:
     """(files checked, problems); an empty list of problems means every file is valid.
 
     ``notes`` receives what is worth knowing but not wrong: environment variables to set
-    before pytest runs the journeys.
+    before pytest runs the journeys. ``warnings`` receives what is valid but likely not
+    meant (each once, though an examples row or an include reads a line again).
     """
     catalogue = load_catalogue(list(profile_files))
     files, problems = journey_files(paths)
     for path in files:
         unset: list[str] = []
-        problem = check_file(path, catalogue, unset)
+        found: list[str] | None = [] if warnings is not None else None
+        problem = check_file(path, catalogue, unset, found)
+        if warnings is not None and found:
+            warnings.extend(w for w in dict.fromkeys(found) if w not in warnings)
         if problem:
             problems.append(problem)
         if unset and notes is not None:
