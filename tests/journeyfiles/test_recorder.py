@@ -27,7 +27,9 @@ from cxcheck.journeyfiles.codegen import convert
 from cxcheck.journeyfiles.recording import (
     NavigationWatcher,
     add_navigation_signals,
+    mark_password_fills,
     require_display,
+    watch_password_fields,
 )
 from cxcheck.journeyfiles.transcript import (
     RecorderError,
@@ -672,3 +674,29 @@ def test_a_recorded_sign_in_replays_green_against_the_shop(
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
     result.assert_outcomes(passed=1)
+
+
+def test_what_is_typed_into_a_password_field_is_recognised_whatever_its_label(
+    cx_context: Any,
+) -> None:
+    # A field labelled "Memorable word" says nothing of a password, but hides what is typed.
+    typed: set[str] = set()
+    watch_password_fields(cx_context, typed)
+    page = cx_context.new_page()
+    page.goto("/index.html")
+    page.evaluate("""() => document.body.insertAdjacentHTML('beforeend',
+        '<label>Memorable word <input id="w" type="password"></label>' +
+        '<label>Nickname <input id="n"></label>')""")
+    page.fill("#w", "tulip-42")
+    page.fill("#n", "ada")
+    page.wait_for_function("() => true")  # the binding's call arrives before this answer
+    assert "tulip-42" in typed and "ada" not in typed
+
+    def fill(text: str, label: str) -> str:
+        locator = {"kind": "label", "body": label}
+        return json.dumps({"name": "fill", "text": text, "locator": locator})
+
+    lines = [fill("tulip-42", "Memorable word"), fill("ada", "Nickname"), "not json"]
+    marked = [json.loads(line) for line in mark_password_fills(lines, typed)[:2]]
+    assert marked[0]["inputType"] == "password" and "inputType" not in marked[1]
+    assert is_secret(marked[0], {"label": "Memorable word"})

@@ -147,6 +147,37 @@ class NavigationWatcher:
         return dict(self.marks)
 
 
+# Reports what is typed into password fields (each input, so the final value is among them):
+# the recorder's transcript says which label it filled, not that the field hid its text.
+PASSWORD_WATCH = """document.addEventListener('input', event => {
+  const field = event.target;
+  if (field instanceof HTMLInputElement && field.type === 'password' && field.value)
+    window.__cxcheckTypedPassword(field.value);
+}, true);"""
+
+
+def watch_password_fields(context: BrowserContext, typed: set[str]) -> None:
+    """Collect in ``typed`` what is typed into ``type=password`` fields of every page of
+    ``context``: kept in memory only, to recognise those fills in the transcript."""
+    context.expose_binding("__cxcheckTypedPassword", lambda _source, value: typed.add(str(value)))
+    context.add_init_script(PASSWORD_WATCH)
+
+
+def mark_password_fills(lines: Sequence[str], typed: set[str]) -> list[str]:
+    """The transcript with ``inputType: password`` on each fill of a value typed into a password
+    field, so the converter writes it as a secret whatever the field's label says."""
+    out = list(lines)
+    for index, line in enumerate(out):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("name") == "fill" and entry.get("text") in typed:
+            entry["inputType"] = "password"
+            out[index] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    return out
+
+
 def add_navigation_signals(lines: Sequence[str], marks: Mapping[int, str]) -> list[str]:
     """The transcript with a ``navigation`` signal (older recorders' form) on each action after
     which the recorded page loaded another address: the converter starts a step there."""
@@ -186,6 +217,8 @@ def record_lines(url: str, profile: DeviceProfile | None, env: Mapping[str, str]
             browser, how = launch(pw, settings)
             try:
                 context = browser.new_context(**options)
+                typed: set[str] = set()
+                watch_password_fields(context, typed)
                 _show_recorder(context, transcript)
                 page = context.new_page()
                 page.goto(url)
@@ -209,7 +242,7 @@ def record_lines(url: str, profile: DeviceProfile | None, env: Mapping[str, str]
             raw = transcript.read_text(encoding="utf-8").splitlines()
         except OSError:
             raise RecorderError("the recorder wrote nothing: no action was recorded") from None
-    return add_navigation_signals(raw, marks)
+    return mark_password_fills(add_navigation_signals(raw, marks), typed)
 
 
 def _wait_until_closed(
