@@ -251,7 +251,7 @@ def test_exclude_leaves_an_element_and_its_descendants_out(cx_layout: Layout) ->
     broken = "/layout.html?broken=reflow,targets"
     both = ["reflow", "target-size"]
     # Without exclude: the promo sticks out and the four size links are too small.
-    assert sorted(f.check for f in errors(run_checks(cx_layout, broken, checks=both))) == [
+    assert sorted(str(f.check) for f in errors(run_checks(cx_layout, broken, checks=both))) == [
         "reflow",
         "target-size",
     ]

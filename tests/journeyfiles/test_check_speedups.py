@@ -30,6 +30,7 @@ def test_lines_are_counted_as_an_editor_counts_them(tmp_path: Path) -> None:
     text = "a: 1\n\n# note\nb:\n  - c\n  - d: 'x\n\n    y'\ne: 2"
     reader = Reader(tmp_path / "f.yaml", text)
     root = yaml.compose(text)
+    assert isinstance(root, yaml.MappingNode)
     lines = [reader.line(k) for k, _ in root.value]
     assert lines == [1, 4, 9]
     assert [reader.line(v) for v in root.value[1][1].value] == [5, 6]

@@ -27,6 +27,7 @@ from cxcheck.model import masking
 from cxcheck.model.durations import Budget
 from cxcheck.model.errors import CxError
 from cxcheck.model.findings import JourneyStepError, add_finding, is_control
+from cxcheck.model.names import SESSION_PREFIX
 from cxcheck.model.results import Finding
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PREFIX", "STORE", "Key", "Login", "Session", "SessionFailed", "Store"]
 
-PREFIX = "session · "
+PREFIX = SESSION_PREFIX
 """What the names of a session's steps start with, in the cell that logs in."""
 
 

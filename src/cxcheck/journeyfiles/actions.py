@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxcheck.browser.nearby import candidates
 from cxcheck.journeyfiles.locators import Locator
 from cxcheck.model.errors import CxError
 
@@ -707,6 +706,8 @@ def _nearby(page: Page, where: Locator) -> str:
     if where.kind in ("selector", "test_id") or not asked:
         return ""
     root = page.locator("body") if where.within is None else where.within.resolve(page).first
+    from cxcheck.browser.nearby import candidates  # only after a miss: `check` never needs it
+
     found = candidates(root, asked, kind=where.kind, role=where.value)
     if not found:
         return ""

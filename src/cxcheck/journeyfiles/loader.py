@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from cxcheck.journey.session import PREFIX
 from cxcheck.journeyfiles.actions import Action
 from cxcheck.journeyfiles.reader import Reader, option_problem, shown
 from cxcheck.journeyfiles.spec import JourneyFileError, JourneySpec, LoadSpec, SessionSpec, Step
 from cxcheck.journeyfiles.yamlfile import parse, read_text
 from cxcheck.model import masking
+from cxcheck.model.names import SESSION_PREFIX
 from cxcheck.model.text import did_you_mean
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def _spec(reader: Reader, top: dict[str, yaml.Node], row: str | None, line: int)
 def _session(reader: Reader, node: yaml.Node) -> SessionSpec:
     """``session:``: a steps file read as an include is, its steps named ``session · …``."""
     steps = reader.include(node, (reader.path.resolve(),), "session")
-    named = tuple(replace(step, name=PREFIX + step.name) for step in steps)
+    named = tuple(replace(step, name=SESSION_PREFIX + step.name) for step in steps)
     file = reader.text(node, "session")
     # Filled-in steps (a row's user, a secret) tell logins apart; a digest keeps secrets out.
     digest = hashlib.sha256(repr(named).encode()).hexdigest()[:12]

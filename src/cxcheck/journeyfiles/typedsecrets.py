@@ -5,9 +5,9 @@ A recorded ``fill`` carries what was typed; into a password field that is a real
 a journey file is committed. The recorder's locator says which field it was: its label,
 placeholder, accessible name, test id or selector naming a password, passcode, passphrase or PIN
 (``get_by_label("Password:")``; Playwright gives a password input no role, so the recorder names
-it by its label), or an ``inputType: password`` on the entry, which ``cxcheck record`` adds to a fill of what was
-typed into a ``type=password`` field (:func:`cxcheck.journeyfiles.recording.mark_password_fills`)
-whatever its label says.
+it by its label), or an ``inputType: password`` on the entry, which ``cxcheck record`` adds to a
+fill of what was typed into a ``type=password`` field, whatever its label says
+(:func:`cxcheck.journeyfiles.recording.mark_password_fills`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ DEFAULT_TRACE = "retain-on-failure"
 """As Playwright's own test runner does: every test is traced, a failed one keeps its trace."""
 TRACE_FILE = "trace.zip"
 JOURNEY_SUFFIX = ".journey.yaml"
+SESSION_PREFIX = "session · "
+"""How the steps of a session (a login done once per device per worker) are named."""
 A11Y_BASELINE_FILE = "cx-a11y-baseline.json"
 DEFAULT_DEVICES = ("desktop-1080p",)
 DEFAULT_NETWORKS = ("no-throttle",)
