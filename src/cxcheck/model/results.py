@@ -280,9 +280,10 @@ class ItemResult:
     worker: str | None = None
     """The xdist worker that ran it (``gw0``...), ``main`` without xdist; None: it never ran."""
     cpu_s: float | None = None
-    """CPU seconds spent while it ran by the test's process and the processes it started (the
-    Playwright driver, the browser and its renderers), the app under test excluded; None where
-    it cannot be measured (no Linux ``/proc``)."""
+    """CPU seconds used from the start of its setup to the start of its teardown by the test's
+    process and the processes it started (the Playwright driver, the browser and its
+    renderers), the app under test excluded; None where it cannot be measured (no Linux
+    ``/proc``). See :mod:`cxcheck.browser.cputime`."""
     load: MachineLoad | None = None
     attempts: list[ItemResult] = field(default_factory=list)
     """Earlier attempts of this item that failed before a rerun (pytest-rerunfailures)."""

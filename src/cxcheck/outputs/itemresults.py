@@ -46,6 +46,7 @@ class ItemRecorder:
         under test, when the run started it)."""
         self.not_mine = not_mine
         self.cpu_before = tree_cpu_s(os.getpid(), not_mine)
+        self.cpu_after: float | None = None
         self.started = time.monotonic()
         self.result = planned.result(
             engine=engine,
@@ -54,6 +55,11 @@ class ItemRecorder:
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
             attempt=attempt,
         )
+
+    def teardown_starts(self) -> None:
+        """The cell's CPU is counted up to here: a teardown may close the worker's browser (after
+        its last cell), and a process tree that ends loses what it used from the count."""
+        self.cpu_after = tree_cpu_s(os.getpid(), self.not_mine)
 
     @property
     def findings(self) -> list[Finding]:
@@ -98,7 +104,9 @@ class ItemRecorder:
         r.finished_at = r.started_at + r.duration_s
         # The browser is the worker's, shared by its cells one at a time: the change of the
         # tree's CPU over this cell is this cell's.
-        cpu_after = tree_cpu_s(os.getpid(), self.not_mine)
+        cpu_after = self.cpu_after
+        if cpu_after is None:  # a failing setup or call: its provisional result
+            cpu_after = tree_cpu_s(os.getpid(), self.not_mine)
         if self.cpu_before is not None and cpu_after is not None:
             r.cpu_s = round(max(0.0, cpu_after - self.cpu_before), 3)
         r.steps = list(steps)
