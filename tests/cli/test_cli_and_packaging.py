@@ -150,6 +150,7 @@ def test_ci_recipes_install_a_browser_run_the_suite_keep_the_report_and_gate() -
     assert gitlab["artifacts"]["reports"]["junit"].endswith("junit.xml")
     # Both keep a history folder between runs, so each run says what changed since the last.
     assert "--cx-history cx-history" in commands
+    assert "cxcheck timeline cx-report/results.json" in commands  # where the time went
     restore, save = (next(s for s in steps if f"cache/{verb}" in str(s.get("uses", "")))
                      for verb in ("restore", "save"))  # fmt: skip
     assert restore["with"]["path"] == save["with"]["path"] == "cx-history"

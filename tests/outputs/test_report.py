@@ -441,6 +441,10 @@ def test_hostile_strings_stay_text(cx_browser: Browser, tmp_path: Path, panels: 
             worker=EVIL,
             engine=EVIL,
             load=MachineLoad(99, 99, 1),
+            # on the timeline too: its worker, label and tooltip are hostile
+            started_at=1_000.0,
+            finished_at=1_002.0,
+            cpu_s=1.0,
             attempts=[
                 ItemResult(
                     nodeid=EVIL,
@@ -448,6 +452,9 @@ def test_hostile_strings_stay_text(cx_browser: Browser, tmp_path: Path, panels: 
                     test=EVIL,
                     outcome="failed",
                     message=EVIL,
+                    worker=EVIL,
+                    started_at=998.0,
+                    finished_at=999.0,
                     steps=[step],
                     evidence_dir=str(evidence),
                     evidence=[shot],
@@ -491,6 +498,7 @@ def test_hostile_strings_stay_text(cx_browser: Browser, tmp_path: Path, panels: 
         assert "<script>window.__pwned=1</script>" in body
         assert "javascript:alert(1)" in body
         assert page.locator("[role=alert]").count() == 1  # the interrupted banner
+        assert page.locator("svg.tl rect.tb").count() == 2 * len(HOSTILE)  # attempts too
         shots = page.locator("details[open] .shots img")
         assert shots.count() >= 8
         shots.evaluate_all("imgs => imgs.forEach(i => { i.loading = 'eager'; })")  # off-screen
@@ -513,7 +521,8 @@ def test_features_a_run_did_not_use_stay_out_of_the_way(
     text = re.sub(r"<(style|script)>.*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
     for absent in ("Findings", "Screenshots", "TTFB", "Budget</th>", "Requests</th>", "Trace",
                    "machine busy", "Earlier attempts", "Evidence files", "Full error",
-                   'id="f-d"', 'id="f-n"', "Interrupted", 'role="alert"'):  # fmt: skip
+                   'id="f-d"', 'id="f-n"', "Interrupted", 'role="alert"',
+                   'id="timeline"'):  # fmt: skip
         assert absent not in text, absent
     assert not (tmp_path / "r" / FILES_DIR).exists()
     with opened(cx_browser, path) as (page, problems):

@@ -110,6 +110,11 @@ class AppServer:
         self.log_path: Path | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The app's process id while it runs (its CPU is not a test's: see browser/cputime)."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def command_line(self) -> str:
         return " ".join(shlex.quote(a) for a in self.spec.argv(self.port))
 

@@ -257,6 +257,11 @@ class ItemResult:
     outcome: str = "passed"
     duration_s: float = 0.0
     started_at: float = 0.0
+    """When its setup began, in Unix time (as the run's ``started_at``)."""
+    finished_at: float | None = None
+    """When its teardown ended: ``started_at + duration_s``, the duration measured on a
+    monotonic clock (a clock step mid-test cannot make it end before it began); None when it
+    never ran."""
     message: str | None = None
     """The failure in one or a few lines."""
     error: str | None = None
@@ -273,6 +278,12 @@ class ItemResult:
     """The requests of a failed test's pages when it failed (none when a step keeps its own)."""
     browser: str | None = None
     worker: str | None = None
+    """The xdist worker that ran it (``gw0``...), ``main`` without xdist; None: it never ran."""
+    cpu_s: float | None = None
+    """CPU seconds used from the start of its setup to the start of its teardown by the test's
+    process and the processes it started (the Playwright driver, the browser and its
+    renderers), the app under test excluded; None where it cannot be measured (no Linux
+    ``/proc``). See :mod:`cxcheck.browser.cputime`."""
     load: MachineLoad | None = None
     attempts: list[ItemResult] = field(default_factory=list)
     """Earlier attempts of this item that failed before a rerun (pytest-rerunfailures)."""
@@ -312,6 +323,7 @@ class ItemResult:
             outcome=str(data.get("outcome", "passed")),
             duration_s=float(data.get("duration_s", 0.0)),
             started_at=float(data.get("started_at", 0.0)),
+            finished_at=_number(data.get("finished_at")),
             message=data.get("message"),
             error=data.get("error"),
             steps=[StepRecord.from_dict(s) for s in data.get("steps", [])],
@@ -323,6 +335,7 @@ class ItemResult:
             traffic=Traffic.from_dict(traffic) if traffic else None,
             browser=data.get("browser"),
             worker=data.get("worker"),
+            cpu_s=_number(data.get("cpu_s")),
             load=MachineLoad(**load) if load else None,
             attempts=[ItemResult.from_dict(a) for a in data.get("attempts", [])],
             attempt=int(data.get("attempt", 1)),
@@ -422,6 +435,10 @@ def _move_evidence(results: list[dict[str, Any]], move: Callable[[str], str]) ->
         if r.get("evidence_dir"):
             r["evidence_dir"] = move(str(r["evidence_dir"]))
         _move_evidence(r.get("attempts") or [], move)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _comparison(data: Mapping[str, Any] | None) -> Comparison | None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cxcheck.browser.cputime import tree_cpu_s
 from cxcheck.model.calllog import with_reason
 from cxcheck.model.names import TRACE_FILE
 from cxcheck.model.overlaps import merge_overlaps
@@ -34,15 +35,31 @@ MAX_MESSAGE_CHARS = 600
 class ItemRecorder:
     """Collects one attempt of one test item."""
 
-    def __init__(self, planned: PlannedItem, engine: str, attempt: int = 1) -> None:
+    def __init__(
+        self,
+        planned: PlannedItem,
+        engine: str,
+        attempt: int = 1,
+        not_mine: Collection[int] = (),
+    ) -> None:
+        """``not_mine``: processes started by this one whose CPU is not the test's (the app
+        under test, when the run started it)."""
+        self.not_mine = not_mine
+        self.cpu_before = tree_cpu_s(os.getpid(), not_mine)
+        self.cpu_after: float | None = None
         self.started = time.monotonic()
         self.result = planned.result(
             engine=engine,
             started_at=time.time(),
-            worker=os.environ.get("PYTEST_XDIST_WORKER"),
+            worker=os.environ.get("PYTEST_XDIST_WORKER") or "main",
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
             attempt=attempt,
         )
+
+    def teardown_starts(self) -> None:
+        """The cell's CPU is counted up to here: a teardown may close the worker's browser (after
+        its last cell), and a process tree that ends loses what it used from the count."""
+        self.cpu_after = tree_cpu_s(os.getpid(), self.not_mine)
 
     @property
     def findings(self) -> list[Finding]:
@@ -84,6 +101,14 @@ class ItemRecorder:
         """The attempt's result, with its steps and the files in its evidence folder."""
         r = self.result
         r.duration_s = round(time.monotonic() - self.started, 3)
+        r.finished_at = r.started_at + r.duration_s
+        # The browser is the worker's, shared by its cells one at a time: the change of the
+        # tree's CPU over this cell is this cell's.
+        cpu_after = self.cpu_after
+        if cpu_after is None:  # a failing setup or call: its provisional result
+            cpu_after = tree_cpu_s(os.getpid(), self.not_mine)
+        if self.cpu_before is not None and cpu_after is not None:
+            r.cpu_s = round(max(0.0, cpu_after - self.cpu_before), 3)
         r.steps = list(steps)
         # What every output reads: one problem found by two checks is one finding (steps were
         # merged when they ended; again is a no-op, and covers steps recorded another way).

@@ -173,6 +173,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     from cxcheck.model.findings import collecting
 
     before = len(recorder.findings)
+    recorder.teardown_starts()
     lifecycle.before_teardown(item)
     try:
         with collecting(recorder.findings):

@@ -112,6 +112,13 @@ def summary_lines(state: CxState, grid_wanted: bool) -> list[tuple[str | None, s
             out.extend((None, line) for line in lines[1:])
         elif state.settings.compare is not None and state.settings.compare.history is not None:
             out.append((None, first_run_line(state.settings.compare.history)))
+    if run is not None and run.results:
+        from cxcheck.model.timeline import timeline
+        from cxcheck.outputs.timelinelines import summary_line
+
+        line = summary_line(timeline(run))
+        if line is not None:
+            out.append((None, f"cxcheck timeline: {line}"))
     if state.server is not None:
         out.append((None, f"cxcheck app: {state.server.command_line} at {state.server.url} "
                     f"(ready in {state.server.started_s:.1f} s, stopped at the end)"))  # fmt: skip

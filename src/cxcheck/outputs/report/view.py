@@ -20,6 +20,7 @@ from cxcheck.outputs.report.compare_view import CompareView, compare_view
 from cxcheck.outputs.report.matrix_view import Matrix, matrix, place
 from cxcheck.outputs.report.panel_view import Panel, panel
 from cxcheck.outputs.report.text import plural, seconds, when
+from cxcheck.outputs.report.timeline_view import TimelineView, timeline_view
 
 __all__ = ["PageView", "page_view"]
 
@@ -64,6 +65,8 @@ class PageView:
     footer: str
     since: CompareView | None = None
     """What changed since earlier runs (--cx-compare, --cx-history)."""
+    timeline: TimelineView | None = None
+    """Each worker's cells in time (none when no result has a start and an end)."""
 
     @property
     def total(self) -> int:
@@ -81,6 +84,7 @@ def page_view(
         panel(p, files_root, inline=i < inline_panels, single_file=single_file)
         for i, p in enumerate(placed)
     ]
+    keys = {p.result.nodeid: p.key for p in placed}
     counts = run.counts()
     worst = next((o for o in counts if counts[o]), "passed")
     verdict = _verdict(counts)
@@ -100,7 +104,8 @@ def page_view(
         lazy=len(panels) > inline_panels,
         inline_limit=inline_panels,
         footer=f"cxcheck {run.cxcheck_version}".strip(),
-        since=compare_view(run.comparison, {p.result.nodeid: p.key for p in placed}),
+        since=compare_view(run.comparison, keys),
+        timeline=timeline_view(run, keys),
     )
 
 
