@@ -34,7 +34,9 @@ MAX_MESSAGE_CHARS = 600
 class ItemRecorder:
     """Collects one attempt of one test item."""
 
-    def __init__(self, planned: PlannedItem, engine: str, attempt: int = 1) -> None:
+    def __init__(
+        self, planned: PlannedItem, engine: str, attempt: int = 1, shard: str | None = None
+    ) -> None:
         self.started = time.monotonic()
         self.result = planned.result(
             engine=engine,
@@ -42,6 +44,7 @@ class ItemRecorder:
             worker=os.environ.get("PYTEST_XDIST_WORKER"),
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
             attempt=attempt,
+            shard=shard,
         )
 
     @property
@@ -124,6 +127,8 @@ def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
     ]
     if attempt > 1:
         props.append(("cx_attempt", str(attempt)))
+    if result.shard:
+        props.append(("cx_shard", result.shard))
     failing = [f for f in result.all_findings if f.failing]
     if failing and result.outcome in ("failed", "error"):
         props.append(("cx_failed_by", ",".join(sorted({f.kind for f in failing}))))

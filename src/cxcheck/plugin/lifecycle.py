@@ -49,7 +49,8 @@ def start_item(item: pytest.Item, state: CxState) -> ItemRecorder:
     item.stash[TRACING_KEY] = False
     item.stash[FAILED_KEY] = False
     attempt = item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
-    recorder = ItemRecorder(planned(item), state.settings.browser.engine, attempt)
+    settings = state.settings
+    recorder = ItemRecorder(planned(item), settings.browser.engine, attempt, settings.shard)
     item.stash[RECORDER_KEY] = recorder
     return recorder
 
