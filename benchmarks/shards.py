@@ -13,7 +13,8 @@ throttled cell takes several times an unthrottled one.
    test the same weight: 8 cells each).
 
 Each shard is timed wall to wall (its pytest process: browser start, cells, outputs), median of
-N rounds (``--repeats``, default 1: a round is 6 shard runs). Target: duration-balanced slowest / mean ≤ 1.15.
+N rounds (``--repeats``, default 1: a round is 6 shard runs).
+Target: duration-balanced slowest / mean ≤ 1.15.
 
     python benchmarks/shards.py [--repeats 1]
 """
@@ -69,11 +70,10 @@ def run_pytest(folder: Path, env: dict[str, str], *args: str) -> tuple[float, in
 
 def shards(folder: Path, env: dict[str, str], durations: str) -> list[tuple[float, int]]:
     """The 3 shards one after the other: (wall seconds, cells) each."""
+    split = ["--splits", str(SHARDS), "--splitting-algorithm", "least_duration",
+             "--durations-path", durations, "--cx-json", "r.json"]  # fmt: skip
     return [
-        run_pytest(folder, env, "--splits", str(SHARDS), "--group", str(group),
-                   "--splitting-algorithm", "least_duration", "--durations-path", durations,
-                   "--cx-json", "r.json")  # fmt: skip
-        for group in range(1, SHARDS + 1)
+        run_pytest(folder, env, *split, "--group", str(group)) for group in range(1, SHARDS + 1)
     ]
 
 
@@ -96,21 +96,24 @@ def main() -> int:
         by_count: list[list[float]] = [[] for _ in range(SHARDS)]
         counts: dict[str, list[int]] = {}
         for _ in range(repeats):  # alternating, so a slower minute of the machine hits both
-            for label, times, durations in (("duration", by_duration, ".test_durations"),
-                                            ("count", by_count, "no-such-file")):  # fmt: skip
+            plans = (("duration", by_duration, ".test_durations"),
+                     ("count", by_count, "no-such-file"))  # fmt: skip
+            for label, times, durations in plans:
                 runs = shards(folder, env, durations)
-                for i, (took, n) in enumerate(runs):
+                for i, (took, _) in enumerate(runs):
                     times[i].append(took)
                 counts[label] = [n for _, n in runs]
-    print(f"{CELLS} cells (2 devices x no-throttle/slow-4g/3g x 4 tests), {SHARDS} shards run one after the "
-          f"other, median of {repeats} rounds, wall seconds per shard")  # fmt: skip
+    print(f"{CELLS} cells (2 devices x no-throttle/slow-4g/3g x 4 tests), {SHARDS} shards run "
+          f"one after the other, median of {repeats} rounds, wall seconds per shard")  # fmt: skip
     print(f"  the whole matrix in one run: {whole:.2f} s; measured cells: "
           f"{min(measured.values()):.2f}-{max(measured.values()):.2f} s")  # fmt: skip
     ratios = {}
     for label, times in (("duration", by_duration), ("count", by_count)):
         walls = [median(t) for t in times]
         ratios[label] = max(walls) / (sum(walls) / len(walls))
-        shown = "  ".join(f"{w:6.2f} s ({n} cells)" for w, n in zip(walls, counts[label]))
+        shown = "  ".join(
+            f"{w:6.2f} s ({n} cells)" for w, n in zip(walls, counts[label], strict=True)
+        )
         print(f"  {label}-balanced shards: {shown}")
     print(f"slowest / mean, duration-balanced: {ratios['duration']:.3f}  (target <= 1.15)   "
           f"count-balanced: {ratios['count']:.3f}")  # fmt: skip
