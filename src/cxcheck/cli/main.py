@@ -12,11 +12,21 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cxcheck.cli import check, demo, install_browser, profiles, record, schema, timeline
+from cxcheck.cli import (
+    check,
+    demo,
+    durations,
+    install_browser,
+    merge,
+    profiles,
+    record,
+    schema,
+    timeline,
+)
 from cxcheck.model.errors import CxError
 
 # In the order `cxcheck --help` lists them.
-SUBCOMMANDS = (profiles, demo, check, schema, install_browser, record, timeline)
+SUBCOMMANDS = (profiles, demo, check, schema, install_browser, record, timeline, durations, merge)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -289,6 +289,9 @@ class ItemResult:
     """Earlier attempts of this item that failed before a rerun (pytest-rerunfailures)."""
     attempt: int = 1
     """Which run of the item this is: 2 and up are reruns."""
+    shard: str | None = None
+    """Which shard of a run split across machines ran it (``2/3`` from pytest-split, or
+    ``--cx-shard``); None when the run was not split."""
 
     @property
     def row(self) -> str:
@@ -339,6 +342,7 @@ class ItemResult:
             load=MachineLoad(**load) if load else None,
             attempts=[ItemResult.from_dict(a) for a in data.get("attempts", [])],
             attempt=int(data.get("attempt", 1)),
+            shard=data.get("shard"),
         )
 
 

@@ -41,9 +41,10 @@ class ItemRecorder:
         engine: str,
         attempt: int = 1,
         not_mine: Collection[int] = (),
+        shard: str | None = None,
     ) -> None:
         """``not_mine``: processes started by this one whose CPU is not the test's (the app
-        under test, when the run started it)."""
+        under test, when the run started it); ``shard``: which part of a split run this is."""
         self.not_mine = not_mine
         self.cpu_before = tree_cpu_s(os.getpid(), not_mine)
         self.cpu_after: float | None = None
@@ -54,6 +55,7 @@ class ItemRecorder:
             worker=os.environ.get("PYTEST_XDIST_WORKER") or "main",
             load=MachineLoad(MachineLoad.now(), None, os.cpu_count() or 1),
             attempt=attempt,
+            shard=shard,
         )
 
     def teardown_starts(self) -> None:
@@ -149,6 +151,8 @@ def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
     ]
     if attempt > 1:
         props.append(("cx_attempt", str(attempt)))
+    if result.shard:
+        props.append(("cx_shard", result.shard))
     failing = [f for f in result.all_findings if f.failing]
     if failing and result.outcome in ("failed", "error"):
         props.append(("cx_failed_by", ",".join(sorted({f.kind for f in failing}))))

@@ -49,8 +49,9 @@ def start_item(item: pytest.Item, state: CxState) -> ItemRecorder:
     item.stash[TRACING_KEY] = False
     item.stash[FAILED_KEY] = False
     attempt = item.stash[ATTEMPT_KEY] = item.stash.get(ATTEMPT_KEY, 0) + 1
+    settings = state.settings
     app = [state.server.pid] if state.server is not None and state.server.pid else []
-    recorder = ItemRecorder(planned(item), state.settings.browser.engine, attempt, app)
+    recorder = ItemRecorder(planned(item), settings.browser.engine, attempt, app, settings.shard)
     item.stash[RECORDER_KEY] = recorder
     return recorder
 

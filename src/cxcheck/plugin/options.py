@@ -44,6 +44,7 @@ OPT_REPORT_SINGLE_FILE = "cx_report_single_file"
 OPT_COMPARE = "cx_compare"
 OPT_HISTORY = "cx_history"
 OPT_HISTORY_RUNS = "cx_history_runs"
+OPT_SHARD = "cx_shard"
 
 ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
@@ -209,6 +210,9 @@ def add_options(parser: pytest.Parser) -> None:
     add("--cx-history-runs", dest=OPT_HISTORY_RUNS, metavar="N", type=run_count,
         help="how many runs the history folder keeps, this one included (default 10) "
         "(ini cx_history_runs)")
+    add("--cx-shard", dest=OPT_SHARD, metavar="LABEL",
+        help="name this run's shard when a run is split across machines (shown on each result "
+        "and in the merged report); default: pytest-split's GROUP/SPLITS when it splits the run")
     # fmt: on
     for check in CHECKS:
         for option in check.options:
@@ -229,7 +233,7 @@ def all_ini() -> list[tuple[str, str, Any, Any]]:
 OPTION_DESTS = (
     OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
     OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
-    OPT_REPORT, OPT_REPORT_SINGLE_FILE, OPT_COMPARE, OPT_HISTORY, OPT_HISTORY_RUNS,
+    OPT_REPORT, OPT_REPORT_SINGLE_FILE, OPT_COMPARE, OPT_HISTORY, OPT_HISTORY_RUNS, OPT_SHARD,
     *(o.dest for c in CHECKS for o in c.options),
 )  # fmt: skip
 

@@ -37,6 +37,7 @@ from cxcheck.plugin.options import (
     OPT_PROFILES,
     OPT_REPORT,
     OPT_REPORT_SINGLE_FILE,
+    OPT_SHARD,
     OPT_SLOWMO,
     OPT_TRACE,
     endpoint,
@@ -90,6 +91,8 @@ class Settings:
     """Each check's settings for the run, by check name (see cxcheck.plugin.checks)."""
     compare: Comparing | None = None
     """Earlier runs to say what changed since (--cx-compare, --cx-history)."""
+    shard: str | None = None
+    """This run's shard of a run split across machines (--cx-shard, else pytest-split's)."""
 
 
 def read_settings(
@@ -134,7 +137,26 @@ def read_settings(
         scale_timeouts=bool(ini("cx_scale_timeouts")),
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
         compare=comparing(option, ini, invocation_dir),
+        shard=shard_label(option),
     )
+
+
+def shard_label(option: Lookup) -> str | None:
+    """--cx-shard, else ``GROUP/SPLITS`` when pytest-split runs one group of a split run (its
+    ``--splits``/``--group``, read by name: cxcheck does not import pytest-split)."""
+    label = str(option(OPT_SHARD) or "").strip()
+    if label:
+        return label
+    splits, group = _int_option(option, "splits"), _int_option(option, "group")
+    return f"{group}/{splits}" if splits and group else None
+
+
+def _int_option(option: Lookup, dest: str) -> int | None:
+    try:
+        value = option(dest)
+    except (ValueError, AttributeError, KeyError):  # no such option: pytest-split not loaded
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def comparing(option: Lookup, ini: Lookup, invocation: Path) -> Comparing | None:

@@ -53,7 +53,7 @@ class Trace:
 class Body:
     nodeid: str
     facts: list[tuple[str, str]]
-    """(label, value): engine, browser, worker."""
+    """(label, value): engine, browser, shard, worker."""
     started: str | None
     machine: str | None
     """The machine's load average around the test, e.g. ``0.60 → 0.90 on 8 CPUs``."""
@@ -161,7 +161,8 @@ def body(r: ItemResult, urls: Evidence) -> Body:
             error = error[:MAX_ERROR_CHARS] + f"\n… ({more} more characters)"
     filmstrip = urls.link(FILMSTRIP_FILE) if r.steps else None
     groups = findings(r)
-    facts = (("engine", r.engine), ("browser", r.browser), ("worker", r.worker))
+    facts = (("engine", r.engine), ("browser", r.browser), ("shard", r.shard),
+             ("worker", r.worker))  # fmt: skip
     return Body(
         nodeid=r.nodeid,
         facts=[(k, v) for k, v in facts if v],
