@@ -301,3 +301,13 @@ def test_a_browser_path_goes_to_the_server_not_to_a_cdp_endpoint() -> None:
     }
     assert launch_options(True, None, ()) == {"headless": False}
     assert version_mismatch("ws://x/", "WebSocket error: connect ECONNREFUSED") is None
+
+
+def test_a_browser_path_with_a_cdp_endpoint_is_still_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_x():\n    pass\n")
+    path = "--cx-browser-path=/usr/bin/chromium"
+    cdp = pytester.runpytest_inprocess(path, "--cx-browser-endpoint", "http://127.0.0.1:9222")
+    assert cdp.ret == pytest.ExitCode.USAGE_ERROR
+    cdp.stderr.fnmatch_lines(["*give either a browser to launch*or one to connect to*not both*"])
+    server = pytester.runpytest_inprocess(path, "--cx-browser-endpoint", "ws://127.0.0.1:3000/")
+    server.assert_outcomes(passed=1)  # the path names the server's browser

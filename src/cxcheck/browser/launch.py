@@ -54,7 +54,8 @@ Get one in any of these ways:
   python -m playwright install chromium        # Playwright's own Chromium (needs internet access)
   sudo apt-get install -y chromium             # Debian/Ubuntu system Chromium (found by itself)
   --cx-browser-path /path/to/chrome            # or CXCHECK_BROWSER=/path/to/chrome: one you have
-  --cx-browser-endpoint http://127.0.0.1:9222  # or a browser already running elsewhere (CDP/ws)"""
+  --cx-browser-endpoint http://127.0.0.1:9222  # or a browser already running elsewhere (CDP)
+  --cx-browser-endpoint ws://host:3000/        # or a Playwright server (playwright run-server)"""
 
 
 @dataclass(frozen=True)
