@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 import shutil
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.browser.remote import EXPOSED, connect_server, is_cdp, launch_options
 from cxcheck.config.profiles import DeviceProfile, NetworkProfile
 from cxcheck.model.errors import BaseUrlError, BrowserNotFoundError
 from cxcheck.model.names import BROWSER_ENV, ENDPOINT_ENV
@@ -54,7 +54,8 @@ Get one in any of these ways:
   python -m playwright install chromium        # Playwright's own Chromium (needs internet access)
   sudo apt-get install -y chromium             # Debian/Ubuntu system Chromium (found by itself)
   --cx-browser-path /path/to/chrome            # or CXCHECK_BROWSER=/path/to/chrome: one you have
-  --cx-browser-endpoint http://127.0.0.1:9222  # or a browser already running elsewhere (CDP/ws)"""
+  --cx-browser-endpoint http://127.0.0.1:9222  # or a browser already running elsewhere (CDP)
+  --cx-browser-endpoint ws://host:3000/        # or a Playwright server (playwright run-server)"""
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def launch(pw: Playwright, settings: BrowserSettings) -> tuple[Browser, str]:
     """Launch or connect to the browser; returns it and a line saying which one it is."""
     browser_type = getattr(pw, settings.engine)
     if settings.endpoint:
-        return connect(pw, settings), f"{settings.engine} at {settings.endpoint}"
+        browser = connect(pw, settings)
+        return browser, connected_line(settings, browser)
     choice = find_browser(settings, _playwright_executable(browser_type))
     args = list(CHROMIUM_ARGS) if settings.engine == "chromium" else []
     try:
@@ -175,20 +177,23 @@ def launch_extras(
 
 
 def connect(pw: Playwright, settings: BrowserSettings) -> Browser:
-    """Connect to a running browser: CDP for http(s):// and ws://…/devtools/…, else Playwright's."""
+    """Connect to a running browser: CDP for http(s):// and ws://…/devtools/…, else a Playwright
+    server (``playwright run-server``), which launches one for this run (browser/remote.py)."""
     endpoint = settings.endpoint or ""
-    parsed = urllib.parse.urlparse(endpoint)
     browser_type = getattr(pw, settings.engine)
-    is_cdp = parsed.scheme in ("http", "https") or parsed.path.startswith("/devtools/")
     try:
-        if is_cdp:
+        if is_cdp(endpoint):
             if settings.engine != "chromium":
                 raise BrowserNotFoundError(
                     f"--cx-browser-endpoint {endpoint} is a Chrome DevTools endpoint, which only "
                     "works with --cx-browser chromium"
                 )
-            return pw.chromium.connect_over_cdp(endpoint, timeout=15_000)
-        return browser_type.connect(endpoint, timeout=15_000)  # type: ignore[no-any-return]
+            return pw.chromium.connect_over_cdp(
+                endpoint, timeout=15_000, slow_mo=settings.slowmo_ms or None
+            )
+        args = CHROMIUM_ARGS if settings.engine == "chromium" else ()
+        options = launch_options(settings.headed, settings.executable, args)
+        return connect_server(browser_type, endpoint, options, settings.slowmo_ms)  # type: ignore[no-any-return]
     except BrowserNotFoundError:
         raise
     except Exception as exc:
@@ -196,8 +201,16 @@ def connect(pw: Playwright, settings: BrowserSettings) -> Browser:
             f"could not connect to the browser at --cx-browser-endpoint {endpoint}: "
             f"{str(exc).strip().splitlines()[0]}. Is it running and reachable? A Chromium started "
             "with --remote-debugging-port=9222 answers at http://127.0.0.1:9222; a Playwright "
-            "server (`playwright run-server`) at ws://host:port/."
+            "server (`playwright run-server --port 3000`) at ws://host:3000/."
         ) from exc
+
+
+def connected_line(settings: BrowserSettings, browser: Browser) -> str:
+    """The line saying which browser a run connected to."""
+    line = f"{settings.engine} at {settings.endpoint}"
+    if is_cdp(settings.endpoint or ""):
+        return line
+    return f"{line} ({settings.engine} {browser.version} via a Playwright server; {EXPOSED})"
 
 
 def _playwright_executable(browser_type: Any) -> str | None:

@@ -244,7 +244,12 @@ class SharedBrowsers:
         found = self.browsers.get(engine)
         if found is not None and found.is_connected():
             return found
-        from cxcheck.browser.launch import BrowserSettings, connect, launch_extras
+        from cxcheck.browser.launch import (
+            BrowserSettings,
+            connect,
+            connected_line,
+            launch_extras,
+        )
         from cxcheck.model.errors import CxError
 
         # A run that uses nothing of cxcheck has no state, and gets none: cxcheck's defaults.
@@ -254,7 +259,7 @@ class SharedBrowsers:
         try:
             if settings.endpoint:
                 browser = connect(self.pw, settings)
-                line = f"{engine} at {settings.endpoint}"
+                line = connected_line(settings, browser)
             else:
                 extras, how = launch_extras(settings, launch_args, browser_type, remote)
                 browser = launch_browser(**extras)

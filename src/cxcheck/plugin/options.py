@@ -181,7 +181,9 @@ def add_options(parser: pytest.Parser) -> None:
         "browser, else a system Chromium/Chrome")
     add("--cx-browser-endpoint", dest=OPT_ENDPOINT, metavar="URL", type=endpoint,
         help="connect to a running browser instead of launching one (env "
-        "CXCHECK_BROWSER_ENDPOINT): CDP http://host:port or Playwright ws://host:port/")
+        "CXCHECK_BROWSER_ENDPOINT): CDP http://host:port, or a Playwright server "
+        "(playwright run-server) ws://host:port/, whose browsers reach the runner's "
+        "localhost/127.0.0.1 through the connection")
     add("--cx-headed", dest=OPT_HEADED, action="store_true",
         help="show the browser window (local debugging)")
     add("--cx-slowmo", dest=OPT_SLOWMO, metavar="MS", type=milliseconds, default=0.0,

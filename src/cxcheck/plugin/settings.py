@@ -16,6 +16,7 @@ from typing import Any
 
 from cxcheck.app.server import ServerSpec, parse_env, validate_command
 from cxcheck.browser.launch import BrowserSettings, env_settings
+from cxcheck.browser.remote import is_cdp
 from cxcheck.checks.protocol import RunContext
 from cxcheck.config.matrix import Selection, split_names
 from cxcheck.model.errors import CxError
@@ -255,7 +256,9 @@ def browser_settings(option: Lookup, ini: Lookup) -> BrowserSettings:
             url = endpoint(url)
         except argparse.ArgumentTypeError as exc:
             raise CxError(f"CXCHECK_BROWSER_ENDPOINT: {exc}") from None
-    if executable and url:
+    # A Playwright server launches the browser: a path names one on the server's machine (which
+    # it honours when started with --unsafe). A CDP endpoint is a browser already running.
+    if executable and url and is_cdp(url):
         raise CxError(
             "give either a browser to launch (--cx-browser-path / CXCHECK_BROWSER) or "
             "one to connect to (--cx-browser-endpoint), not both"
