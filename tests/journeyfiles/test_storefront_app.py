@@ -106,6 +106,17 @@ steps:
     actions:
       - click: {role: link, name: Sign in}
 """
+SLOW = """\
+name: slow ${id}
+devices: laptop-1366
+session: steps/slow-sign-in.steps.yaml
+examples: [{id: first}, {id: second}]
+start: /account/orders
+steps:
+  - name: see the orders
+    actions:
+      - expect_visible: "#no-orders"
+"""
 STATS = """\
 import json, urllib.request
 
@@ -128,6 +139,11 @@ def storefront_run(
     (pytester_root / "shop.journey.yaml").write_text(SHOP)
     (pytester_root / "crash.journey.yaml").write_text(CRASH.format(limit=LIMIT_S))
     (pytester_root / "miss.journey.yaml").write_text(MISS)
+    # The same sign-in with a budget no login meets: slower than its budget, but signed in.
+    slow = SIGN_IN.replace("  - name: sign in as ${email}\n", "  - name: sign in as ${email}\n"
+                           "    budget: 1ms\n")  # fmt: skip
+    (pytester_root / "steps/slow-sign-in.steps.yaml").write_text(slow)
+    (pytester_root / "slow.journey.yaml").write_text(SLOW)
     (pytester_root / "test_zz_stats.py").write_text(STATS)
     return pytester_root, _run(pytester_root)
 
@@ -168,11 +184,12 @@ def test_the_shop_journeys_pass_with_one_sign_in_per_device(
     ], "\n".join(result.outlines[-40:])  # fmt: skip
     assert {r["outcome"] for r in shop.values()} == {"passed"}, "\n".join(result.outlines[-60:])
     # One sign-in per device, counted by the shop: the crash journey names the same session
-    # file and shares the laptop's (it runs first there, so it signs in).
+    # file and shares the laptop's (it runs first there, so it signs in); the slow session is
+    # another file, so one more.
     stats = json.loads((root / "stats.json").read_text())
-    assert stats == {"logins": 2, "failed_logins": 0}
+    assert stats == {"logins": 3, "failed_logins": 0}
     names = [s["name"] for r in results.values() for s in r.get("steps", [])]
-    assert names.count("session · sign in as ada@example.com") == 2
+    assert names.count("session · sign in as ada@example.com") == 3
     # The secret declared by the include file is masked everywhere cxcheck writes.
     assert PASSWORD not in (root / "r.json").read_text()
     assert PASSWORD not in "\n".join(result.outlines + result.errlines)
@@ -199,3 +216,17 @@ def test_a_locator_that_misses_names_what_is_there(
     message = _action(miss)["message"]
     assert "{role: link, name: Sign in} matched 0 elements" in message
     assert 'button "Sign in"' in message and "{role: button, name: Sign in}" in message
+
+
+def test_a_session_slower_than_its_budget_fails_its_cell_and_is_still_reused(
+    storefront_run: tuple[Path, pytest.RunResult],
+) -> None:
+    root, _ = storefront_run
+    results = _results(root)
+    first = results["slow.journey.yaml::slow-first[first-laptop-1366-no-throttle]"]
+    second = results["slow.journey.yaml::slow-second[second-laptop-1366-no-throttle]"]
+    failing = [f for s in first["steps"] for f in s["findings"] if f["severity"] == "error"]
+    assert first["outcome"] == "failed" and {f["kind"] for f in failing} == {"budget"}
+    # The login worked: the next cell starts from it instead of failing for the same reason.
+    assert second["outcome"] == "passed"
+    assert [f["check"] for f in second["findings"] if f["kind"] == "session"] == ["session-reused"]

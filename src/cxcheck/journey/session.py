@@ -136,10 +136,13 @@ class Session:
 
         self.enter(key, steps)
 
-    def enter(self, key: str, steps: Callable[[], object], shown: str | None = None) -> None:
-        """Run ``steps`` (which open their own ``session · …`` steps) the first time this device
-        needs session ``key`` on this worker and keep the storage state; after that, start from
-        the kept state. ``shown`` is how messages name the session (default: ``key``)."""
+    def enter(
+        self, key: str, steps: Callable[[], object], shown: str | None = None, count: int = 1
+    ) -> None:
+        """Run ``steps`` (which open their own ``session · …`` steps, ``count`` of them) the
+        first time this device needs session ``key`` on this worker and keep the storage state;
+        after that, start from the kept state. ``shown`` is how messages name the session
+        (default: ``key``)."""
         __tracebackhide__ = True
         if key in self._entered:
             return  # a journey played twice in one cell (under load) logs in once
@@ -149,7 +152,7 @@ class Session:
         found = self.store.get(where)
         if found is None or (found.failure is not None and found.cell == self.cell):
             # (the second: a rerun of the very cell whose login failed tries it again)
-            self._log_in(where, steps, shown)
+            self._log_in(where, steps, shown, count)
         elif found.failure is not None:
             message = masking.mask(
                 f"session {shown!r} failed in {found.cell}, the first cell on {device} on this "
@@ -166,24 +169,42 @@ class Session:
                         cell=found.cell, seconds=round(found.seconds, 3))  # fmt: skip
         self._entered.add(key)
 
-    def _log_in(self, where: Key, steps: Callable[[], object], shown: str) -> None:
+    def _log_in(self, where: Key, steps: Callable[[], object], shown: str, count: int) -> None:
         __tracebackhide__ = True
         first = len(self.journey.steps)
         started = time.monotonic()
         try:
             steps()
         except BaseException as exc:
-            if not is_control(exc):
+            if is_control(exc):
+                raise
+            if self._only_slow(first, count):
+                # Signed in, only slower than its budget: this cell fails for the budget, and
+                # the login is kept; the later cells need not fail for a login that worked.
+                self._keep(where, first, started)
+            else:
                 self.store.put(where, Login(self.cell, time.monotonic() - started,
                                             failure=self._reason(first, exc)))  # fmt: skip
             raise
-        records = self.journey.steps[first:]
-        seconds = sum(r.duration_s for r in records) if records else time.monotonic() - started
-        self.store.put(where, Login(self.cell, seconds, self.journey.page.context.storage_state()))
+        seconds = self._keep(where, first, started)
         add_finding("session", f"session {shown!r} logged in on {where.device} in {seconds:.2f} s; "
                     "later cells of this device on this worker start from its storage state",
                     severity="info", check="session-login", session=shown,
                     seconds=round(seconds, 3))  # fmt: skip
+
+    def _keep(self, where: Key, first: int, started: float) -> float:
+        records = self.journey.steps[first:]
+        seconds = sum(r.duration_s for r in records) if records else time.monotonic() - started
+        self.store.put(where, Login(self.cell, seconds, self.journey.page.context.storage_state()))
+        return seconds
+
+    def _only_slow(self, first: int, count: int) -> bool:
+        """Whether all ``count`` session steps ran and failed only for their budgets: the login
+        itself worked (a budget breach in an earlier step stops the later ones)."""
+        records = self.journey.steps[first:]
+        failing = [f for r in records for f in r.findings if f.failing]
+        done = len(records) == count
+        return done and bool(failing) and all(f.kind == "budget" for f in failing)
 
     def _reason(self, first: int, exc: BaseException) -> str:
         """What the cell failed with: its failed session step's message, else the error's."""

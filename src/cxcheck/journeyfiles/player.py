@@ -64,7 +64,7 @@ def run(
 
     if spec.session is not None and session is not None:
         login = spec.session
-        session.enter(login.key, lambda: play_steps(login.steps), login.file)
+        session.enter(login.key, lambda: play_steps(login.steps), login.file, len(login.steps))
     play_steps(spec.steps)
 
 
