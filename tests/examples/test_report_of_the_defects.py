@@ -158,9 +158,11 @@ def test_the_matrix_fits_a_phone(cx_browser: Browser, demo: Demo) -> None:
     with opened(cx_browser, demo.report, viewport={"width": 390, "height": 844},
                 is_mobile=True, has_touch=True, device_scale_factor=3) as (page, bad):  # fmt: skip
         wide = page.evaluate(
+            # The timeline's chart scrolls sideways inside its box, on purpose: the box fits.
             """() => Array.from(document.querySelectorAll('body *')).filter((el) => {
                 const box = el.getBoundingClientRect();
-                return box.width > 0 && (box.right > 391 || box.left < -1);
+                const scrolled = el.closest('.tlbox') && !el.classList.contains('tlbox');
+                return box.width > 0 && !scrolled && (box.right > 391 || box.left < -1);
             }).map((el) => el.tagName + '.' + el.className).slice(0, 10)"""
         )
         assert wide == []
