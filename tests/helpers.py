@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +115,16 @@ def outcomes_of(result: pytest.RunResult, file: str) -> dict[str, int]:
             outcome = found["outcome"].lower()
             counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+def assert_bad_action(
+    pytester: pytest.Pytester, run_pytest: Any, action: str, message: str
+) -> None:
+    """A journey file whose one action is ``action`` fails to collect, naming its file and line
+    (5) with ``message`` (an fnmatch pattern)."""
+    pytester.path.joinpath("bad.journey.yaml").write_text(
+        f"name: bad\nsteps:\n  - name: s\n    actions:\n      - {action}\n"
+    )
+    result = run_pytest(inprocess=True)
+    assert result.ret != 0
+    result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from cxcheck.journeyfiles.reference import SCHEMA_FILE
+from tests.helpers import assert_bad_action
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -230,12 +231,7 @@ def test_a_file_or_the_ini_sets_every_actions_timeout(
 def test_a_bad_action_setting_names_the_file_and_line(
     pytester: pytest.Pytester, run_pytest: Any, action: str, message: str
 ) -> None:
-    pytester.path.joinpath("bad.journey.yaml").write_text(
-        f"name: bad\nsteps:\n  - name: s\n    actions:\n      - {action}\n"
-    )
-    result = run_pytest(inprocess=True)
-    assert result.ret != 0
-    result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
+    assert_bad_action(pytester, run_pytest, action, message)
 
 
 def test_a_bad_action_timeout_in_the_ini_stops_the_run(

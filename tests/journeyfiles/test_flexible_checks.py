@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import assert_bad_action
+
 HEAD = """\
 name: {name}
 devices: desktop-1080p
@@ -96,12 +98,7 @@ def test_flexible_checks_pass_and_fail_with_bounds_and_both_forms_of_an_option(
 def test_bad_flexible_checks_name_the_file_line_and_fix(
     pytester: pytest.Pytester, run_pytest: Any, action: str, message: str
 ) -> None:
-    pytester.path.joinpath("bad.journey.yaml").write_text(
-        f"name: bad\nsteps:\n  - name: s\n    actions:\n      - {action}\n"
-    )
-    result = run_pytest(inprocess=True)
-    assert result.ret != 0
-    result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
+    assert_bad_action(pytester, run_pytest, action, message)
 
 
 def _schema_check() -> Any:

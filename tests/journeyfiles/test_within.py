@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import assert_bad_action
+
 HEAD = """\
 name: {name}
 devices: desktop-1080p
@@ -65,12 +67,7 @@ def test_within_scopes_a_locator_and_a_missing_container_says_so(
 def test_a_bad_within_names_the_file_line_and_fix(
     pytester: pytest.Pytester, run_pytest: Any, action: str, message: str
 ) -> None:
-    pytester.path.joinpath("bad.journey.yaml").write_text(
-        f"name: bad\nsteps:\n  - name: s\n    actions:\n      - {action}\n"
-    )
-    result = run_pytest(inprocess=True)
-    assert result.ret != 0
-    result.stdout.fnmatch_lines([f"*bad.journey.yaml:5: {message}"])
+    assert_bad_action(pytester, run_pytest, action, message)
 
 
 def test_the_schema_accepts_within_and_refuses_a_container_alone() -> None:
