@@ -230,3 +230,7 @@ def test_a_session_slower_than_its_budget_fails_its_cell_and_is_still_reused(
     # The login worked: the next cell starts from it instead of failing for the same reason.
     assert second["outcome"] == "passed"
     assert [f["check"] for f in second["findings"] if f["kind"] == "session"] == ["session-reused"]
+    # The report says it too: a cell that logged in once, another that reused it.
+    report = (root / "report" / "index.html").read_text()
+    assert "session · sign in as ada@example.com" in report
+    assert "reused on laptop-1366: logged in once by" in report
