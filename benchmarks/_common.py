@@ -117,3 +117,26 @@ def timed_pytest(args: list[str], cwd: Path, env: dict[str, str], passed: int) -
     if done.returncode != 0 or f"{passed} passed" not in done.stdout:
         sys.exit(f"benchmark run failed: {' '.join(args)}\n{done.stdout}\n{done.stderr}")
     return took
+
+
+def time_check(
+    folder: Path, env: dict[str, str] | None = None, runs: int = 3
+) -> tuple[list[float], list[float]]:
+    """``cxcheck check FOLDER`` as a user runs it (a fresh interpreter each time): wall and CPU
+    seconds of each run. A failing or warning check ends the benchmark with its output."""
+    import resource
+    import subprocess
+    import time
+
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "cxcheck.cli", "check", str(folder)],
+                              capture_output=True, text=True, timeout=300, env=env)  # fmt: skip
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        if done.returncode != 0 or done.stderr:
+            sys.exit(f"cxcheck check failed or warned:\n{done.stderr[-2000:]}")
+    return walls, cpus

@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _common import time_check
 
 TARGET_S = 2.0
 DEVICES = ("iphone-13", "pixel-7", "ipad-mini", "laptop-1366", "desktop-1080p")
@@ -150,22 +148,7 @@ def main() -> int:
         write_files(folder, args.files)
         # The secret a pre-commit hook would not have is set here, so no note per file.
         env = {**os.environ, "CX_BENCH_PASSWORD": "correct-horse-battery"}
-        runs, cpu = [], []
-        for _ in range(3):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-m", "cxcheck.cli", "check", str(folder)],
-                capture_output=True,
-                text=True,
-                timeout=300,
-                env=env,
-            )
-            runs.append(time.perf_counter() - started)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-            if done.returncode != 0 or done.stderr:
-                sys.exit(f"cxcheck check failed or warned:\n{done.stderr[-2000:]}")
+        runs, cpu = time_check(folder, env)
     best, worst = min(runs), max(runs)
     print(
         f"cxcheck check on {args.files} varied journey files: {best:.2f} s (3 runs, {best:.2f}-"

@@ -9,11 +9,10 @@ name. Target: < 2 s for 1,000 files.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _common import time_check
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 2.0
@@ -29,18 +28,7 @@ def main() -> int:
         for n in range(args.files):
             text = example.replace("name: checkout journey", f"name: checkout journey {n}")
             (folder / f"j{n:04d}.journey.yaml").write_text(text, encoding="utf-8")
-        runs = []
-        for _ in range(3):
-            started = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-m", "cxcheck.cli", "check", str(folder)],
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            runs.append(time.perf_counter() - started)
-            if done.returncode != 0:
-                sys.exit(f"cxcheck check failed:\n{done.stderr[-2000:]}")
+        runs, _ = time_check(folder)
     best, worst = min(runs), max(runs)
     print(
         f"cxcheck check on {args.files} journey files: {best:.2f} s (3 runs, {best:.2f}-"
