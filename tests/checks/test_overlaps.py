@@ -104,7 +104,7 @@ def test_taps(cx_page, cx_a11y, cx_layout):
 
 def test_every_output_reads_the_merged_finding(pytester: pytest.Pytester, run_pytest: Any) -> None:
     pytester.makepyfile(test_taps=MERGED_TEST)
-    result = run_pytest("--cx-json", "r.json", "--junitxml", "j.xml")
+    result = run_pytest("--cx-json", "r.json", "--junitxml", "j.xml", "--cx-report", "report")
     result.assert_outcomes(failed=1)
     # Outside a journey step: merged where the test's call phase ends, before it fails.
     result.stdout.fnmatch_lines(["*found by axe (target-size) and the layout check*"])
@@ -116,6 +116,8 @@ def test_every_output_reads_the_merged_finding(pytester: pytest.Pytester, run_py
     junit = ET.parse(pytester.path / "j.xml").getroot()
     properties = {p.get("name"): p.get("value") for p in junit.iter("property")}
     assert properties["cx_failed_by"] == "a11y"
+    report = (pytester.path / "report" / "index.html").read_text()
+    assert report.count("found by axe (target-size) and the layout check") >= 1
 
 
 # --- the rule, on plain findings ---
