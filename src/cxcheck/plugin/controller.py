@@ -72,6 +72,11 @@ class XdistHooks:
         if state is not None and state.base_url:
             node.workerinput["cx_base_url"] = state.base_url
 
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        from cxcheck.plugin.scheduling import make_scheduler
+
+        return make_scheduler(config, log)
+
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         self.down.add(node.workerinput["workerid"])
 

@@ -7,6 +7,7 @@
 - gathering results (and the manifest, under pytest-xdist): :mod:`.controller`
 - the outputs (JSON, HTML report, terminal grid, pytest-html): :mod:`.outputs`; JUnit
   attachments: :mod:`.junit`
+- ``-n auto`` and the longest cells first under pytest-xdist: :mod:`.scheduling`
 - Ctrl-C: :mod:`.interrupts`; SIGTERM (a cancelled CI job): :mod:`.sigterm`
 - the checks the plugin wires, one line each (their options, settings, fixtures):
   :mod:`.checks`
@@ -25,7 +26,16 @@ from typing import Any
 
 import pytest
 
-from cxcheck.plugin import adopt, collection, controller, interrupts, lifecycle, options, outputs
+from cxcheck.plugin import (
+    adopt,
+    collection,
+    controller,
+    interrupts,
+    lifecycle,
+    options,
+    outputs,
+    scheduling,
+)
 from cxcheck.plugin.checks import FIXTURE_MODULES
 from cxcheck.plugin.state import (
     CELL_FIXTURE,
@@ -56,6 +66,11 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     return 0
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # pytest-xdist's, before its own answer
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    return scheduling.auto_workers(config)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[STARTED_KEY] = time.time()
     for line in options.MARKERS:
@@ -78,6 +93,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(adopt_fixtures, "cxcheck-playwright")
     if options.cx_configured(config):
         state_of(config)  # every setting checked now: a bad one stops the run before it starts
+        scheduling.check_settings(config)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -98,8 +114,9 @@ def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> N
     interrupts.repair_tracebacks(excinfo.value)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return outputs.report_header(config.stash.get(STATE_KEY, None))
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    header = outputs.report_header(config.stash.get(STATE_KEY, None))
+    return [header, *scheduling.header_lines(config)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -202,6 +219,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or state.collector is None or session.config.option.collectonly:
         return
     outputs.finish_run(state, exitstatus)
+    if state.run is not None:
+        scheduling.remember(session.config, state.run)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -45,6 +45,9 @@ OPT_COMPARE = "cx_compare"
 OPT_HISTORY = "cx_history"
 OPT_HISTORY_RUNS = "cx_history_runs"
 OPT_SHARD = "cx_shard"
+OPT_DURATIONS = "cx_durations"
+OPT_ORDER = "cx_order"
+ORDERS = ("longest-first", "collection")
 
 ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
@@ -91,6 +94,10 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "each test's trend, and add this run", None, None),
     ("cx_history_runs", "how many runs the history folder keeps, this one included (default "
      "10)", None, None),
+    ("cx_durations", "an earlier run's results JSON or pytest-split durations file: -n auto's "
+     "workers and the longest cells first (default: pytest's cache of the last run)", None,
+     None),
+    ("cx_order", "under xdist: longest-first (default) or collection", None, None),
     ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
      "bool", True),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
@@ -215,6 +222,13 @@ def add_options(parser: pytest.Parser) -> None:
     add("--cx-shard", dest=OPT_SHARD, metavar="LABEL",
         help="name this run's shard when a run is split across machines (shown on each result "
         "and in the merged report); default: pytest-split's GROUP/SPLITS when it splits the run")
+    add("--cx-durations", dest=OPT_DURATIONS, metavar="FILE", type=output_path,
+        help="an earlier run's results JSON (or a pytest-split durations file) whose measured "
+        "cells size -n auto and start the longest cells first under xdist; default: what the "
+        "last run left in pytest's cache (ini cx_durations)")
+    add("--cx-order", dest=OPT_ORDER, choices=ORDERS,
+        help="under pytest-xdist's --dist load (-n's default): longest-first (default, when an "
+        "earlier run measured the cells) or collection (xdist's own order) (ini cx_order)")
     # fmt: on
     for check in CHECKS:
         for option in check.options:
@@ -236,6 +250,7 @@ OPTION_DESTS = (
     OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
     OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
     OPT_REPORT, OPT_REPORT_SINGLE_FILE, OPT_COMPARE, OPT_HISTORY, OPT_HISTORY_RUNS, OPT_SHARD,
+    OPT_DURATIONS, OPT_ORDER,
     *(o.dest for c in CHECKS for o in c.options),
 )  # fmt: skip
 
