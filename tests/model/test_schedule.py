@@ -7,7 +7,9 @@ from cxcheck.model.schedule import (
     MAX_PER_CORE,
     WORKER_MEMORY,
     Measured,
+    cpu_shares,
     longest_first,
+    pick,
     plan_workers,
 )
 
@@ -62,3 +64,20 @@ def test_longest_first_puts_unmeasured_tests_at_the_median_and_keeps_ties_in_ord
     order = [ids[i] for i in longest_first(ids, seconds)]
     assert order == ["b", "c", "d", "new", "e", "a"]
     assert longest_first(["x", "y"], {}) == [0, 1]  # nothing measured: collection order
+
+
+def test_the_next_cell_is_the_longest_that_fits_beside_the_running_ones() -> None:
+    # Indices 0-3 longest first; 0 and 1 keep a core busy each (a throttled phone), 2 and 3 wait.
+    shares = [1.0, 1.0, 0.2, 0.2]
+    assert pick([0, 1, 2, 3], [], shares, cores=2) == 0
+    assert pick([1, 2, 3], [0], shares, cores=2) == 0  # 1.0 + 1.0 fits in 2 cores
+    # Two heavy cells run: the longest light one goes next, not the next heavy one.
+    assert pick([1, 2, 3], [0, 4], [*shares, 1.0], cores=2) == 1
+    # Nothing fits: the one needing the least CPU.
+    assert pick([0, 1], [2, 3], [1.5, 1.2, 1.0, 1.0], cores=2) == 1
+
+
+def test_cpu_shares_fill_unmeasured_tests_with_the_median() -> None:
+    found = Measured({"a": 10.0, "b": 10.0, "c": 10.0}, {"a": 10.0, "b": 2.0, "c": 5.0})
+    assert cpu_shares(["a", "b", "new"], found) == [1.0, 0.2, 0.5]
+    assert cpu_shares(["x"], Measured({"x": 3.0})) == [0.0]

@@ -153,11 +153,9 @@ def make_scheduler(config: pytest.Config, log: Any) -> Any | None:
     makes its own)."""
     if not _ordering(config):
         return None
-    from cxcheck.model.schedule import longest_first
-
     found = measured(config)
     assert found is not None
-    return _longest_first_class()(config, log, lambda ids: longest_first(ids, found.seconds))
+    return _longest_first_class()(config, log, found, _cores())
 
 
 def check_settings(config: pytest.Config) -> None:
@@ -192,14 +190,18 @@ def _ordering(config: pytest.Config) -> bool:
 def _longest_first_class() -> type:
     from xdist.scheduler import LoadScheduling
 
-    class LongestFirst(LoadScheduling):  # type: ignore[misc]
-        """xdist's load scheduling, handing out the longest pending cell first, one at a time:
-        each worker holds the cell it runs and the next (pytest needs to know the next item
-        to tear fixtures down), and takes another as it finishes one."""
+    from cxcheck.model.schedule import cpu_shares, longest_first, pick
 
-        def __init__(self, config: pytest.Config, log: Any, order: Any) -> None:
+    class LongestFirst(LoadScheduling):  # type: ignore[misc]
+        """xdist's load scheduling, handing out the longest pending cell that the cores can
+        take beside the running ones, one at a time: each worker holds the cell it runs and
+        the next (pytest needs to know the next item to tear fixtures down), and takes another
+        as it finishes one."""
+
+        def __init__(self, config: pytest.Config, log: Any, found: Measured, cores: int) -> None:
             super().__init__(config, log)
-            self.order = order
+            self.found, self.cores = found, cores
+            self.shares: list[float] = []
 
         def schedule(self) -> None:
             started = getattr(self, "collection", None) is not None
@@ -207,11 +209,12 @@ def _longest_first_class() -> type:
                 super().schedule()  # a later call, or different collections: xdist's way
                 return
             self.collection = list(next(iter(self.node2collection.values())))
-            self.pending[:] = self.order(self.collection)
-            for _ in range(2):  # the longest cell to each worker, then the next longest
+            self.pending[:] = longest_first(self.collection, self.found.seconds)
+            self.shares = cpu_shares(self.collection, self.found)
+            for _ in range(2):  # a cell to each worker, then the one it runs next
                 for node in self.nodes:
                     if self.pending:
-                        self._send_tests(node, 1)
+                        self._send_next(node)
             if not self.pending:
                 for node in self.nodes:
                     node.shutdown()
@@ -222,9 +225,15 @@ def _longest_first_class() -> type:
             if not self.pending:
                 node.shutdown()
                 return
-            queued = len(self.node2pending[node])
-            if queued < 2:
-                self._send_tests(node, 2 - queued)
+            while self.pending and len(self.node2pending[node]) < 2:
+                self._send_next(node)
+
+        def _send_next(self, node: Any) -> None:
+            # What each worker runs now: the first of the cells it holds.
+            running = [held[0] for held in self.node2pending.values() if held]
+            position = pick(self.pending, running, self.shares, self.cores)
+            self.pending.insert(0, self.pending.pop(position))
+            self._send_tests(node, 1)
 
     return LongestFirst
 
