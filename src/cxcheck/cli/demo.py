@@ -107,6 +107,15 @@ def pytest_args(
     return [*args, *extra]
 
 
+def runs_on_workers(extra: Sequence[str]) -> bool:
+    """Whether the demo's pytest runs on xdist workers (-n N, -n auto, --numprocesses) and
+    names no durations of its own."""
+    if any(a.startswith("--cx-durations") for a in extra):
+        return False
+    return any(a == "-n" or (a.startswith("-n") and a[2:].lstrip("=").isalnum()) or
+               a.startswith("--numprocesses") for a in extra)  # fmt: skip
+
+
 def _pass_sigterm_to(child: subprocess.Popen[bytes]) -> Any:
     """A CI's SIGTERM to the demo goes to its pytest, which stops and writes its results; the
     demo then prints its summary as after Ctrl-C. Returns the handler it replaced."""
@@ -132,12 +141,16 @@ def run_demo(
     check_dependencies()
     results = report.resolve() / "results.json"
     earlier = results.with_name("results.prev.json")
-    if compare and results.is_file():
-        results.replace(earlier)
+    if results.is_file():
+        results.replace(earlier)  # never summarise an older run; keep it to compare with
+    if compare and earlier.is_file():
         extra = [f"--cx-compare={earlier}", *extra]
     elif compare:
         print(f"cxcheck demo: no earlier demo run in {report.resolve()} to compare with")
-    results.unlink(missing_ok=True)  # never summarise an older run
+    if runs_on_workers(extra) and earlier.is_file():
+        # The examples keep no pytest cache: the previous demo run's cells size -n auto and
+        # go longest first.
+        extra = [f"--cx-durations={earlier}", *extra]
     args = pytest_args(defects, devices, networks, extra, results, artifacts.resolve(),
                        report.resolve())  # fmt: skip
     print("cxcheck demo: " + " ".join(args[1:]), flush=True)
