@@ -18,6 +18,7 @@ from cxcheck.browser.calibration import BENCHMARK_JS, MAX_TRIES, RUN_MS, search,
 from cxcheck.config.profiles import load_catalogue_text
 from cxcheck.model.cpu import CALIBRATED, FIXED, TOO_WEAK, CpuCalibration
 from cxcheck.model.results import SCHEMA_FILE, RunResults
+from tests.outputs.test_report_viewer import markup
 
 # --- the search and the cache: no browser ---
 
@@ -65,7 +66,7 @@ def test_a_worker_calibrates_once_per_target_until_the_load_changes(
 
     monkeypatch.setattr(calibration, "calibrate", fake_calibrate)
     monkeypatch.setattr(calibration, "machine_busy", lambda: busy[0])
-    monkeypatch.setattr(calibration.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(calibration, "monotonic", lambda: clock[0])
     calibration.forget()
     try:
         first = calibration.cpu_for(devices["mid"], Chromium(), True)  # type: ignore[arg-type]
@@ -107,15 +108,16 @@ def _score_at(browser: Any, rate: float, runs: int = 3) -> float:
 
 
 def test_calibration_reaches_its_target_on_this_machine(cx_browser: Any) -> None:
-    # A target this machine surely reaches: a third of its own score (a rate near 3).
+    # A target this machine surely reaches, even if the load doubles meanwhile: a quarter of its
+    # own score (a rate near 4).
     host = _score_at(cx_browser, 1.0)
-    target = max(20, round(host / 3))
+    target = max(20, round(host / 4))
     found = calibration.calibrate(cx_browser, target)
     assert found.method == CALIBRATED, found
-    assert found.rate > 1.5 and found.tries <= 3 + MAX_TRIES
+    assert found.rate > 1.5 and found.tries <= 2 + MAX_TRIES  # warm-up, host, throttled runs
     assert found.host_score is not None and found.score is not None and found.seconds > 0
     # The search's own last run was close (or it ran out of tries on a noisy machine)...
-    assert abs(found.score - target) <= tolerance(target) or found.tries == 3 + MAX_TRIES
+    assert abs(found.score - target) <= tolerance(target) or found.tries == 2 + MAX_TRIES
     # ...and measured again, in another page, the rate gives the target's score. On a loaded
     # 2-core machine a 250 ms run scatters by several % and the load moves between the two
     # measurements: ±35 % tells a calibrated rate from a wrong one (×2 off is ±50 %).
@@ -188,8 +190,10 @@ def test_a_matrix_records_the_calibrated_cpu(pytester: pytest.Pytester, run_pyte
     assert float(mid_props["cx_cpu_rate"]) >= 1 and int(mid_props["cx_cpu_host_score"]) >= 264
     assert props["test_page[dream-phone-fast-4g]"]["cx_cpu_method"] == "too-weak"
     assert "cx_cpu_target" not in props["test_page[desktop-1080p-fast-4g]"]
-    html = (pytester.path / "report" / "index.html").read_text()
-    assert "target 264" in html and "throttled to the device&#39;s score" in html
+    html = markup(pytester.path / "report" / "index.html")  # the panels unpacked too
+    assert "throttled to the device&#39;s score: target 264" in html  # the header
+    assert "<span>CPU ×1 unthrottled: host" in html  # a dream-phone cell's panel
+    assert "(target 264; host" in html
 
 
 def test_calibration_off_runs_the_fixed_factor(pytester: pytest.Pytester, run_pytest: Any) -> None:

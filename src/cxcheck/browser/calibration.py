@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from cxcheck.config.profiles import DeviceProfile
@@ -70,7 +70,7 @@ BENCHMARK_JS = """(duration) => {
 @dataclass
 class _Kept:
     calibration: CpuCalibration
-    made: float  # time.monotonic()
+    made: float  # monotonic()
 
 
 _KEPT: dict[int, _Kept] = {}  # this process's calibrations, by target score
@@ -95,7 +95,7 @@ def cpu_for(device: DeviceProfile, browser: Browser | None, enabled: bool) -> Cp
         return CpuCalibration(target, device.cpu_slowdown, FIXED)
     busy = machine_busy()
     kept = _KEPT.get(target)
-    now = time.monotonic()
+    now = monotonic()
     if kept is not None and kept.calibration.busy == busy and now - kept.made < MAX_AGE_S:
         return dataclasses.replace(kept.calibration, seconds=0.0)  # this cell paid nothing
     calibration = calibrate(browser, target)
@@ -112,7 +112,7 @@ def forget() -> None:
 def calibrate(browser: Browser, target: int) -> CpuCalibration:
     """Measure this machine's score, then the rate at which it scores ``target``, in a blank
     page of a context of its own (closed after, with its busy-waiting renderer)."""
-    started = time.monotonic()
+    started = monotonic()
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -140,7 +140,7 @@ def calibrate(browser: Browser, target: int) -> CpuCalibration:
         context.close()
     found.host_score = round(host, 1)
     found.score = None if found.score is None else round(found.score, 1)
-    found.seconds = round(time.monotonic() - started, 3)
+    found.seconds = round(monotonic() - started, 3)
     return found
 
 

@@ -8,7 +8,7 @@ Plain data: no browser in here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +94,6 @@ def cpu_summary(cells: Iterable[CpuCalibration | None]) -> str | None:
     return "; ".join(parts)
 
 
-def _span(values: list[float] | list[int], spec: str = "g") -> str:
+def _span(values: Sequence[float], spec: str = "g") -> str:
     lo, hi = min(values), max(values)
     return format(lo, spec) if lo == hi else f"{format(lo, spec)}–{format(hi, spec)}"
