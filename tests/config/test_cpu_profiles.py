@@ -38,7 +38,8 @@ def test_tiers_scores_and_their_fixed_factors() -> None:
     # A factor beside the tier is what runs where calibration cannot.
     assert (low.cpu_tier, low.cpu_score, low.cpu_slowdown) == ("low-tier", 264, 5.0)
     assert (scored.cpu_tier, scored.cpu_score) == (None, 500)
-    assert scored.cpu_slowdown == devices["pixel-7"].cpu_slowdown
+    # The parent phone's own factor is not the target's: only one given beside it counts.
+    assert devices["pixel-7"].cpu_slowdown > 1 and scored.cpu_slowdown == 1.0
     # A child naming a score replaces its parent's tier rather than clashing with it.
     rescored = devices["rescored"]
     assert (rescored.cpu_tier, rescored.cpu_score) == (None, 700)

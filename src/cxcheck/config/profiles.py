@@ -312,9 +312,10 @@ def _flatten(
     for link in reversed(chain):
         data = table[link].data
         if kind == "device" and ("cpu" in data or "cpu_score" in data):
-            # Two ways to name one target: a profile naming either replaces its parent's.
-            merged.pop("cpu", None)
-            merged.pop("cpu_score", None)
+            # Two ways to name one target: a profile naming either replaces its parent's, and
+            # the parent's fixed factor (a different phone's): only one given beside it counts.
+            for key in ("cpu", "cpu_score", "cpu_slowdown"):
+                merged.pop(key, None)
         merged.update(data)
     merged.pop("extends", None)
     return merged, table[name]
