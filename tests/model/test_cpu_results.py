@@ -49,3 +49,11 @@ def test_describe_and_summary_say_what_ran() -> None:
         "target 100000: ×1 (host 3180), 1 cell unthrottled: host too weak"
     )
     assert cpu_summary([None, None]) is None
+
+
+def test_a_calibration_that_missed_says_so() -> None:
+    assert not CpuCalibration(1000, 3.0, CALIBRATED, 3000.0, 1240.0).off_target
+    assert CpuCalibration(1000, 3.0, CALIBRATED, 3000.0, 1260.0).off_target
+    assert CpuCalibration(264, 8.0, CALIBRATED, 800.0, 190.0).off_target
+    assert not CpuCalibration(264, 1.0, TOO_WEAK, 200.0, 200.0).off_target  # said otherwise
+    assert not CpuCalibration(264, 6.0, FIXED).off_target

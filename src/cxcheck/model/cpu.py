@@ -17,6 +17,9 @@ CALIBRATED = "calibrated"  # bisected until this machine scored the target
 TOO_WEAK = "too-weak"  # this machine scores below the target: ran unthrottled
 FIXED = "fixed"  # the profile's cpu_slowdown (calibration off, or not Chromium)
 METHODS = (CALIBRATED, TOO_WEAK, FIXED)
+# A calibration whose best score is further off than this is said to be (a warning): beyond the
+# scatter of a benchmark run on a loaded machine, and about the gap between two phone classes.
+OFF_TARGET = 0.25
 
 
 @dataclass
@@ -38,6 +41,14 @@ class CpuCalibration:
     """What the calibration cost; 0 for a cell that reused the worker's."""
     busy: bool = False
     """The machine was busy (load above its cores) when it was calibrated."""
+
+    @property
+    def off_target(self) -> bool:
+        """Calibrated, but its best score missed the target by more than :data:`OFF_TARGET`:
+        the machine was too noisy for its 8 tries (the cell's CPU is only roughly the device's)."""
+        if self.method != CALIBRATED or self.score is None:
+            return False
+        return abs(self.score - self.target) > OFF_TARGET * self.target
 
     @property
     def describe(self) -> str:

@@ -65,8 +65,9 @@ def prepare_context(
 
 
 def record_cpu(item: pytest.Item, cpu: CpuCalibration | None) -> None:
-    """The cell's CPU on its result; a machine too weak for the device is a warning finding:
-    the cell ran unthrottled and still slower than the device it stands for."""
+    """The cell's CPU on its result. A machine too weak for the device is a warning finding (the
+    cell ran unthrottled and still slower than the device it stands for), and so is a
+    calibration that missed its target on a machine too busy for it."""
     from cxcheck.model.cpu import TOO_WEAK
     from cxcheck.model.results import Finding
     from cxcheck.plugin.state import RECORDER_KEY
@@ -83,10 +84,20 @@ def record_cpu(item: pytest.Item, cpu: CpuCalibration | None) -> None:
             "and still SLOWER than the device it stands for (its times are pessimistic). Run it "
             "on a faster or quieter machine, or give the device a lower cpu / cpu_score"
         )
-        data = {"host_score": cpu.host_score, "target": cpu.target, "rate": cpu.rate}
-        recorder.findings.append(
-            Finding("condition", message, severity="warning", check="cpu-calibration", data=data)
+    elif cpu.off_target:
+        message = (
+            f"the CPU calibration missed: at ×{cpu.rate:g} this machine scored {cpu.score:.0f} "
+            f"on Lighthouse's CPU benchmark, not the device's {cpu.target} (its best of "
+            f"{cpu.tries} runs): the machine was too busy to calibrate, so this cell's CPU is "
+            "only roughly the device's. Run fewer workers, or on a quieter machine"
         )
+    else:
+        return
+    data = {"host_score": cpu.host_score, "target": cpu.target, "rate": cpu.rate,
+            "score": cpu.score}  # fmt: skip
+    recorder.findings.append(
+        Finding("condition", message, severity="warning", check="cpu-calibration", data=data)
+    )
 
 
 class ExpectTimeout:
