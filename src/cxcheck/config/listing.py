@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxcheck.config.playwright_devices import playwright_slugs
-from cxcheck.config.profiles import Catalogue, playwright_device
+from cxcheck.config.profiles import Catalogue, DeviceProfile, playwright_device
 from cxcheck.model.text import table
 
 
@@ -11,6 +11,13 @@ def _kbps(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value / 1000:g} Mbit/s" if value >= 1000 else f"{value:g} kbit/s"
+
+
+def _cpu(d: DeviceProfile) -> str:
+    """The fixed factor; with a target score, the score first (calibrated, else the factor)."""
+    if d.cpu_score is None:
+        return f"{d.cpu_slowdown:g}×"
+    return f"{d.cpu_tier or 'score'} {d.cpu_score} (else {d.cpu_slowdown:g}×)"
 
 
 def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str:
@@ -24,7 +31,7 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
             f"{d.pixel_ratio:g}",
             "yes" if d.mobile else "no",
             "yes" if d.touch else "no",
-            f"{d.cpu_slowdown:g}×",
+            _cpu(d),
             d.label,
         ]
         for d in catalogue.devices.values()

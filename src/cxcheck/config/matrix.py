@@ -39,6 +39,13 @@ def check_engine(
                 "or 'offline' for this engine."
             )
     for device in devices:
+        if device.cpu_score is not None:
+            raise ThrottlingUnsupportedError(
+                f"device profile '{device.name}' asks for a CPU scoring {device.cpu_score} "
+                f"(cpu / cpu_score), which only Chromium can calibrate and throttle; {engine} "
+                "would run at full speed. Use --cx-browser chromium, or a device profile "
+                "without cpu / cpu_score and with cpu_slowdown = 1 (extends + override)."
+            )
         if device.cpu_slowdown > 1:
             raise ThrottlingUnsupportedError(
                 f"device profile '{device.name}' has cpu_slowdown {device.cpu_slowdown:g}, which "

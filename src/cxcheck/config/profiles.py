@@ -43,6 +43,12 @@ VIEWPORT_RANGE = (100, 8000)
 SCREEN_RANGE = (100, 16000)
 PIXEL_RATIO_RANGE = (0.5, 8.0)
 CPU_SLOWDOWN_RANGE = (1.0, 100.0)
+# Lighthouse BenchmarkIndex scores a device's CPU stands for (the scores Chrome DevTools
+# calibrates its presets to: a Pixel 5 class phone, a Moto G4 Power 2022 class one), and the
+# fixed factor each runs at where calibration cannot (DevTools' older presets).
+CPU_TIERS: dict[str, tuple[int, float]] = {"mid-tier": (1000, 4.0), "low-tier": (264, 6.0)}
+# A score under 10 is no phone sold this century; over 100 000 no machine reaches.
+CPU_SCORE_RANGE = (10, 100_000)
 LATENCY_RANGE = (0.0, 60_000.0)
 THROUGHPUT_RANGE = (0.001, 100_000_000.0)  # kbit/s; zero would mean "never arrives"
 TIMEOUT_FACTOR_RANGE = (1.0, 20.0)
@@ -63,6 +69,8 @@ DEVICE_FIELDS = (
     "mobile",
     "touch",
     "cpu_slowdown",
+    "cpu",
+    "cpu_score",
     "color_scheme",
     "reduced_motion",
     "locale",
@@ -100,6 +108,13 @@ class DeviceProfile:
     mobile: bool = False
     touch: bool = False
     cpu_slowdown: float = 1.0
+    """The fixed CPU throttling rate; with a :attr:`cpu_score`, the rate where calibration
+    cannot run (not Chromium, or ini ``cx_cpu_calibration = false``)."""
+    cpu_score: int | None = None
+    """The Lighthouse BenchmarkIndex this device scores: the throttling rate is calibrated on
+    the machine running the tests until it scores this (:mod:`cxcheck.browser.calibration`)."""
+    cpu_tier: str | None = None
+    """The ``cpu`` tier (``mid-tier``, ``low-tier``) that named :attr:`cpu_score`, if any."""
     color_scheme: str | None = None
     reduced_motion: str | None = None
     locale: str | None = None
@@ -295,7 +310,13 @@ def _flatten(
         current = parent
     merged: dict[str, Any] = {}
     for link in reversed(chain):
-        merged.update(table[link].data)
+        data = table[link].data
+        if kind == "device" and ("cpu" in data or "cpu_score" in data):
+            # Two ways to name one target: a profile naming either replaces its parent's, and
+            # the parent's fixed factor (a different phone's): only one given beside it counts.
+            for key in ("cpu", "cpu_score", "cpu_slowdown"):
+                merged.pop(key, None)
+        merged.update(data)
     merged.pop("extends", None)
     return merged, table[name]
 
@@ -390,6 +411,9 @@ def _build_device(name: str, raw: RawCatalogue) -> DeviceProfile:
         f.fail("locale", f"must be a language tag like en-GB or de, got {locale!r}")
     pixel_ratio = f.number("pixel_ratio", PIXEL_RATIO_RANGE, "device px per CSS px")
     cpu = f.number("cpu_slowdown", CPU_SLOWDOWN_RANGE, "× slower than this machine")
+    tier, score = _cpu_target(f)
+    if cpu is None and tier is not None:
+        cpu = CPU_TIERS[tier][1]
     return DeviceProfile(
         name=name,
         label=f.text("label") or name,
@@ -401,12 +425,41 @@ def _build_device(name: str, raw: RawCatalogue) -> DeviceProfile:
         mobile=mobile,
         touch=f.flag("touch"),
         cpu_slowdown=1.0 if cpu is None else cpu,
+        cpu_score=score,
+        cpu_tier=tier,
         color_scheme=f.choice("color_scheme", COLOR_SCHEMES),
         reduced_motion=f.choice("reduced_motion", REDUCED_MOTIONS),
         locale=locale,
         source=f.text("source") or "",
         origin=entry.source,
     )
+
+
+def _cpu_target(f: _Fields) -> tuple[str | None, int | None]:
+    """The device's ``cpu`` tier and the score it stands for, or its ``cpu_score``."""
+    if "cpu" in f.data and "cpu_score" in f.data:
+        f.fail("cpu_score", "give cpu (a tier) or cpu_score (a number), not both: "
+                            f"cpu = {f.data['cpu']!r} already means a score")  # fmt: skip
+    tier = f.text("cpu")
+    if tier is not None:
+        if tier not in CPU_TIERS:
+            did = did_you_mean(tier, CPU_TIERS)
+            tiers = ", ".join(f"{t} ({s})" for t, (s, _) in CPU_TIERS.items())
+            f.fail("cpu", f"unknown tier {tier!r}.{did} Known tiers: {tiers}; or give a "
+                          "Lighthouse BenchmarkIndex as cpu_score = 1000")  # fmt: skip
+        return tier, CPU_TIERS[tier][0]
+    value = f.data.get("cpu_score")
+    if value is None:
+        return None, None
+    lo, hi = CPU_SCORE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int):
+        f.fail(
+            "cpu_score", f"must be a whole Lighthouse BenchmarkIndex score like 1000, got {value!r}"
+        )
+    if not lo <= value <= hi:
+        f.fail("cpu_score", f"{value} is out of range: must be between {lo} and {hi} (a Pixel 5 "
+                            "class phone scores 1000)")  # fmt: skip
+    return None, value
 
 
 def _build_network(name: str, raw: RawCatalogue) -> NetworkProfile:

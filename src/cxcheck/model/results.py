@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cxcheck.model.compare import Comparison
 
+from cxcheck.model.cpu import CpuCalibration
 from cxcheck.model.paths import relative_to, resolved_from
 
 SCHEMA_VERSION = 1
@@ -35,7 +36,7 @@ OUTCOMES = ("failed", "error", "flaky", "not-run", "skipped", "passed")
 KINDS = (
     "assertion",
     "action",  # a journey file's action that could not be done
-    "condition",  # the device turned or the network changed mid-journey
+    "condition",  # the device turned or the network changed mid-journey; the CPU it ran at
     "screenshot",  # named evidence
     "session",  # a login kept once per device per worker: made, reused, or failed
     "budget",
@@ -292,6 +293,9 @@ class ItemResult:
     shard: str | None = None
     """Which shard of a run split across machines ran it (``2/3`` from pytest-split, or
     ``--cx-shard``); None when the run was not split."""
+    cpu: CpuCalibration | None = None
+    """The CPU score its device stands for, this machine's, and the throttling rate the cell
+    ran at (:mod:`cxcheck.model.cpu`); None when the device names no score."""
 
     @property
     def row(self) -> str:
@@ -343,6 +347,7 @@ class ItemResult:
             attempts=[ItemResult.from_dict(a) for a in data.get("attempts", [])],
             attempt=int(data.get("attempt", 1)),
             shard=data.get("shard"),
+            cpu=CpuCalibration.from_dict(data["cpu"]) if data.get("cpu") else None,
         )
 
 

@@ -153,6 +153,15 @@ def junit_properties(result: ItemResult, attempt: int) -> list[tuple[str, str]]:
         props.append(("cx_attempt", str(attempt)))
     if result.shard:
         props.append(("cx_shard", result.shard))
+    if result.cpu is not None:  # the CPU its device stands for, and what ran here
+        cpu = result.cpu
+        props.append(("cx_cpu_target", str(cpu.target)))
+        props.append(("cx_cpu_rate", f"{cpu.rate:g}"))
+        props.append(("cx_cpu_method", cpu.method))
+        if cpu.host_score is not None:
+            props.append(("cx_cpu_host_score", f"{cpu.host_score:.0f}"))
+        if cpu.score is not None:
+            props.append(("cx_cpu_score", f"{cpu.score:.0f}"))
     failing = [f for f in result.all_findings if f.failing]
     if failing and result.outcome in ("failed", "error"):
         props.append(("cx_failed_by", ",".join(sorted({f.kind for f in failing}))))

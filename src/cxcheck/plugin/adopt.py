@@ -307,16 +307,18 @@ class AdoptedItem:
     def open(self, new_context: Callable[..., BrowserContext], options: Mapping[str, Any],
              state: CxState) -> BrowserContext:  # fmt: skip
         from cxcheck.browser.adoption import merge_options
-        from cxcheck.plugin.contexts import prepare_context
+        from cxcheck.plugin.contexts import prepare_context, record_cpu
 
         merged = merge_options(options, self.cell.device, self.cell.network, state.base_url)
         if merged.overridden:
             overridden_once(state, merged.overridden, self.cell)
         context = new_context(**merged.options)
         first = not self.contexts
-        prepare_context(context, self.cell, self.trace and first, self.scale)
+        calibrate = state.settings.cpu_calibration
+        cpu = prepare_context(context, self.cell, self.trace and first, self.scale, calibrate)
         self.contexts.append(context)
         if first:  # the one its failure is pictured from, and traced
+            record_cpu(self.item, cpu)
             self.item.stash[CONTEXT_KEY] = context
             self.item.stash[TRACING_KEY] = self.trace
         return context

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pytest
     from playwright.sync_api import Browser, BrowserContext
 
     from cxcheck.config.matrix import Cell
+    from cxcheck.model.cpu import CpuCalibration
     from cxcheck.plugin.state import CxState
 
 NAVIGATION_TIMEOUT_MS = 30_000.0
@@ -23,17 +25,29 @@ EXPECT_TIMEOUT_MS = 5_000.0
 """``expect()``'s default timeout, scaled in the same way."""
 
 
-def prepare_context(context: BrowserContext, cell: Cell, trace: bool, scale: bool) -> None:
+def prepare_context(
+    context: BrowserContext, cell: Cell, trace: bool, scale: bool, calibrate: bool = True
+) -> CpuCalibration | None:
     """Make a context the cell's: the network and CPU throttled on every page, its requests
     remembered for a failure's evidence, its default navigation timeout scaled for the network
-    (``scale``) and, when ``trace``, a Playwright trace started. Closes it if that fails."""
+    (``scale``) and, when ``trace``, a Playwright trace started. Closes it if that fails.
+
+    A device that names a CPU score runs at the rate calibrated for it on this machine
+    (``calibrate``; else its fixed factor): returned, for the cell's result."""
     from cxcheck.browser.adoption import scaled_timeout
     from cxcheck.browser.throttle import Throttle
     from cxcheck.browser.traffic import TrafficRecorder
     from cxcheck.outputs.evidence import TRACE_SCREENSHOTS, TRACE_SNAPSHOTS, TRACE_SOURCES
 
+    cpu = None
     try:
-        Throttle(cell.network, cell.device.cpu_slowdown).attach(context)
+        rate = cell.device.cpu_slowdown
+        if cell.device.cpu_score is not None:
+            from cxcheck.browser.calibration import cpu_for
+
+            cpu = cpu_for(cell.device, context.browser, calibrate)
+            rate = cpu.rate
+        Throttle(cell.network, rate).attach(context)
         TrafficRecorder(context)  # its requests, summed up only if the test fails
         if scale and cell.network.timeout_factor > 1:
             # The context's default: a page's own setting, or an action's timeout=, still wins.
@@ -47,6 +61,43 @@ def prepare_context(context: BrowserContext, cell: Cell, trace: bool, scale: boo
     except BaseException:
         context.close()  # the test never gets it: close it here, or the browser keeps it
         raise
+    return cpu
+
+
+def record_cpu(item: pytest.Item, cpu: CpuCalibration | None) -> None:
+    """The cell's CPU on its result. A machine too weak for the device is a warning finding (the
+    cell ran unthrottled and still slower than the device it stands for), and so is a
+    calibration that missed its target on a machine too busy for it."""
+    from cxcheck.model.cpu import TOO_WEAK
+    from cxcheck.model.results import Finding
+    from cxcheck.plugin.state import RECORDER_KEY
+
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if cpu is None or recorder is None:
+        return
+    recorder.result.cpu = cpu
+    if cpu.method == TOO_WEAK:
+        host = f"{cpu.host_score:.0f}" if cpu.host_score is not None else "?"
+        message = (
+            f"this machine scores {host} on Lighthouse's CPU benchmark, below the {cpu.target} "
+            f"of the device's CPU: no throttling can reach it, so the cell ran unthrottled, "
+            "and still SLOWER than the device it stands for (its times are pessimistic). Run it "
+            "on a faster or quieter machine, or give the device a lower cpu / cpu_score"
+        )
+    elif cpu.off_target:
+        message = (
+            f"the CPU calibration missed: at ×{cpu.rate:g} this machine scored {cpu.score:.0f} "
+            f"on Lighthouse's CPU benchmark, not the device's {cpu.target} (its best of "
+            f"{cpu.tries} runs): the machine was too busy to calibrate, so this cell's CPU is "
+            "only roughly the device's. Run fewer workers, or on a quieter machine"
+        )
+    else:
+        return
+    data = {"host_score": cpu.host_score, "target": cpu.target, "rate": cpu.rate,
+            "score": cpu.score}  # fmt: skip
+    recorder.findings.append(
+        Finding("condition", message, severity="warning", check="cpu-calibration", data=data)
+    )
 
 
 class ExpectTimeout:

@@ -162,7 +162,7 @@ def cx_context(
     """
     from cxcheck.outputs.evidence import keeps_trace, records_trace
     from cxcheck.plugin import adopt
-    from cxcheck.plugin.contexts import prepare_context
+    from cxcheck.plugin.contexts import prepare_context, record_cpu
 
     if adopt.adopted(request.node):
         # pytest-playwright's context, made this cell's as it was opened (plugin/adopt.py).
@@ -171,7 +171,11 @@ def cx_context(
     state = state_of(pytestconfig)
     mode = state.settings.trace
     context = cx_browser.new_context(**cx_context_options)
-    prepare_context(context, _cx_cell, records_trace(mode), state.settings.scale_timeouts)
+    settings = state.settings
+    cpu = prepare_context(
+        context, _cx_cell, records_trace(mode), settings.scale_timeouts, settings.cpu_calibration
+    )
+    record_cpu(request.node, cpu)
     # For the failure's evidence, taken before this fixture's teardown closes the context.
     request.node.stash[CONTEXT_KEY] = context
     request.node.stash[TRACING_KEY] = records_trace(mode)

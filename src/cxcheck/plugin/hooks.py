@@ -116,7 +116,8 @@ def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> N
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     header = outputs.report_header(config.stash.get(STATE_KEY, None))
-    return [header, *scheduling.header_lines(config)]
+    cpu = outputs.cpu_header(config.stash.get(STATE_KEY, None))
+    return [header, *cpu, *scheduling.header_lines(config)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -78,6 +78,9 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "multiply Playwright's default expect() and navigation timeouts in a cell by its "
      "network's timeout_factor (slow-4g 2.4, 3g 6.2), and journey-file actions' timeouts "
      "(not expect_*)", "bool", True),
+    ("cx_cpu_calibration",
+     "throttle a device that names a CPU score (cpu = \"mid-tier\", cpu_score = 1000) at the "
+     "rate calibrated for it on this machine; false: at its fixed cpu_slowdown", "bool", True),
     ("cx_fail_on_failed_requests",
      "a failed request to the app's own origin fails the journey step", "bool", True),
     ("cx_ignore_requests",

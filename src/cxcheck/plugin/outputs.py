@@ -125,6 +125,12 @@ def summary_lines(state: CxState, grid_wanted: bool) -> list[tuple[str | None, s
     browser = state.browser_line or (run.browser if run is not None else None)
     if browser:
         out.append((None, f"cxcheck browser: {browser}"))
+    if run is not None:
+        from cxcheck.model.cpu import cpu_summary
+
+        cpu = cpu_summary(r.cpu for r in run.results)
+        if cpu:
+            out.append((None, f"cxcheck cpu: throttled to the device's score: {cpu}"))
     out.extend((None, f"cxcheck {line}") for line in state.written)
     out.extend((None, f"cxcheck {line}") for line in state.finish_lines)
     return out
@@ -146,6 +152,25 @@ def report_header(state: CxState | None) -> str:
         f", matrix devices={devices} networks={networks} (the default: a test's cx marker or a "
         "journey file's devices:/networks: may choose others)"
     )
+
+
+def cpu_header(state: CxState | None) -> list[str]:
+    """The run header's CPU line, when the catalogue has a device naming a CPU score: the
+    calibration is done per worker, before the first cell that needs it, so the numbers it found
+    come at the end (``cxcheck cpu:``) and on each result."""
+    if state is None:
+        return []
+    scored = [d.name for d in state.catalogue.devices.values() if d.cpu_score is not None]
+    if not scored:
+        return []
+    if state.settings.cpu_calibration:
+        return [
+            f"cxcheck cpu: {', '.join(scored)} name a CPU score: throttled to it as calibrated "
+            "on this machine, once per worker (ini cx_cpu_calibration = false: fixed "
+            "cpu_slowdown)"
+        ]
+    return ["cxcheck cpu: calibration off (cx_cpu_calibration = false): devices naming a CPU "
+            "score run at their fixed cpu_slowdown"]  # fmt: skip
 
 
 def html_extra(item: pytest.Item, report: pytest.TestReport) -> None:

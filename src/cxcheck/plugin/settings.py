@@ -88,6 +88,9 @@ class Settings:
     ``action_timeout``."""
     scale_timeouts: bool = True
     """Playwright's default timeouts are scaled by a cell's network (ini cx_scale_timeouts)."""
+    cpu_calibration: bool = True
+    """A device naming a CPU score is throttled to it as calibrated on this machine (ini
+    cx_cpu_calibration); off: its fixed cpu_slowdown."""
     checks: dict[str, Any] = field(default_factory=dict)
     """Each check's settings for the run, by check name (see cxcheck.plugin.checks)."""
     compare: Comparing | None = None
@@ -136,6 +139,7 @@ def read_settings(
         action_timeout=duration_ini(ini, "cx_action_timeout"),
         expect_timeout=duration_ini(ini, "cx_expect_timeout"),
         scale_timeouts=bool(ini("cx_scale_timeouts")),
+        cpu_calibration=bool(ini("cx_cpu_calibration")),
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
         compare=comparing(option, ini, invocation_dir),
         shard=shard_label(option),

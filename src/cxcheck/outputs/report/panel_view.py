@@ -53,7 +53,7 @@ class Trace:
 class Body:
     nodeid: str
     facts: list[tuple[str, str]]
-    """(label, value): engine, browser, shard, worker."""
+    """(label, value): engine, browser, shard, worker, CPU (a device naming a CPU score)."""
     started: str | None
     machine: str | None
     """The machine's load average around the test, e.g. ``0.60 → 0.90 on 8 CPUs``."""
@@ -162,7 +162,7 @@ def body(r: ItemResult, urls: Evidence) -> Body:
     filmstrip = urls.link(FILMSTRIP_FILE) if r.steps else None
     groups = findings(r)
     facts = (("engine", r.engine), ("browser", r.browser), ("shard", r.shard),
-             ("worker", r.worker))  # fmt: skip
+             ("worker", r.worker), ("CPU", r.cpu.describe if r.cpu else None))  # fmt: skip
     return Body(
         nodeid=r.nodeid,
         facts=[(k, v) for k, v in facts if v],

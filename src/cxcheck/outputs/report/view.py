@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxcheck.model.cpu import cpu_summary
 from cxcheck.model.results import RunResults, worst_first
 from cxcheck.outputs.report.causes_view import CauseView, cause_views
 from cxcheck.outputs.report.compare_view import CompareView, compare_view
@@ -140,6 +141,9 @@ def _meta(run: RunResults) -> list[tuple[str, str]]:
         meta.append(("Exit status", f"{run.exit_status}" + (f" · {text}" if text else "")))
     if run.browser:
         meta.append(("Browser", run.browser))
+    cpu = cpu_summary(r.cpu for r in run.results)
+    if cpu:
+        meta.append(("CPU", f"throttled to the device's score: {cpu}"))
     if run.base_url:
         meta.append(("Base URL", run.base_url))  # text only: no URL from the data is a link
     if run.started_at:
