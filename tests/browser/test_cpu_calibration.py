@@ -34,7 +34,7 @@ def test_search_finds_the_rate_within_tolerance_despite_noise(host: float, targe
     def run(rate: float) -> float:
         # Scores fall a little faster than 1/rate (the throttler's own overhead), ±4 % noise.
         tried.append(rate)
-        return host / rate**1.05 * rng.uniform(0.96, 1.04)
+        return float(host / rate**1.05 * rng.uniform(0.96, 1.04))
 
     rate, score = search(run, target, host)
     assert len(tried) <= MAX_TRIES
@@ -190,7 +190,8 @@ def test_a_matrix_records_the_calibrated_cpu(pytester: pytest.Pytester, run_pyte
     }
     mid_props = props["test_page[mid-phone-no-throttle]"]
     assert mid_props["cx_cpu_target"] == "264" and mid_props["cx_cpu_method"] == "calibrated"
-    assert float(mid_props["cx_cpu_rate"]) >= 1 and int(mid_props["cx_cpu_host_score"]) >= 264
+    assert float(mid_props["cx_cpu_rate"] or 0) >= 1
+    assert int(mid_props["cx_cpu_host_score"] or 0) >= 264
     assert props["test_page[dream-phone-fast-4g]"]["cx_cpu_method"] == "too-weak"
     assert "cx_cpu_target" not in props["test_page[desktop-1080p-fast-4g]"]
     html = markup(pytester.path / "report" / "index.html")  # the panels unpacked too
