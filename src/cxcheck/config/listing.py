@@ -32,7 +32,8 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
     networks = [
         [
             n.name,
-            "offline" if n.offline else (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
+            "offline" if n.offline else "blackhole" if n.blackhole else
+            (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
             _kbps(n.down_kbps),
             _kbps(n.up_kbps),
             f"{n.timeout_factor:g}×",

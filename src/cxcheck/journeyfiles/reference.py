@@ -236,6 +236,15 @@ def journey_schema() -> dict[str, Any]:
             },
             "devices": {**names, "description": "device profiles or sets (cxcheck profiles)"},
             "networks": {**names, "description": "network profiles or sets"},
+            "hosts": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": _TEXT,
+                "propertyNames": {"type": "string", "minLength": 1},
+                "description": "per-host networks: host pattern → network name (cdn.example."
+                "test: 3g, '*.tracker.test': blackhole, '127.0.0.1:8123': offline); the first "
+                "that matches a request wins, every other request gets the cell's network",
+            },
             "timeout": {
                 "$ref": "#/$defs/duration",
                 "description": "how long every action may wait unless it sets its own "

@@ -35,7 +35,7 @@ OUTCOMES = ("failed", "error", "flaky", "not-run", "skipped", "passed")
 KINDS = (
     "assertion",
     "action",  # a journey file's action that could not be done
-    "condition",  # the device turned or the network changed mid-journey
+    "condition",  # the device turned, the network changed mid-journey, a host rule unused
     "screenshot",  # named evidence
     "session",  # a login kept once per device per worker: made, reused, or failed
     "budget",

@@ -33,7 +33,7 @@ def prepare_context(context: BrowserContext, cell: Cell, trace: bool, scale: boo
     from cxcheck.outputs.evidence import TRACE_SCREENSHOTS, TRACE_SNAPSHOTS, TRACE_SOURCES
 
     try:
-        Throttle(cell.network, cell.device.cpu_slowdown).attach(context)
+        Throttle(cell.network, cell.device.cpu_slowdown, cell.hosts).attach(context)
         TrafficRecorder(context)  # its requests, summed up only if the test fails
         if scale and cell.network.timeout_factor > 1:
             # The context's default: a page's own setting, or an action's timeout=, still wins.
@@ -47,6 +47,28 @@ def prepare_context(context: BrowserContext, cell: Cell, trace: bool, scale: boo
     except BaseException:
         context.close()  # the test never gets it: close it here, or the browser keeps it
         raise
+
+
+def report_unmatched_hosts(context: BrowserContext) -> None:
+    """An info finding for each host pattern no request of the context matched: a typo in a
+    host must not pass as a third party that behaved."""
+    from cxcheck.browser.throttle import throttle_if_any
+    from cxcheck.model.findings import add_finding, recording
+
+    throttle = throttle_if_any(context)
+    if throttle is None or throttle.watch is None or not recording():
+        return
+    for host in throttle.watch.unmatched():
+        add_finding(
+            "condition",
+            f"host {host.pattern!r} ({host.network.name}, {host.where}) matched no request "
+            "of this test: check the host name, or drop it",
+            severity="info",
+            check="host-conditions",
+            target=host.pattern,
+            network=host.network.name,
+            url_pattern=host.url_pattern(),
+        )
 
 
 class ExpectTimeout:
