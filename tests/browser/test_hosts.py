@@ -80,9 +80,7 @@ def test_a_blackholed_host_hangs_and_the_first_party_does_not(cx_page: Any) -> N
 
 
 @pytest.mark.cx(devices="desktop-1080p", networks="no-throttle", hosts={"localhost": "slow-4g"})
-def test_a_slow_host_is_slower_than_the_first_party(
-    cx_page: Any, cx_catalogue: Catalogue
-) -> None:
+def test_a_slow_host_is_slower_than_the_first_party(cx_page: Any, cx_catalogue: Catalogue) -> None:
     latency_s = cx_catalogue.networks["slow-4g"].latency_ms / 1000
     cx_page.goto("/index.html")
     third, first = both(cx_page, 20_000)

@@ -89,8 +89,9 @@ def test_spof_journey_port_pattern_and_unmatched_hosts(
     port_test = next(r for k, r in results.items() if "test_port" in k)
     (typo,) = _hosts_findings(port_test)
     assert typo["severity"] == "info" and typo["target"] == "typo.example.test"
-    assert "host 'typo.example.test' (3g, @pytest.mark.cx(hosts=...)) matched no request" in (
-        typo["message"]
+    assert (
+        "host 'typo.example.test' (3g, @pytest.mark.cx(hosts=...)) matched no request"
+        in (typo["message"])
     )
     (ini,) = _hosts_findings(next(r for k, r in results.items() if "test_ini" in k))
     assert ini["target"] == "nothing.example.test" and "ini cx_hosts" in ini["message"]
@@ -103,14 +104,18 @@ def test_spof_journey_port_pattern_and_unmatched_hosts(
     ("files", "expected"),
     [
         (
-            {"test_a.py": "import pytest\n\n@pytest.mark.cx(hosts={'cdn.example.test': '3gg'})"
-                          "\ndef test_a(cx_page):\n    pass\n"},
+            {
+                "test_a.py": "import pytest\n\n@pytest.mark.cx(hosts={'cdn.example.test': '3gg'})"
+                "\ndef test_a(cx_page):\n    pass\n"
+            },
             "test_a.py::test_a: @pytest.mark.cx(hosts=...): host 'cdn.example.test': '3gg' is "
             "not a network profile. Did you mean `3g`?",
         ),
         (
-            {"a.journey.yaml": "name: a\nhosts:\n  cdn.example.test: 3g\n  'https://x.test/': "
-                               "offline\n" + STEPS},
+            {
+                "a.journey.yaml": "name: a\nhosts:\n  cdn.example.test: 3g\n  'https://x.test/': "
+                "offline\n" + STEPS
+            },
             "a.journey.yaml:4: hosts: 'https://x.test/' is a URL; give its host only, e.g. "
             "'x.test'",
         ),
@@ -120,8 +125,10 @@ def test_spof_journey_port_pattern_and_unmatched_hosts(
             "profile. Did you mean `blackhole`?",
         ),
         (
-            {"pytest.ini": "[pytest]\ncx_hosts = cdn.example.test\n",
-             "test_b.py": "def test_b(cx_page):\n    pass\n"},
+            {
+                "pytest.ini": "[pytest]\ncx_hosts = cdn.example.test\n",
+                "test_b.py": "def test_b(cx_page):\n    pass\n",
+            },
             "ini cx_hosts: 'cdn.example.test' needs the form pattern = network",
         ),
     ],

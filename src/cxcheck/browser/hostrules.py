@@ -87,9 +87,8 @@ def routed(hosts: Sequence[HostRule], support: Support) -> list[HostRule]:
     throttling only rules can apply."""
     out = []
     for host in hosts:
-        if host.network.offline and not (support.by_rule and support.rule_offline):
-            out.append(host)
-        elif host.network.blackhole and not support.by_rule:
+        offline_routed = host.network.offline and not (support.by_rule and support.rule_offline)
+        if offline_routed or (host.network.blackhole and not support.by_rule):
             out.append(host)
         elif not support.by_rule and host.network.throttled:
             raise CxError(

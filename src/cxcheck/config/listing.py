@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxcheck.config.playwright_devices import playwright_slugs
-from cxcheck.config.profiles import Catalogue, playwright_device
+from cxcheck.config.profiles import Catalogue, NetworkProfile, playwright_device
 from cxcheck.model.text import table
 
 
@@ -32,8 +32,7 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
     networks = [
         [
             n.name,
-            "offline" if n.offline else "blackhole" if n.blackhole else
-            (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
+            _latency(n),
             _kbps(n.down_kbps),
             _kbps(n.up_kbps),
             f"{n.timeout_factor:g}×",
@@ -78,3 +77,9 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
         )
     parts.append("Sources: " + ", ".join(catalogue.sources))
     return "\n".join(parts)
+
+
+def _latency(network: NetworkProfile) -> str:
+    if network.offline or network.blackhole:
+        return "offline" if network.offline else "blackhole"
+    return f"{network.latency_ms:g} ms" if network.latency_ms else "-"

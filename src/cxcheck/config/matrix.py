@@ -22,7 +22,12 @@ CDP_ENGINES = ("chromium",)
 
 def needs_cdp(network: NetworkProfile) -> bool:
     """Latency, throughput and a blackhole need CDP; offline alone does not."""
-    return network.blackhole or network.latency_ms > 0 or network.down_kbps is not None or network.up_kbps is not None
+    return (
+        network.blackhole
+        or network.latency_ms > 0
+        or network.down_kbps is not None
+        or network.up_kbps is not None
+    )
 
 
 def check_engine(

@@ -29,8 +29,8 @@ from cxcheck.plugin.state import (
 if TYPE_CHECKING:
     from cxcheck.config.hosts import HostRule
     from cxcheck.config.matrix import Cell
-    from cxcheck.plugin.state import CxState
     from cxcheck.outputs.manifest import PlannedItem
+    from cxcheck.plugin.state import CxState
 
 
 def is_cx(item: pytest.Item) -> bool:
