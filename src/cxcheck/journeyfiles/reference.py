@@ -479,6 +479,14 @@ def _file_keys() -> list[str]:
         "(a `session` finding), instead of waiting out the same timeouts. Python tests do the "
         "same with the `cx_session` fixture: `cx_session.use(log_in)`.",
         "",
+        "**`hosts:`** gives hosts a network of their own; every other request keeps the "
+        "cell's. A pattern is a host (`cdn.example.test`), `'*.example.test'` for its "
+        "subdomains (quoted: a bare `*` starts a YAML alias) or `'127.0.0.1:8123'` for one "
+        "port; it matches any scheme and path. `blackhole` never answers (a third party that "
+        "hangs: a single point of failure), `offline` fails as disconnected. A pattern that "
+        "matched no request is an info finding (`host-conditions`). The file's `hosts:` "
+        "replace ini `cx_hosts`.",
+        "",
     ]
 
 
