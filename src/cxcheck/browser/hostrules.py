@@ -76,7 +76,7 @@ def rules(network: NetworkProfile, hosts: Sequence[HostRule], offline_in_rule: b
     for host in hosts:
         rule = {"urlPattern": host.url_pattern(), **conditions(host.network)}
         if host.network.offline and not offline_in_rule:
-            rule["offline"] = False  # a route aborts them (routes_for)
+            rule["offline"] = False  # a route aborts them (add_routes)
         out.append(rule)
     out.append({"urlPattern": "", **conditions(network)})
     return out
