@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import pageserver
 from cxcheck import NetworkProfile
 from cxcheck.browser import hostrules
 from cxcheck.browser.throttle import Throttle
@@ -56,8 +57,9 @@ PAIRS = [
     ("*.example.test", "wss://a.b.example.test:9/"),
     ("127.0.0.1:8123", "http://127.0.0.1:8123/"),
     ("127.0.0.1:8123", "http://127.0.0.1:8124/"),
-    ("example.test:443", "https://example.test/"),
-    ("example.test:80", "https://example.test/"),
+    ("example.test:8443", "https://example.test:8443/"),
+    ("example.test:8443", "https://example.test/"),
+    ("example.test", "https://example.test:443/"),
 ]
 
 
@@ -136,8 +138,29 @@ def test_an_older_chromium_gets_the_old_call_and_routes(
     monkeypatch.setattr(hostrules, "BY_RULE", "Network.emulateNetworkConditionsByRuleGone")
     monkeypatch.setattr(hostrules, "_SUPPORT", weakref.WeakKeyDictionary())
     slow_4g = cx_catalogue.networks["slow-4g"]
-    hosts = host_rules([HostEntry("localhost", "offline", "test")], cx_catalogue)
+    with pageserver.serve() as other:
+        port = other.rstrip("/").rsplit(":", 1)[1]
+        entries = [
+            HostEntry("localhost", "offline", "a"),
+            HostEntry(f"127.0.0.1:{port}", "blackhole", "b"),
+        ]
+        hosts = host_rules(entries, cx_catalogue)
+        _old_chromium(cx_browser, pages_url, slow_4g, hosts, other)
+    # A host only rules can slow down is a clear error there, not a silent pass.
+    entry = HostEntry("localhost", "3g", "conftest.py:3")
+    slow: tuple[HostRule, ...] = host_rules([entry], cx_catalogue)
     context = cx_browser.new_context(base_url=pages_url)
+    try:
+        with pytest.raises(CxError, match=r"conftest.py:3: host 'localhost' on 3g needs"):
+            Throttle(slow_4g, 1.0, slow).attach(context)
+    finally:
+        context.close()
+
+
+def _old_chromium(
+    browser: Any, pages_url: str, slow_4g: NetworkProfile, hosts: Any, other: str
+) -> None:
+    context = browser.new_context(base_url=pages_url)
     try:
         Throttle(slow_4g, 1.0, hosts).attach(context)
         support = hostrules.support_of(context)
@@ -149,14 +172,7 @@ def test_an_older_chromium_gets_the_old_call_and_routes(
         third, first = both(page, 10_000)
         assert third["ok"] is False and third["error"] == "TypeError", third  # routed
         assert first["ok"], first
-    finally:
-        context.close()
-    # A host only rules can slow down is a clear error there, not a silent pass.
-    slow: tuple[HostRule, ...] = host_rules([HostEntry("localhost", "3g", "conftest.py:3")],
-                                            cx_catalogue)  # fmt: skip
-    context = cx_browser.new_context(base_url=pages_url)
-    try:
-        with pytest.raises(CxError, match=r"conftest.py:3: host 'localhost' on 3g needs"):
-            Throttle(slow_4g, 1.0, slow).attach(context)
+        hung = page.evaluate(FETCH, [other + "index.html", False, 2000])
+        assert hung["ok"] is False and hung["error"] == "TimeoutError", hung  # never answered
     finally:
         context.close()

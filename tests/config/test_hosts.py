@@ -33,8 +33,8 @@ def rule(pattern: str, network: str = "3g") -> HostRule:
         ("*.tracker.test", "https://tracker.test/t.gif", False),
         ("127.0.0.1:8123", "http://127.0.0.1:8123/x", True),
         ("127.0.0.1:8123", "http://127.0.0.1:8124/x", False),
-        ("example.test:443", "https://example.test/", True),
-        ("example.test:80", "https://example.test/", False),
+        ("example.test:8443", "https://example.test:8443/", True),
+        ("example.test:8443", "https://example.test/", False),
         ("localhost", "data:text/plain,localhost", False),
     ],
 )
@@ -61,6 +61,7 @@ def test_the_browser_gets_a_url_pattern_for_any_scheme_and_port() -> None:
         ("cdn..test", "3g", "is not a host pattern"),
         ("a*.test", "3g", "is not a host pattern"),
         ("127.0.0.1:99999", "3g", "port 99999 is not 1 to 65535"),
+        ("example.test:443", "3g", "port 443 is a default port, which URLs leave out; write 'ex"),
     ],
 )
 def test_bad_input_is_a_clear_error_naming_where(pattern: str, network: str, expected: str) -> None:

@@ -102,11 +102,16 @@ def routed(hosts: Sequence[HostRule], support: Support) -> list[HostRule]:
 def add_routes(context: BrowserContext, hosts: Sequence[HostRule]) -> None:
     """Routes for the hosts the browser's rules cannot hold (see :func:`routed`)."""
     for host in hosts:
+        # A function of its own: Playwright marks the matcher it is given, which a method of a
+        # frozen rule refuses.
+        def matches(url: str, host: HostRule = host) -> bool:
+            return host.matches(url)
+
         if host.network.offline:
-            context.route(host.matches, _abort_offline)
+            context.route(matches, _abort_offline)
         else:
             # Never fulfilled, continued or aborted: the request waits until the page closes.
-            context.route(host.matches, _never_answer)
+            context.route(matches, _never_answer)
 
 
 def _abort_offline(route: Route) -> None:

@@ -23,7 +23,9 @@ from cxcheck.model.text import did_you_mean
 _LABEL = r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?"
 _PATTERN = re.compile(rf"(?P<sub>\*\.)?(?P<host>{_LABEL}(?:\.{_LABEL})*)(?::(?P<port>\d{{1,5}}))?")
 FORM = "a host like cdn.example.test, *.example.test (its subdomains) or 127.0.0.1:8123 (one port)"
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# A URL leaves its scheme's default port out, and URLPattern then matches only an empty port:
+# a pattern naming one of these would match nothing in the browser.
+_DEFAULT_PORTS = (80, 443)
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,7 @@ class HostRule:
                 return False
         elif name != host:
             return False
-        if port is None:
-            return True
-        return (seen_port or _DEFAULT_PORTS.get(parts.scheme)) == port
+        return port is None or seen_port == port
 
 
 def check_pattern(pattern: str, where: str) -> str:
@@ -93,6 +93,11 @@ def check_pattern(pattern: str, where: str) -> str:
         raise CxError(f"{where}: {pattern!r} is not a host pattern; write {FORM}")
     if found["port"] and not 0 < int(found["port"]) < 65536:
         raise CxError(f"{where}: {pattern!r}: port {found['port']} is not 1 to 65535")
+    if found["port"] and int(found["port"]) in _DEFAULT_PORTS:
+        raise CxError(
+            f"{where}: {pattern!r}: port {found['port']} is a default port, which URLs leave "
+            f"out; write {found['host']!r} (every port) instead"
+        )
     return text
 
 
