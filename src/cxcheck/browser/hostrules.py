@@ -140,7 +140,9 @@ def ask(context: BrowserContext, support: Support, offline: bool) -> None:
         support.by_rule = True if support.by_rule is None else support.by_rule
         support.rule_offline = False
         return
-    probe = browser.new_context()
+    # The class's own new_context: while an adopted pytest-playwright test runs, the
+    # browser's is wrapped to make every context the cell's, which would ask again, for ever.
+    probe = type(browser).new_context(browser)
     try:
         page = probe.new_page()
         session = probe.new_cdp_session(page)
