@@ -145,3 +145,22 @@ def test_the_unchanged_pytest_playwright_example_runs_on_the_examples_matrix(
     assert {r["nodeid"].split("::")[-1] for r in results} >= {
         "test_search_finds_the_jacket[chromium-iphone-13-slow-4g]"
     }
+
+
+def test_the_spof_example_passes_on_the_page_that_survives_and_fails_on_the_one_that_blocks(
+    tmp_path: Path,
+) -> None:
+    examples = Path(__file__).parents[2] / "examples"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(examples / "spof"), "-p", "no:randomly",
+         "--cx-json", str(tmp_path / "r.json"), "--cx-artifacts", str(tmp_path / "a")],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    results = json.loads((tmp_path / "r.json").read_text())["results"]
+    outcomes = {r["nodeid"].split("::")[-1].split("[")[0]: r["outcome"] for r in results}
+    assert outcomes == {
+        "checkout-survives-a-hanging-tag-manager": "passed",
+        "checkout-blocked-by-a-hanging-tag-manager": "failed",
+        "test_checkout_survives_a_hanging_tag_manager": "passed",
+    }, done.stdout[-3000:]

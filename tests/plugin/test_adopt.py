@@ -370,3 +370,26 @@ def test_cx_browser_naming_another_engine_is_that_engine(adopted_run: Any) -> No
             "*Playwright's own firefox: not installed (looked for *firefox*",
         ]
     )
+
+
+def test_an_adopted_test_gets_its_hosts_networks(
+    adopted_run: Any, pytester: pytest.Pytester
+) -> None:
+    # An offline host: the browser is asked once, on a context of its own (not the cell's).
+    suite = """
+import pytest
+
+@pytest.mark.cx(devices="iphone-13", networks="no-throttle",
+                hosts={"localhost": "offline", "typo.example.test": "3g"})
+def test_hosts(page):
+    page.goto("/index.html")
+    port = page.evaluate("location.port")
+    ended = page.evaluate("url => fetch(url).then(() => 'answered', e => e.name)",
+                          f"http://localhost:{port}/index.html")
+    assert ended == "TypeError"
+"""
+    result = adopted_run("--cx-json", "r.json", suite=suite)
+    result.assert_outcomes(passed=1)
+    (only,) = json.loads((pytester.path / "r.json").read_text())["results"]
+    unused = [f["target"] for f in only["findings"] if f.get("check") == "host-conditions"]
+    assert unused == ["typo.example.test"]

@@ -3,13 +3,22 @@
 A CDP session belongs to one page, so conditions are applied to every page of a context: the
 ones open now and, through the context's ``page`` event, the ones opened later (popups, new tabs).
 Offline is left to Playwright's own ``offline`` context option, which every engine supports.
+
+Conditions go as rules (``Network.emulateNetworkConditionsByRule``: each per-host rule, then one
+global rule for every other request) plus ``Network.overrideNetworkState`` for what the page's
+``navigator`` says; a Chromium that answers that these do not exist gets the deprecated
+``Network.emulateNetworkConditions`` instead, asked once per browser
+(:mod:`cxcheck.browser.hostrules`).
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cxcheck.browser import hostrules
+from cxcheck.config.hosts import HostRule
 from cxcheck.config.matrix import CDP_ENGINES, check_engine, needs_cdp
 from cxcheck.config.profiles import NetworkProfile
 
@@ -22,23 +31,19 @@ _THROTTLES: weakref.WeakKeyDictionary[Any, Throttle] = weakref.WeakKeyDictionary
 
 def network_conditions(network: NetworkProfile) -> dict[str, Any]:
     """The ``Network.emulateNetworkConditions`` parameters for a profile (bytes/s, ms)."""
-    down = network.down_bytes_per_s
-    up = network.up_bytes_per_s
-    return {
-        "offline": network.offline,
-        "latency": network.latency_ms,
-        # -1 is CDP's "no limit".
-        "downloadThroughput": -1 if down is None else down,
-        "uploadThroughput": -1 if up is None else up,
-    }
+    return hostrules.conditions(network)
 
 
 class Throttle:
     """Applies one network profile and CPU slowdown to every page of a browser context."""
 
-    def __init__(self, network: NetworkProfile, cpu_slowdown: float = 1.0) -> None:
+    def __init__(
+        self, network: NetworkProfile, cpu_slowdown: float = 1.0, hosts: Sequence[HostRule] = ()
+    ) -> None:
         self.network = network
         self.cpu_slowdown = cpu_slowdown
+        self.hosts = tuple(hosts)
+        self.watch: hostrules.HostWatch | None = None
         # Sessions are kept so that they stay attached for the page's lifetime.
         self.sessions: list[CDPSession] = []
         self.pages: list[Page] = []
@@ -46,7 +51,7 @@ class Throttle:
 
     @property
     def active(self) -> bool:
-        return needs_cdp(self.network) or self.cpu_slowdown > 1
+        return needs_cdp(self.network) or self.cpu_slowdown > 1 or bool(self.hosts)
 
     def attach(self, context: BrowserContext) -> None:
         """Throttle the context's open pages and every page it opens from now on.
@@ -57,8 +62,11 @@ class Throttle:
         popups and tabs the page opens itself are throttled through the event.
         """
         _THROTTLES[context] = self
+        self.watch = hostrules.HostWatch(context, self.hosts)
         if not self.active:
             return
+        if self.hosts:
+            self._route_hosts(context)
         for page in context.pages:
             self.apply(page)
         context.on("page", self.apply)
@@ -81,9 +89,8 @@ class Throttle:
         if any(p is page for p in self.pages):
             return
         session = self._session(page)
-        if needs_cdp(self.network):
-            session.send("Network.enable")
-            session.send("Network.emulateNetworkConditions", network_conditions(self.network))
+        if needs_cdp(self.network) or self.hosts:
+            self._send(page, session, self.network)
         if self.cpu_slowdown > 1:
             session.send("Emulation.setCPUThrottlingRate", {"rate": self.cpu_slowdown})
         self.pages.append(page)
@@ -106,9 +113,35 @@ class Throttle:
             session = self._session(page)
             if not any(p is page for p in self.pages):
                 self.pages.append(page)
-            session.send("Network.enable")
-            session.send("Network.emulateNetworkConditions", network_conditions(network))
+            self._send(page, session, network)  # the per-host rules stay in front
         self.network = network
+
+    def _send(self, page: Page, session: CDPSession, network: NetworkProfile) -> None:
+        """The cell's network for every request, the hosts' for theirs, as rules when the
+        browser has them, else the deprecated call (asked once per browser)."""
+        from playwright.sync_api import Error
+
+        support = hostrules.support_of(page.context)
+        session.send("Network.enable")
+        if support.by_rule is not False:
+            matched = hostrules.rules(network, self.hosts, bool(support.rule_offline))
+            try:
+                session.send(hostrules.BY_RULE, {"matchedNetworkConditions": matched})
+                session.send(hostrules.NETWORK_STATE, hostrules.conditions(network))
+                support.by_rule = True
+                return
+            except Error as exc:
+                if not hostrules.missing_method(exc):
+                    raise
+                support.by_rule = False
+                hostrules.routed(self.hosts, support)  # a host only rules can throttle: say so
+        session.send(hostrules.OLD_CALL, network_conditions(network))
+
+    def _route_hosts(self, context: BrowserContext) -> None:
+        """Ask the browser, once, what its rules can hold; routes hold the rest."""
+        support = hostrules.support_of(context)
+        hostrules.ask(context, support, offline=any(h.network.offline for h in self.hosts))
+        hostrules.add_routes(context, hostrules.routed(self.hosts, support))
 
 
 def throttle_of(context: BrowserContext, network: NetworkProfile) -> Throttle:
@@ -117,3 +150,8 @@ def throttle_of(context: BrowserContext, network: NetworkProfile) -> Throttle:
     if found is None:
         found = _THROTTLES[context] = Throttle(network)
     return found
+
+
+def throttle_if_any(context: BrowserContext) -> Throttle | None:
+    """The throttle cxcheck attached to ``context``, if it did."""
+    return _THROTTLES.get(context)

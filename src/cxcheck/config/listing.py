@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxcheck.config.playwright_devices import playwright_slugs
-from cxcheck.config.profiles import Catalogue, DeviceProfile, playwright_device
+from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile, playwright_device
 from cxcheck.model.text import table
 
 
@@ -39,7 +39,7 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
     networks = [
         [
             n.name,
-            "offline" if n.offline else (f"{n.latency_ms:g} ms" if n.latency_ms else "-"),
+            _latency(n),
             _kbps(n.down_kbps),
             _kbps(n.up_kbps),
             f"{n.timeout_factor:g}×",
@@ -49,7 +49,7 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
     ]
     sets = [["device", name, ", ".join(m)] for name, m in catalogue.device_sets.items()]
     sets += [["network", name, ", ".join(m)] for name, m in catalogue.network_sets.items()]
-    sets.append(["both", "all", "every device / every network above"])
+    sets.append(["both", "all", "every device / every network above but blackhole"])
     parts = [
         f"Devices ({len(devices)})",
         table(
@@ -84,3 +84,9 @@ def render_catalogue(catalogue: Catalogue, with_playwright: bool = False) -> str
         )
     parts.append("Sources: " + ", ".join(catalogue.sources))
     return "\n".join(parts)
+
+
+def _latency(network: NetworkProfile) -> str:
+    if network.offline or network.blackhole:
+        return "offline" if network.offline else "blackhole"
+    return f"{network.latency_ms:g} ms" if network.latency_ms else "-"

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cxcheck.config.hosts import HostRule
 from cxcheck.config.profiles import Catalogue, DeviceProfile, NetworkProfile
 from cxcheck.model.errors import CxError, ThrottlingUnsupportedError
 from cxcheck.model.names import DEFAULT_DEVICES, DEFAULT_NETWORKS
@@ -20,8 +21,13 @@ CDP_ENGINES = ("chromium",)
 
 
 def needs_cdp(network: NetworkProfile) -> bool:
-    """Latency and throughput need CDP; offline alone does not."""
-    return network.latency_ms > 0 or network.down_kbps is not None or network.up_kbps is not None
+    """Latency, throughput and a blackhole need CDP; offline alone does not."""
+    return (
+        network.blackhole
+        or network.latency_ms > 0
+        or network.down_kbps is not None
+        or network.up_kbps is not None
+    )
 
 
 def check_engine(
@@ -55,16 +61,19 @@ def check_engine(
 
 
 # The cx marker's own keys; each check adds the keys it reads (cxcheck.plugin.checks).
-MARKER_KEYS = ("devices", "networks", "ignore_requests", "ignore_console")
+MARKER_KEYS = ("devices", "networks", "hosts", "ignore_requests", "ignore_console")
 AXES = ("devices", "networks")
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One device on one network: one test item."""
+    """One device on one network: one test item. ``hosts``: the hosts whose requests get a
+    network of their own (the first rule that matches wins); every other request gets
+    ``network``."""
 
     device: DeviceProfile
     network: NetworkProfile
+    hosts: tuple[HostRule, ...] = ()
 
     @property
     def id(self) -> str:
@@ -172,13 +181,22 @@ def choose(
 
 
 def build_cells(
-    catalogue: Catalogue, devices: Choice, networks: Choice, engine: str = "chromium"
+    catalogue: Catalogue,
+    devices: Choice,
+    networks: Choice,
+    engine: str = "chromium",
+    hosts: tuple[HostRule, ...] = (),
 ) -> list[Cell]:
     """Every device × network cell, devices outermost, in the order the names were given."""
     device_profiles = catalogue.resolve_devices(devices.names, devices.where)
     network_profiles = catalogue.resolve_networks(networks.names, networks.where)
     check_engine(engine, device_profiles, network_profiles)
-    return [Cell(d, n) for d in device_profiles for n in network_profiles]
+    if hosts and engine not in CDP_ENGINES:
+        raise ThrottlingUnsupportedError(
+            f"per-host networks ({hosts[0].where}) need Chromium's DevTools protocol; "
+            f"{engine} cannot apply them. Use --cx-browser chromium, or drop hosts for this run."
+        )
+    return [Cell(d, n, hosts) for d in device_profiles for n in network_profiles]
 
 
 def cells_for(
@@ -188,6 +206,7 @@ def cells_for(
     networks: tuple[str, ...] | None,
     engine: str = "chromium",
     where: str | None = None,
+    hosts: tuple[HostRule, ...] = (),
 ) -> list[Cell]:
     """The cells of one test: its own names (a ``cx`` marker's, or a journey file's ``devices:``
     and ``networks:``) between the command line and the ini file in precedence.
@@ -202,6 +221,7 @@ def cells_for(
         choose(selection.cli_networks, networks, selection.ini_networks, DEFAULT_NETWORKS,
                "networks", f"{where} networks" if where else None),
         engine,
+        hosts,
     )  # fmt: skip
 
 

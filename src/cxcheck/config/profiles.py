@@ -78,7 +78,8 @@ DEVICE_FIELDS = (
     "extends",
 )
 NETWORK_FIELDS = (
-    "label", "latency_ms", "down_kbps", "up_kbps", "offline", "timeout_factor", "source", "extends",
+    "label", "latency_ms", "down_kbps", "up_kbps", "offline", "blackhole", "timeout_factor",
+    "source", "extends",
 )  # fmt: skip
 _LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -135,6 +136,8 @@ class NetworkProfile:
     down_kbps: float | None = None
     up_kbps: float | None = None
     offline: bool = False
+    blackhole: bool = False
+    """Requests never complete (a third party that hangs: WebPageTest's SPOF blackhole)."""
     timeout_factor_set: float | None = None
     """``timeout_factor`` as the profile file gives it; None: computed (:attr:`timeout_factor`)."""
     source: str = field(default="", repr=False)
@@ -150,8 +153,8 @@ class NetworkProfile:
         """
         if self.timeout_factor_set is not None:
             return self.timeout_factor_set
-        if self.offline:
-            return 1.0
+        if self.offline or self.blackhole:
+            return 1.0  # nothing arrives however long one waits
         extra_s = TIMEOUT_PAGE_ROUND_TRIPS * self.latency_ms / 1000
         if self.down_kbps is not None:
             extra_s += TIMEOUT_PAGE_KBIT / self.down_kbps
@@ -162,6 +165,7 @@ class NetworkProfile:
         """True when this profile changes the traffic at all (so it needs CDP)."""
         return (
             self.offline
+            or self.blackhole
             or self.latency_ms > 0
             or self.down_kbps is not None
             or self.up_kbps is not None
@@ -222,7 +226,10 @@ class Catalogue:
         out: dict[str, NetworkProfile] = {}
         for name in _split(names):
             if name in self.network_sets or name == ALL_SET:
-                members = self.network_sets.get(name, tuple(self.networks))
+                # "all" leaves blackhole out: a cell whose every request hangs tests nothing;
+                # it is for one host (hosts:), or named on its own.
+                everything = tuple(n for n, p in self.networks.items() if not p.blackhole)
+                members = self.network_sets.get(name, everything)
                 for member in members:
                     out.setdefault(member, self.networks[member])
             elif name in self.networks:
@@ -476,6 +483,7 @@ def _build_network(name: str, raw: RawCatalogue) -> NetworkProfile:
         down_kbps=down,
         up_kbps=up,
         offline=offline,
+        blackhole=f.flag("blackhole"),
         timeout_factor_set=f.number("timeout_factor", TIMEOUT_FACTOR_RANGE, "×"),
         source=f.text("source") or "",
         origin=entry.source,

@@ -104,8 +104,8 @@ def networks(
     set: str | Iterable[str] | None = None,
     catalogue: Catalogue | None = None,
 ) -> st.SearchStrategy[NetworkProfile]:
-    """Network profiles of the catalogue, fastest first and offline last, so a failure shrinks
-    to the fastest network it still happens on.
+    """Network profiles of the catalogue, fastest first and offline (and blackhole) last, so a
+    failure shrinks to the fastest network it still happens on.
 
     ``set`` and ``catalogue`` work as in :func:`devices`.
     """
@@ -113,7 +113,8 @@ def networks(
     chosen = cat.resolve_networks(_names(set), _where("networks", set))
     if not chosen:
         raise CxError(f"networks(set={set!r}) selects no network profile")
-    chosen.sort(key=lambda n: (n.offline, _reference_load_ms(n), n.name))
+    # offline and blackhole last: nothing arrives on them, however short their numbers.
+    chosen.sort(key=lambda n: (n.offline or n.blackhole, _reference_load_ms(n), n.name))
     return st.sampled_from(chosen)
 
 

@@ -461,10 +461,20 @@ class Journey:
             and (self.page.context.browser.browser_type.name == "chromium")
         ):
             self._cdp = self.page.context.new_cdp_session(self.page)
-        if self._cdp is not None:
+        if self._cdp is not None and not self._head_blocked():
             shot = self._cdp.send("Page.captureScreenshot", {"format": "jpeg", "quality": 70})
             return base64.b64decode(shot["data"])
         return self.page.screenshot(type="jpeg", quality=70, scale="css", timeout=10_000)
+
+    def _head_blocked(self) -> bool:
+        """Whether the page is still parsing its ``<head>`` (a script there that never arrives:
+        a third party that hangs). Such a page has never painted, and Chromium's
+        ``Page.captureScreenshot``, which has no timeout, would wait for its first frame for
+        ever; Playwright's screenshot, with one, is asked instead."""
+        try:
+            return bool(self.page.evaluate("() => !document.body"))
+        except Exception:
+            return False  # a closed or crashed page: the screenshot's own error says why
 
     def write(self) -> Path:
         """Write ``steps.json`` (device, network and every step) and return its path."""

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from cxcheck.config.hosts import HostEntry, check_pattern, host_rules
 from cxcheck.journeyfiles.actions import Action
 from cxcheck.journeyfiles.reader import Reader, option_problem, shown
 from cxcheck.journeyfiles.spec import JourneyFileError, JourneySpec, LoadSpec, SessionSpec, Step
 from cxcheck.journeyfiles.yamlfile import parse, read_text
 from cxcheck.model import masking
+from cxcheck.model.errors import CxError
 from cxcheck.model.names import SESSION_PREFIX
 from cxcheck.model.text import did_you_mean
 
@@ -45,6 +47,7 @@ TOP_KEYS = (
     "start",
     "devices",
     "networks",
+    "hosts",
     "timeout",
     "expect_timeout",
     "tags",
@@ -150,7 +153,26 @@ def _spec(reader: Reader, top: dict[str, yaml.Node], row: str | None, line: int)
         line=line,
         load=_load(reader, top["load"]) if "load" in top else None,
         session=_session(reader, top["session"]) if "session" in top else None,
+        hosts=_hosts(reader, top["hosts"]) if "hosts" in top else None,
     )
+
+
+def _hosts(reader: Reader, node: yaml.Node) -> tuple[HostEntry, ...]:
+    """``hosts:``: host pattern → network, each entry naming its line (networks are looked up
+    in the catalogue by :func:`check_profiles`)."""
+    form = "a mapping of host pattern to network, like\n  hosts:\n    cdn.example.test: 3g"
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        raise reader.fail(node, f"hosts must be {form}")
+    out = []
+    for key, value in node.value:
+        where = f"{reader.path}:{reader.line(key)}: hosts"
+        pattern = reader.text(key, "a host pattern under hosts", form)
+        try:
+            check_pattern(pattern, where)
+        except CxError as exc:
+            raise JourneyFileError(str(exc)) from None
+        out.append(HostEntry(pattern, reader.text(value, f"hosts: {pattern}", form), where))
+    return tuple(out)
 
 
 def _session(reader: Reader, node: yaml.Node) -> SessionSpec:
@@ -278,7 +300,13 @@ def _tags(reader: Reader, node: yaml.Node) -> tuple[str, ...]:
 
 
 def check_profiles(spec: JourneySpec, catalogue: Catalogue) -> None:
-    """Mid-journey ``network:`` actions name networks of the catalogue (or ``default``)."""
+    """Mid-journey ``network:`` actions name networks of the catalogue (or ``default``), and so
+    do the ``hosts:``."""
+    if spec.hosts:
+        try:
+            host_rules(spec.hosts, catalogue)
+        except CxError as exc:
+            raise JourneyFileError(str(exc)) from None
     for step in spec.steps:
         for action in step.actions:
             if action.kind != "network":

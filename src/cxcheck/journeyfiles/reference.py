@@ -236,6 +236,15 @@ def journey_schema() -> dict[str, Any]:
             },
             "devices": {**names, "description": "device profiles or sets (cxcheck profiles)"},
             "networks": {**names, "description": "network profiles or sets"},
+            "hosts": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": _TEXT,
+                "propertyNames": {"type": "string", "minLength": 1},
+                "description": "per-host networks: host pattern → network name (cdn.example."
+                "test: 3g, '*.tracker.test': blackhole, '127.0.0.1:8123': offline); the first "
+                "that matches a request wins, every other request gets the cell's network",
+            },
             "timeout": {
                 "$ref": "#/$defs/duration",
                 "description": "how long every action may wait unless it sets its own "
@@ -469,6 +478,14 @@ def _file_keys() -> list[str]:
         "fails as usual and every later cell of the device fails at once with that one reason "
         "(a `session` finding), instead of waiting out the same timeouts. Python tests do the "
         "same with the `cx_session` fixture: `cx_session.use(log_in)`.",
+        "",
+        "**`hosts:`** gives hosts a network of their own; every other request keeps the "
+        "cell's. A pattern is a host (`cdn.example.test`), `'*.example.test'` for its "
+        "subdomains (quoted: a bare `*` starts a YAML alias) or `'127.0.0.1:8123'` for one "
+        "port; it matches any scheme and path. `blackhole` never answers (a third party that "
+        "hangs: a single point of failure), `offline` fails as disconnected. A pattern that "
+        "matched no request is an info finding (`host-conditions`). The file's `hosts:` "
+        "replace ini `cx_hosts`.",
         "",
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cxcheck.config.hosts import HostEntry
 from cxcheck.journeyfiles.actions import Action
 from cxcheck.model.durations import Budget
 from cxcheck.model.errors import CxError
@@ -77,3 +78,5 @@ class JourneySpec:
     line: int = 1  # where the journey (or its examples row) is written
     load: LoadSpec | None = None
     session: SessionSpec | None = None
+    hosts: tuple[HostEntry, ...] | None = None
+    """``hosts:`` as written (None: not given, ini cx_hosts applies), each naming its line."""

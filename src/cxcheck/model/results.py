@@ -36,7 +36,8 @@ OUTCOMES = ("failed", "error", "flaky", "not-run", "skipped", "passed")
 KINDS = (
     "assertion",
     "action",  # a journey file's action that could not be done
-    "condition",  # the device turned or the network changed mid-journey; the CPU it ran at
+    # the device turned, the network changed mid-journey, a host rule unused; the CPU it ran at
+    "condition",
     "screenshot",  # named evidence
     "session",  # a login kept once per device per worker: made, reused, or failed
     "budget",

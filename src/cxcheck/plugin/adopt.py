@@ -364,6 +364,8 @@ def before_teardown(item: pytest.Item) -> None:
     theirs = item.funcargs.get("output_path") if hasattr(item, "funcargs") else None
     if isinstance(theirs, str):
         item.stash[OUTPUT_PATH_KEY] = theirs
+    if current is not None:
+        _unmatched_hosts(item, current.contexts)
     if current is None or not current.trace or not current.contexts or state.interrupted:
         return
     context = current.contexts[0]
@@ -373,6 +375,19 @@ def before_teardown(item: pytest.Item) -> None:
     if browser is None or folder is None:
         return
     stop_trace(context, browser, state, keep, folder)
+
+
+def _unmatched_hosts(item: pytest.Item, contexts: list[BrowserContext]) -> None:
+    """The host patterns no request matched, said on the test as ``cx_context`` says them."""
+    from cxcheck.model.findings import collecting
+    from cxcheck.plugin.contexts import report_unmatched_hosts
+    from cxcheck.plugin.state import RECORDER_KEY
+
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None or not contexts:
+        return
+    with collecting(recorder.findings):
+        report_unmatched_hosts(contexts[0])
 
 
 OUTPUT_PATH_KEY = pytest.StashKey[str]()

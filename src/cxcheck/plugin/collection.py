@@ -27,8 +27,10 @@ from cxcheck.plugin.state import (
 )
 
 if TYPE_CHECKING:
+    from cxcheck.config.hosts import HostRule
     from cxcheck.config.matrix import Cell
     from cxcheck.outputs.manifest import PlannedItem
+    from cxcheck.plugin.state import CxState
 
 
 def is_cx(item: pytest.Item) -> bool:
@@ -56,6 +58,7 @@ def parametrize(metafunc: pytest.Metafunc) -> None:
             chosen.get("devices"),
             chosen.get("networks"),
             state.settings.browser.engine,
+            hosts=hosts_for(state, marker.kwargs.get("hosts") if marker else None),
         )
         error = None
     except CxError as exc:
@@ -63,6 +66,20 @@ def parametrize(metafunc: pytest.Metafunc) -> None:
     if error:  # failed outside the except block, so no chained traceback is printed
         pytest.fail(error, pytrace=False)
     metafunc.parametrize(CELL_FIXTURE, cells, ids=[c.id for c in cells], indirect=True)
+
+
+def hosts_for(state: CxState, own: object, where: str = "") -> tuple[HostRule, ...]:
+    """A test's per-host networks: its own (a cx marker's ``hosts``, or a journey file's
+    entries, ``own``), else ini cx_hosts; checked against the catalogue."""
+    from cxcheck.config.hosts import HostEntry, host_rules, ini_entries, marker_entries
+
+    if own is None:
+        entries = ini_entries(state.settings.hosts)
+    elif isinstance(own, list | tuple) and all(isinstance(e, HostEntry) for e in own):
+        entries = list(own)
+    else:
+        entries = marker_entries(own, where or "@pytest.mark.cx(hosts=...)")
+    return host_rules(entries, state.catalogue)
 
 
 def cell_of(item: pytest.Item) -> Cell | None:
@@ -163,6 +180,7 @@ class JourneyFile(pytest.File):
                 specs[0].networks,
                 state.settings.browser.engine,
                 where=self.path.name,
+                hosts=hosts_for(state, specs[0].hosts),
             )
         except CxError as exc:
             raise self.CollectError(f"cxcheck: {exc}") from None

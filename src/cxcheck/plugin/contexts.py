@@ -47,7 +47,7 @@ def prepare_context(
 
             cpu = cpu_for(cell.device, context.browser, calibrate)
             rate = cpu.rate
-        Throttle(cell.network, rate).attach(context)
+        Throttle(cell.network, rate, cell.hosts).attach(context)
         TrafficRecorder(context)  # its requests, summed up only if the test fails
         if scale and cell.network.timeout_factor > 1:
             # The context's default: a page's own setting, or an action's timeout=, still wins.
@@ -98,6 +98,28 @@ def record_cpu(item: pytest.Item, cpu: CpuCalibration | None) -> None:
     recorder.findings.append(
         Finding("condition", message, severity="warning", check="cpu-calibration", data=data)
     )
+
+
+def report_unmatched_hosts(context: BrowserContext) -> None:
+    """An info finding for each host pattern no request of the context matched: a typo in a
+    host must not pass as a third party that behaved."""
+    from cxcheck.browser.throttle import throttle_if_any
+    from cxcheck.model.findings import add_finding, recording
+
+    throttle = throttle_if_any(context)
+    if throttle is None or throttle.watch is None or not recording():
+        return
+    for host in throttle.watch.unmatched():
+        add_finding(
+            "condition",
+            f"host {host.pattern!r} ({host.network.name}, {host.where}) matched no request "
+            "of this test: check the host name, or drop it",
+            severity="info",
+            check="host-conditions",
+            target=host.pattern,
+            network=host.network.name,
+            url_pattern=host.url_pattern(),
+        )
 
 
 class ExpectTimeout:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxcheck.plugin.contexts import close_quietly, stop_trace
+from cxcheck.plugin.contexts import close_quietly, report_unmatched_hosts, stop_trace
 from cxcheck.plugin.lifecycle import load_tester
 from cxcheck.plugin.state import (
     ARTIFACTS_KEY,
@@ -181,6 +181,7 @@ def cx_context(
     request.node.stash[TRACING_KEY] = records_trace(mode)
     try:
         yield context
+        report_unmatched_hosts(context)
     finally:
         try:
             if records_trace(mode) and not state.interrupted:

@@ -53,8 +53,10 @@ ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
 
 MARKERS = (
-    "cx(devices=..., networks=..., ignore_requests=..., ignore_console=...): run this test "
-    "on each device × network profile (names or set names; see `cxcheck profiles`); "
+    "cx(devices=..., networks=..., hosts=..., ignore_requests=..., ignore_console=...): run "
+    "this test on each device × network profile (names or set names; see `cxcheck profiles`); "
+    "hosts: a dict of host pattern to network for those hosts' requests "
+    "({'cdn.example.test': '3g', '*.ads.test': 'blackhole'}); "
     "ignore_requests/ignore_console: glob patterns of failed requests and console errors "
     "to record as ignored instead of failing; a11y_tags/a11y_impact/a11y_rules_disabled/"
     "a11y_auto: this test's accessibility settings",
@@ -67,6 +69,8 @@ MARKERS = (
 INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_devices", "default devices or device sets (space or comma separated)", None, None),
     ("cx_networks", "default network profiles or sets (space or comma separated)", None, None),
+    ("cx_hosts", "per-host networks, one 'pattern = network' per line (cdn.example.test = 3g, "
+     "*.tracker.test = blackhole); a cx marker's or journey file's hosts win", "linelist", []),
     ("cx_profiles", "TOML files of extra profiles, relative to the ini file", "paths", []),
     ("cx_base_url", "base URL of the app under test", None, None),
     ("cx_browser", "browser engine: chromium (default), firefox or webkit", None, None),

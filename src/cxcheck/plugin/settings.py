@@ -95,6 +95,8 @@ class Settings:
     """Each check's settings for the run, by check name (see cxcheck.plugin.checks)."""
     compare: Comparing | None = None
     """Earlier runs to say what changed since (--cx-compare, --cx-history)."""
+    hosts: tuple[str, ...] = ()
+    """ini cx_hosts lines (``pattern = network``), checked against the catalogue at collection."""
     shard: str | None = None
     """This run's shard of a run split across machines (--cx-shard, else pytest-split's)."""
 
@@ -143,6 +145,7 @@ def read_settings(
         checks=read_all(RunContext(option, ini, ini_dir, run_id)),
         compare=comparing(option, ini, invocation_dir),
         shard=shard_label(option),
+        hosts=tuple(str(line) for line in ini("cx_hosts") or ()),
     )
 
 
