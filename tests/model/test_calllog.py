@@ -155,7 +155,7 @@ def test_a_real_chromium_says_why(cx_page: Page, act: Any, cause: str) -> None:
 
 BLOCKED_JOURNEY = """
 name: blocked
-timeout: 2s
+timeout: 6s
 steps:
   - name: accept cookies
     actions:
@@ -182,7 +182,7 @@ def test_a_journey_file_and_a_python_test_say_why_their_click_failed(
             "blocked.journey.yaml:8: step 'accept cookies', click: {role: button, name: Accept}",
             "  expected: one element {role: button, name: Accept} to click",
             "  seen:     {role: button, name: Accept} was found after *",
-            "  why:      the click on {role: button, name: Accept} timed out after 2 s: <div "
+            "  why:      the click on {role: button, name: Accept} timed out after 6 s: <div "
             'role="region" id="cookie-banner" * intercepts pointer events (covered by another '
             "element)",
         ]

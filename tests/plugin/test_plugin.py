@@ -273,7 +273,7 @@ def test_help_fixtures_and_markers_are_documented(pytester: pytest.Pytester) -> 
         fixtures.stdout.fnmatch_lines([f"{name}*", "    [A-Z]*"], consecutive=True)
     markers = pytester.runpytest_inprocess("--markers")
     markers.stdout.fnmatch_lines(
-        ["@pytest.mark.cx(devices=..., networks=..., ignore_*): run this*"]
+        ["@pytest.mark.cx(devices=..., networks=..., hosts=..., ignore_*): run this*"]
     )
 
 

@@ -129,6 +129,6 @@ def test_the_newest_run_of_the_history_folder_orders_the_next_run(
             folder / f"results-{stamp}-abcdef.json"
         )
     # Collecting only: the workers start and collect, no browser; the header says the source.
-    result = run_pytest("-n", "2", "--cx-history", "cx-history", "--collect-only", "-q")
+    result = run_pytest("-n", "2", "--cx-history", "cx-history", "--collect-only")
     result.stdout.fnmatch_lines(["cxcheck: the longest cells start first (4 measured in "
                                  "*results-20261202T000000Z-abcdef.json)"])  # fmt: skip
