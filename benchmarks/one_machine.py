@@ -1,5 +1,5 @@
-"""One machine: the demo's matrix at the recommended setting (``-n auto``, the longest cells
-first) against ``-n 0``, with the limits no setting on this machine can beat printed beside it.
+"""One machine: the demo's matrix at the recommended setting (``-n auto``, sized by cxcheck)
+against ``-n 0``, with the limits no setting on this machine can beat printed beside it.
 
 For each matrix:
 
@@ -8,7 +8,8 @@ For each matrix:
    last one's from pytest's cache or the history folder);
 2. ``--repeats`` runs (default 5) at the recommended setting: ``-n auto --cx-durations=…``.
    A cell whose verdict differs from the ``-n 0`` run's in any of them is a flaky verdict;
-3. one more run with the same workers in xdist's own order (``--cx-order=collection``).
+3. one more run with the same workers, the longest cell that fits first
+   (``--cx-order=longest-first``).
 
 The limits, from the ``-n 0`` run: the **critical path** (wall / its longest cell: one cell runs
 on one worker) and the **CPU** (wall / (its CPU seconds / cores): the cores cannot do more work
@@ -88,8 +89,8 @@ def bench(matrix: str, repeats: int, cores: int) -> float:
         base = run(folder, matrix, "n0", ["-n", "0"])
         measured = f"--cx-durations={base['path']}"
         runs = [run(folder, matrix, f"auto{i}", ["-n", "auto", measured]) for i in range(repeats)]
-        # The same workers in xdist's own order, once: what starting the longest first buys.
-        plain = run(folder, matrix, "collection", ["-n", "auto", measured, "--cx-order=collection"])
+        # The same workers, the longest cell that fits first, once: what that order buys.
+        plain = run(folder, matrix, "longest", ["-n", "auto", measured, "--cx-order=longest-first"])
     flaky = sorted({n for r in runs for n, v in r["verdicts"].items()
                     if base["verdicts"].get(n) != v})  # fmt: skip
     walls = [r["wall"] for r in runs]
@@ -101,9 +102,9 @@ def bench(matrix: str, repeats: int, cores: int) -> float:
     print(f"  -n 0:                     {base['wall']:7.1f} s")
     workers = runs[0]["workers"]
     shown = f"{workers[0]} workers: {workers[1]}" if workers else "(workers not printed)"
-    print(f"  -n auto, longest first:   {best:7.1f} s median of {repeats} "
+    print(f"  -n auto (xdist's order):  {best:7.1f} s median of {repeats} "
           f"({min(walls):.1f}-{max(walls):.1f} s); {shown}")  # fmt: skip
-    print(f"  -n auto, collection order: {plain['wall']:7.1f} s (one run)")
+    print(f"  -n auto, longest first:    {plain['wall']:7.1f} s (one run)")
     print(f"  speed-up {ratio:.2f}x (target >= {TARGET:.0f}x); flaky verdicts {len(flaky)} in "
           f"{repeats} runs{': ' + ', '.join(flaky) if flaky else ''}")  # fmt: skip
     print(f"  limits on this machine: critical path {critical:.1f}x (longest cell {longest}); "

@@ -39,14 +39,14 @@ def test_the_cell_measured_longest_starts_first_under_xdist(
     pytester.path.joinpath("durations.json").write_text(
         json.dumps({**dict.fromkeys(ids(), 1.0), last: 100.0})
     )
-    result = run_pytest("-n", "2", "--cx-durations", "durations.json", "--cx-json", "r.json")
+    result = run_pytest("-n", "2", "--cx-durations", "durations.json", "--cx-order",
+                        "longest-first", "--cx-json", "r.json")  # fmt: skip
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines(["cxcheck: the longest cells start first (4 measured in *)"])
     assert last in started_order(pytester.path / "r.json")[:2]
 
-    # Collection order on request: the long cell is no longer among the first two.
-    result = run_pytest("-n", "2", "--cx-durations", "durations.json", "--cx-order",
-                        "collection", "--cx-json", "c.json")  # fmt: skip
+    # Collection order (the default): the long cell is not among the first two.
+    result = run_pytest("-n", "2", "--cx-durations", "durations.json", "--cx-json", "c.json")
     assert result.ret == 0, result.stdout.str()
     assert "longest cells start first" not in result.stdout.str()
     assert last not in started_order(pytester.path / "c.json")[:2]
@@ -61,7 +61,7 @@ def test_each_run_leaves_its_cells_times_for_the_next_runs_schedule(
     cached = json.loads((pytester.path / ".pytest_cache/v/cxcheck/durations").read_text())
     assert sorted(cached["seconds"]) == sorted(ids())
     assert all(cached["seconds"][i] > 0 for i in ids())
-    second = run_pytest("-n", "2")
+    second = run_pytest("-n", "2", "-o", "cx_order=longest-first")
     assert second.ret == 0, second.stdout.str()
     second.stdout.fnmatch_lines(["cxcheck: the longest cells start first (4 measured in the "
                                  "last run)"])  # fmt: skip
@@ -98,8 +98,8 @@ def test_a_run_that_is_not_cxchecks_keeps_xdists_auto(pytester: pytest.Pytester)
     [
         (["--cx-durations", "missing.json"], "missing.json: no such file; give a results JSON of "
          "an earlier run"),
-        (["-o", "cx_order=fastest"], "ini cx_order = fastest: not an order; write longest-first "
-         "or collection"),
+        (["-o", "cx_order=fastest"], "ini cx_order = fastest: not an order; write collection "
+         "or longest-first"),
         (["--cx-order", "fastest"], "argument --cx-order: invalid choice: 'fastest'"),
     ],
 )  # fmt: skip
@@ -129,6 +129,7 @@ def test_the_newest_run_of_the_history_folder_orders_the_next_run(
             folder / f"results-{stamp}-abcdef.json"
         )
     # Collecting only: the workers start and collect, no browser; the header says the source.
-    result = run_pytest("-n", "2", "--cx-history", "cx-history", "--collect-only")
+    result = run_pytest("-n", "2", "--cx-history", "cx-history", "--cx-order=longest-first",
+                        "--collect-only")  # fmt: skip
     result.stdout.fnmatch_lines(["cxcheck: the longest cells start first (4 measured in "
                                  "*results-20261202T000000Z-abcdef.json)"])  # fmt: skip

@@ -47,7 +47,7 @@ OPT_HISTORY_RUNS = "cx_history_runs"
 OPT_SHARD = "cx_shard"
 OPT_DURATIONS = "cx_durations"
 OPT_ORDER = "cx_order"
-ORDERS = ("longest-first", "collection")
+ORDERS = ("collection", "longest-first")
 
 ENV_NAMES = (BROWSER_ENV, ENDPOINT_ENV)
 BASELINE_FILE = A11Y_BASELINE_FILE
@@ -104,7 +104,7 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
     ("cx_durations", "an earlier run's results JSON or pytest-split durations file: -n auto's "
      "workers and the longest cells first (default: pytest's cache of the last run)", None,
      None),
-    ("cx_order", "under xdist: longest-first (default) or collection", None, None),
+    ("cx_order", "under xdist: collection (default) or longest-first", None, None),
     ("cx_terminal_grid", "print the device × network grid of results at the end of the run",
      "bool", True),
     ("cx_action_timeout", "how long each journey-file action waits (e.g. 10s; default: "
@@ -234,8 +234,9 @@ def add_options(parser: pytest.Parser) -> None:
         "cells size -n auto and start the longest cells first under xdist; default: what the "
         "last run left in pytest's cache (ini cx_durations)")
     add("--cx-order", dest=OPT_ORDER, choices=ORDERS,
-        help="under pytest-xdist's --dist load (-n's default): longest-first (default, when an "
-        "earlier run measured the cells) or collection (xdist's own order) (ini cx_order)")
+        help="under pytest-xdist's --dist load (-n's default): collection (default: xdist's own "
+        "order) or longest-first (the longest measured cell the cores can take first) (ini "
+        "cx_order)")
     # fmt: on
     for check in CHECKS:
         for option in check.options:
