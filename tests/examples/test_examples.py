@@ -130,15 +130,20 @@ def test_the_demo_says_what_a_defect_changed_since_the_previous_run(tmp_path: Pa
     assert (tmp_path / "report" / "results.prev.json").is_file()
 
 
-def test_the_unchanged_pytest_playwright_example_runs_on_the_examples_matrix(
-    tmp_path: Path,
-) -> None:
+def run_example(folder: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """pytest on one of examples/' own folders (its own pytest.ini), results into tmp_path."""
     examples = Path(__file__).parents[2] / "examples"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(examples / "pytest-playwright"), "-p", "no:randomly",
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", str(examples / folder), "-p", "no:randomly",
          "--cx-json", str(tmp_path / "r.json"), "--cx-artifacts", str(tmp_path / "a")],
         capture_output=True, text=True, timeout=600, cwd=tmp_path,
     )  # fmt: skip
+
+
+def test_the_unchanged_pytest_playwright_example_runs_on_the_examples_matrix(
+    tmp_path: Path,
+) -> None:
+    done = run_example("pytest-playwright", tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "12 passed" in done.stdout  # 2 tests × the examples' 3 devices × 2 networks
     results = json.loads((tmp_path / "r.json").read_text())["results"]
@@ -150,12 +155,7 @@ def test_the_unchanged_pytest_playwright_example_runs_on_the_examples_matrix(
 def test_the_spof_example_passes_on_the_page_that_survives_and_fails_on_the_one_that_blocks(
     tmp_path: Path,
 ) -> None:
-    examples = Path(__file__).parents[2] / "examples"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(examples / "spof"), "-p", "no:randomly",
-         "--cx-json", str(tmp_path / "r.json"), "--cx-artifacts", str(tmp_path / "a")],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
-    )  # fmt: skip
+    done = run_example("spof", tmp_path)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
     results = json.loads((tmp_path / "r.json").read_text())["results"]
     outcomes = {r["nodeid"].split("::")[-1].split("[")[0]: r["outcome"] for r in results}

@@ -73,7 +73,7 @@ def test_spof_journey_port_pattern_and_unmatched_hosts(
     with pageserver.serve() as third:
         port = third.rstrip("/").rsplit(":", 1)[1]
         pytester.makepyfile(test_hosts=PORT_TEST.format(third=third, port=port))
-        result = run_pytest("--cx-json", "r.json", "-p", "no:randomly")
+        result = run_pytest("--cx-json", "r.json", "--cx-report", "report", "-p", "no:randomly")
     results = _results(pytester.path)
     outcomes = {nodeid.split("[")[0]: r["outcome"] for nodeid, r in results.items()}
     assert outcomes == {
@@ -93,6 +93,9 @@ def test_spof_journey_port_pattern_and_unmatched_hosts(
         "host 'typo.example.test' (3g, @pytest.mark.cx(hosts=...)) matched no request"
         in (typo["message"])
     )
+    # The report shows it on the test's panel, as the JSON has it.
+    report = (pytester.path / "report" / "index.html").read_text()
+    assert "typo.example.test" in report and "matched no request" in report
     (ini,) = _hosts_findings(next(r for k, r in results.items() if "test_ini" in k))
     assert ini["target"] == "nothing.example.test" and "ini cx_hosts" in ini["message"]
     # The journey file's host did match (the tag was asked for): nothing to say.
