@@ -192,6 +192,12 @@ def test_the_matrix_fits_a_phone(cx_browser: Browser, demo: Demo) -> None:
 def test_the_diff_viewer_keeps_each_picture_s_aspect_ratio(desktop: Page) -> None:
     desktop.locator("#mx td.c a", has_text="visual").first.click()
     viewer = desktop.locator("details.it[open] section.vd").first
+    # the snapshot is what the failure is about: it comes before the page and its requests
+    headings = desktop.locator("details.it[open] .bd").first.evaluate(
+        "b => Array.from(b.querySelectorAll('h3, section.vd')).map(e => e.tagName === 'SECTION'"
+        " ? 'viewer' : e.textContent.trim())"
+    )
+    assert headings.index("viewer") < headings.index("When it failed"), headings
     for tab in ("Diff", "Actual", "Expected"):
         viewer.get_by_role("tab", name=tab).click()
         img = viewer.locator("img:visible").first
@@ -214,3 +220,17 @@ def test_the_results_json_is_what_the_report_shows(demo: Demo) -> None:
     data = json.loads((demo.folder / "report" / "results.json").read_text())
     assert data["networks"][:2] == ["slow-4g", "no-throttle"]
     assert data["devices"][:3] == ["iphone-13", "ipad-mini", "laptop-1366"]
+
+
+def test_an_action_that_timed_out_says_what_was_in_its_way(desktop: Page, demo: Demo) -> None:
+    # The search journey's "accept cookies" click: the button is there, the product grid lies
+    # over it. "was found after 10 s" alone never says why the click did not happen.
+    searches = [r for r in demo.run.results
+                if r.test == "search" and r.outcome == "failed"]  # fmt: skip
+    assert searches, [r.nodeid for r in demo.run.results if r.outcome == "failed"]
+    for result in searches:
+        assert "why:" in (result.message or ""), result.message
+        assert "intercepts pointer events (covered by another element)" in (result.message or "")
+    desktop.locator("#mx tr", has_text="search[").first.locator("a", has_text="action").click()
+    panel = desktop.locator("details.it[open]").first
+    assert "intercepts pointer events" in panel.inner_text()

@@ -80,9 +80,27 @@ def test_the_last_cause_wins_and_a_cleared_one_is_forgotten() -> None:
     # Covered, then ready and clicked with nothing more to say: no cause is invented.
     ready = message("covered-click").rstrip() + (
         "\n    - waiting for element to be visible, enabled and stable"
-        "\n      - element is visible, enabled and stable\n"
+        "\n      - element is visible, enabled and stable"
+        "\n      - scrolling into view if needed\n      - done scrolling"
+        "\n      - performing click action\n"
     )
     assert parse(ready) is None
+    # Covered, then ready again when time ran out, before Playwright looked at what is on top
+    # (the demo's search on a busy machine): still covered, as the attempts before said.
+    cut_short = message("cxshop-covered-click").rstrip() + (
+        "\n    - waiting for element to be visible, enabled and stable"
+        "\n      - element is visible, enabled and stable"
+        "\n      - scrolling into view if needed\n      - done scrolling\n"
+    )
+    stuck = parse(cut_short)
+    assert stuck is not None and stuck.cause == "covered"
+    assert stuck.blocker is not None and "product-grid" in stuck.blocker
+    # A state that cleared stays cleared: not stable, then stable and cut short.
+    moved = message("moving-click").rstrip() + (
+        "\n    - waiting for element to be visible, enabled and stable"
+        "\n      - element is visible, enabled and stable\n"
+    )
+    assert parse(moved) is None
 
 
 def test_a_fractional_timeout_is_read() -> None:
@@ -100,12 +118,11 @@ def test_a_fractional_timeout_is_read() -> None:
         "AssertionError: home page took 20.6 s on slow-4g; the budget is 8 s",
         "Page.check: Error: Not a checkbox or radio button\nCall log:\n  - waiting for "
         'locator("#pay")\n    - locator resolved to <button id="pay">Pay</button>\n',
-        "Locator expected to be visible\nActual value: None \nCall log:\n  - Expect "
-        '"to_be_visible" locator("#zz") with timeout 1000ms\n  - waiting for locator("#zz")\n',
         "Locator.click: Timeout 1500ms exceeded.",  # no call log
     ],
 )
 def test_other_failures_have_no_reason(text: str) -> None:
+    # (a failed expect has one, but it is tests/model/test_expectations.py's)
     assert parse(text) is None
     assert with_reason("AssertionError", text) == (
         f"AssertionError: {text.strip()}" if text else "AssertionError"

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cxcheck.model import expectations
+
 __all__ = ["Stuck", "parse", "reason_line", "with_reason"]
 
 # Playwright's API names as a person says them ("the click on …", "the fill of …").
@@ -80,9 +82,14 @@ _STATES = {
         "the element is outside of the viewport (it cannot be scrolled into view)",
     ),
 }
-# Lines that say the element became ready: a cause before them no longer holds.
+# Lines that say the element became ready: a state before them (hidden, disabled, moving...)
+# no longer holds. Being covered does: Playwright checks what is on top only after the element is
+# ready and scrolled, so a timeout between "ready" and that check ends the attempt that would
+# have been covered again (seen in the demo's search on a busy machine).
 _READY = ("element is visible, enabled and stable", "element is visible and stable",
           "element is visible, enabled and editable")  # fmt: skip
+# Playwright acts only once nothing covers the element: the covered cause is gone.
+_PERFORMING = re.compile(r"^performing \w+ action$")
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,8 @@ def parse(message: str) -> Stuck | None:
         elif text in _STATES:
             cause = (*_STATES[text], None)
         elif text in _READY:
+            cause = cause if cause is not None and cause[0] == "covered" else None
+        elif _PERFORMING.match(text):
             cause = None
         elif m := _NAVIGATING.match(text):
             cause = ("navigating", f'the page was still navigating to "{m["url"]}"', None)
@@ -177,10 +186,14 @@ def reason_line(message: str, target: str | None = None) -> str | None:
 
 def with_reason(type_name: str, text: str) -> str:
     """An exception's text for a failure message: a Playwright timeout's reason line first
-    (``TimeoutError: the click on … timed out after 10 s: … intercepts pointer events``), then
-    Playwright's own text with its call log; any other text as ``Type: text``."""
+    (``TimeoutError: the click on … timed out after 10 s: … intercepts pointer events``), or a
+    failed ``expect``'s (``AssertionError: #price to have text /£/, was "Price unavailable"``,
+    :mod:`cxcheck.model.expectations`), then Playwright's own text with its call log; any other
+    text as ``Type: text``."""
     text = text.strip()
     reason = reason_line(text)
+    if reason is None and (expectation := expectations.parse(text)) is not None:
+        reason = expectation.line()
     if reason is not None:
         return f"{type_name}: {reason}\n{text}"
     return f"{type_name}: {text}" if text else type_name

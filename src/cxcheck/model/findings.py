@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from cxcheck.model import calllog
+from cxcheck.model import calllog, expectations
 from cxcheck.model.errors import CxError
 from cxcheck.model.results import KINDS, SEVERITIES, Finding
 
@@ -76,6 +76,11 @@ def findings_of(failure: BaseException) -> list[Finding]:
     if stuck is not None:
         return [Finding("assertion", f"{name}: {stuck.line()}", check=name, target=stuck.target,
                         data=stuck.data())]  # fmt: skip
+    # A failed expect: on what, what it wanted, what it was (the first line says only the middle).
+    wanted = expectations.parse(str(failure))
+    if wanted is not None:
+        return [Finding("assertion", f"{name}: {wanted.line()}", check=name, target=wanted.target,
+                        data=wanted.data())]  # fmt: skip
     first_line = (str(failure).strip().splitlines() or [""])[0]
     return [Finding("assertion", f"{name}: {first_line}" if first_line else name, check=name)]
 
