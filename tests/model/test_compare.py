@@ -10,7 +10,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from cxcheck.model.compare import SLOWER, Comparison, Threshold, compare, identity
+from cxcheck.model.compare import (
+    SLOWER,
+    Comparison,
+    Threshold,
+    compare,
+    identity,
+    parse_threshold,
+)
+from cxcheck.model.errors import CxError
 from cxcheck.model.results import (
     SCHEMA_FILE,
     Finding,
@@ -285,3 +293,37 @@ def test_with_a_history_a_step_is_slower_only_past_its_slowest_earlier_time() ->
     assert compare(now, times(1.0, 1.2)).slower  # two earlier runs: the median alone decides
     assert not compare(now, times(1.0, 1.0, 2.0)).slower  # it took 2.0 s once: its own noise
     assert compare(now, times(1.0, 1.0, 1.5)).slower
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [
+        ("25%,500ms", SLOWER),
+        ("50%", Threshold(0.5, 0.5)),
+        ("1s", Threshold(0.25, 1.0)),
+        ("2s 40%", Threshold(0.4, 2.0)),
+        ("10%, 0ms", Threshold(0.1, 0.0)),
+        ("0%,0", Threshold(0.0, 0.0)),
+    ],
+)
+def test_the_slower_threshold_is_written_as_a_share_and_a_floor(
+    text: str, threshold: Threshold
+) -> None:
+    assert parse_threshold(text) == threshold
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", 'write a share of a step\'s earlier time and a floor, e.g. "25%,500ms"'),
+        ("fast", "'fast' is neither a share (25%) nor a duration (500ms, 1s) of at most 1 hour"),
+        ("25%,1s,2s", "write a share"),
+        ("2000%", "2000% is out of range: 0% to 1000%"),
+        ("90m", "'90m' is neither a share"),
+    ],
+)
+def test_a_bad_slower_threshold_names_the_value_and_the_fix(text: str, said: str) -> None:
+    with pytest.raises(CxError) as caught:
+        parse_threshold(text, "ini cx_slower")
+    assert str(caught.value).startswith(f"ini cx_slower {text!r}")
+    assert said in str(caught.value)

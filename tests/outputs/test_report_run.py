@@ -110,6 +110,22 @@ def test_pytest_html_gets_the_failing_step_screenshot(
     html = (pytester.path / "html" / "report.html").read_text()
     assert "data:image/jpeg;base64," in html or "image/jpeg" in html
     assert "filmstrip" in html  # the journey's filmstrip too
+    assert "the page when it failed" in html
+
+
+def test_pytest_html_gets_the_page_when_a_plain_test_failed(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytest.importorskip("pytest_html")
+    pytester.makepyfile("""
+        def test_x(cx_page):
+            cx_page.goto("/index.html")
+            assert cx_page.title() == "not this one"
+    """)
+    result = run_pytest("--html", "html/report.html", "--self-contained-html")
+    result.assert_outcomes(failed=1)
+    html = (pytester.path / "html" / "report.html").read_text()
+    assert "the page when it failed" in html and "image/jpeg" in html
 
 
 def test_a_context_whose_setup_fails_is_closed(pytester: pytest.Pytester, run_pytest: Any) -> None:

@@ -328,6 +328,11 @@ def results_file(path: Path, **changes: Any) -> Path:
          "ERROR: cxcheck: ini cx_history_runs: 'ten' is not a number of runs (e.g. 10)"),
         (lambda p: p.joinpath("pytest.ini").write_text("[pytest]\ncx_compare = gone.json\n"), [],
          "ERROR: cxcheck: ini cx_compare */gone.json: no such file*"),
+        (None, ["--cx-compare", "x.json", "--cx-slower", "fast"],
+         "*argument --cx-slower: 'fast' is neither a share (25%) nor a duration (500ms, 1s) *"),
+        (lambda p: p.joinpath("pytest.ini").write_text("[pytest]\ncx_slower = 25%,1s,2s\n"),
+         [], "ERROR: cxcheck: ini cx_slower '25%,1s,2s': write a share of a step's earlier time "
+         "and a floor, e.g. \"25%,500ms\" (the default), \"50%\" or \"1s\""),
     ],
 )  # fmt: skip
 def test_bad_input_is_a_usage_error_naming_the_file_and_the_fix(
@@ -344,4 +349,35 @@ def test_bad_input_is_a_usage_error_naming_the_file_and_the_fix(
 def test_the_options_are_in_help(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--help")
     result.stdout.fnmatch_lines(["*--cx-compare=RESULTS.json*", "*--cx-history=DIR*",
-                                 "*--cx-history-runs=N*", "*cx_history_runs*"])  # fmt: skip
+                                 "*--cx-history-runs=N*", "*--cx-slower=SHARE,FLOOR*",
+                                 "*cx_history_runs*", "*cx_slower*"])  # fmt: skip
+
+
+SLOW_STEP = """
+import os
+import pytest
+
+@pytest.mark.cx(devices="desktop-1080p", networks="no-throttle")
+def test_search(cx_journey):
+    with cx_journey.step("search"):
+        cx_journey.page.goto("/slow?ms=" + os.environ.get("CX_TEST_HOLD", "10"))
+"""
+
+
+def test_the_slower_threshold_is_the_team_s_to_set(
+    pytester: pytest.Pytester, run_pytest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_search=SLOW_STEP)
+    run_pytest("--cx-json", "before.json").assert_outcomes(passed=1)
+    monkeypatch.setenv("CX_TEST_HOLD", "1500")
+    # The server holds the step 1.5 s longer: slower by the default (25 %, 500 ms)...
+    default = run_pytest("--cx-compare", "before.json", "--cx-json", "default.json")
+    default.stdout.fnmatch_lines(["compared with before.json: *, 1 slower*"])
+    # ...and not for a team whose noisy runners only trust 2 s (ini, and the option wins).
+    pytester.makeini("[pytest]\ncx_slower = 10%,100ms\n")
+    wide = run_pytest("--cx-compare", "before.json", "--cx-slower", "50%,2s", "--cx-json",
+                      "wide.json", "--cx-report", "report")  # fmt: skip
+    wide.stdout.fnmatch_lines(["compared with before.json: *, 0 slower*"])
+    c = json.loads((pytester.path / "wide.json").read_text())["comparison"]
+    assert c["threshold"] == {"relative": 0.5, "absolute_s": 2.0} and c["slower"] == []
+    assert "slower: &gt; 50 % and &gt; 2" in (pytester.path / "report" / "index.html").read_text()

@@ -26,10 +26,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
+from cxcheck.model.durations import parse_duration
+from cxcheck.model.errors import CxError
 from cxcheck.model.results import Finding, ItemResult, RunResults, StepRecord
 
 __all__ = ["SLOWER", "Comparison", "ItemChange", "NewFinding", "RunRef", "SlowerStep",
-           "Threshold", "Trend", "compare", "identity"]  # fmt: skip
+           "Threshold", "Trend", "compare", "identity", "parse_threshold"]  # fmt: skip
 
 BAD = ("failed", "error")
 GOOD = ("passed", "flaky")
@@ -53,6 +55,36 @@ class Threshold:
 
 
 SLOWER = Threshold(relative=0.25, absolute_s=0.5)
+_PERCENT = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*%$")
+_ZERO = re.compile(r"^0+(?:\.0*)?\s*(?:ms|s|m)?$")
+
+
+def parse_threshold(text: str, where: str = "--cx-slower") -> Threshold:
+    """``"25%,500ms"`` (the default), ``"50%"``, ``"1s"``, ``"40% 2s"``: a share of the step's
+    earlier time and a floor, in either order; a part left out keeps its default. ``where``
+    names the setting in messages (empty: the caller names it)."""
+    head = f"{where} {text!r}: " if where else ""
+    relative, absolute_s = SLOWER.relative, SLOWER.absolute_s
+    parts = [x for x in re.split(r"[,\s]+", text.strip()) if x]
+    if not parts or len(parts) > 2:
+        raise CxError(f"{head}write a share of a step's earlier time and a floor, e.g. "
+                      '"25%,500ms" (the default), "50%" or "1s"')  # fmt: skip
+    for part in parts:
+        if m := _PERCENT.match(part):
+            relative = float(m["n"]) / 100
+            if relative > 10:
+                raise CxError(f"{head}{part} is out of range: 0% to 1000%")
+        elif _ZERO.match(part):
+            absolute_s = 0.0
+        else:
+            try:
+                absolute_s = parse_duration(part)
+            except CxError:
+                raise CxError(f"{head}{part!r} is neither a share (25%) nor a duration (500ms, "
+                              '1s) of at most 1 hour; e.g. "50%,1s"') from None  # fmt: skip
+    return Threshold(relative, absolute_s)
+
+
 HISTORY_NOISE_RUNS = 3
 """From this many earlier times of a step on, it is slower only past the slowest of them too."""
 """From benchmarks/step_noise.py (README, "Since the last run"): between clean runs of the demo's

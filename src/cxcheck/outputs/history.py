@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cxcheck.model.compare import Comparison, compare
+from cxcheck.model.compare import SLOWER, Comparison, Threshold, compare
 from cxcheck.model.errors import CxError
 from cxcheck.model.results import SCHEMA_VERSION, RunResults
 
@@ -36,11 +36,14 @@ class Baseline:
     """Which run the outcome lists are against: the file --cx-compare names, else the newest."""
     trends: bool = False
     """From a history folder: the comparison keeps every item's trend."""
+    threshold: Threshold = SLOWER
+    """What counts as a slower step (--cx-slower)."""
 
     def compare(self, run: RunResults) -> Comparison | None:
         if not self.runs:
             return None
-        return compare(run, self.runs, self.labels, baseline=self.baseline, trends=self.trends)
+        return compare(run, self.runs, self.labels, baseline=self.baseline, trends=self.trends,
+                       threshold=self.threshold)  # fmt: skip
 
 
 def read_results(path: Path, where: str) -> RunResults:
@@ -89,11 +92,12 @@ def read_baseline(
     history: Path | None,
     keep: int,
     where: tuple[str, str] = ("--cx-compare", "--cx-history"),
+    threshold: Threshold = SLOWER,
 ) -> Baseline:
     """The earlier runs, oldest first: the newest ``keep - 1`` of the history folder and the
     file to compare with, which is the baseline when given (else the newest run is). ``where``
     names the two settings for messages."""
-    out = Baseline(trends=history is not None)
+    out = Baseline(trends=history is not None, threshold=threshold)
     paths: list[Path] = []
     if history is not None:
         if history.exists() and not history.is_dir():

@@ -11,9 +11,12 @@ import argparse
 import os
 import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from cxcheck.model.compare import Threshold
 
 from cxcheck.model.names import (
     A11Y_BASELINE_FILE,
@@ -44,6 +47,7 @@ OPT_REPORT_SINGLE_FILE = "cx_report_single_file"
 OPT_COMPARE = "cx_compare"
 OPT_HISTORY = "cx_history"
 OPT_HISTORY_RUNS = "cx_history_runs"
+OPT_SLOWER = "cx_slower"
 OPT_SHARD = "cx_shard"
 OPT_DURATIONS = "cx_durations"
 OPT_ORDER = "cx_order"
@@ -101,6 +105,8 @@ INI: tuple[tuple[str, str, Any, Any], ...] = (
      "each test's trend, and add this run", None, None),
     ("cx_history_runs", "how many runs the history folder keeps, this one included (default "
      "10)", None, None),
+    ("cx_slower", "when comparing, a step is slower past both a share of its earlier time and "
+     "a floor (default 25%,500ms)", None, None),
     ("cx_durations", "an earlier run's results JSON or pytest-split durations file: -n auto's "
      "workers and the longest cells first (default: pytest's cache of the last run)", None,
      None),
@@ -170,6 +176,16 @@ def run_count(value: str) -> int:
     return n
 
 
+def slower_threshold(value: str) -> Threshold:
+    from cxcheck.model.compare import parse_threshold  # only when the option is given
+    from cxcheck.model.errors import CxError
+
+    try:
+        return parse_threshold(value, "")
+    except CxError as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+
+
 def add_options(parser: pytest.Parser) -> None:
     """Every ``--cx-*`` option and ``cx_*`` ini value (the body of ``pytest_addoption``)."""
     group = parser.getgroup("cxcheck", "cxcheck: customer journeys on any device at any bandwidth")
@@ -226,6 +242,9 @@ def add_options(parser: pytest.Parser) -> None:
     add("--cx-history-runs", dest=OPT_HISTORY_RUNS, metavar="N", type=run_count,
         help="how many runs the history folder keeps, this one included (default 10) "
         "(ini cx_history_runs)")
+    add("--cx-slower", dest=OPT_SLOWER, metavar="SHARE,FLOOR", type=slower_threshold,
+        help="when comparing, a step is slower only past both a share of its earlier time and "
+        "a floor: e.g. 50%%,1s for a noisy CI machine (default 25%%,500ms) (ini cx_slower)")
     add("--cx-shard", dest=OPT_SHARD, metavar="LABEL",
         help="name this run's shard when a run is split across machines (shown on each result "
         "and in the merged report); default: pytest-split's GROUP/SPLITS when it splits the run")
@@ -257,8 +276,8 @@ def all_ini() -> list[tuple[str, str, Any, Any]]:
 OPTION_DESTS = (
     OPT_DEVICES, OPT_NETWORKS, OPT_PROFILES, OPT_LIST, OPT_BASE_URL, OPT_BROWSER,
     OPT_BROWSER_PATH, OPT_ENDPOINT, OPT_HEADED, OPT_SLOWMO, OPT_ARTIFACTS, OPT_TRACE, OPT_JSON,
-    OPT_REPORT, OPT_REPORT_SINGLE_FILE, OPT_COMPARE, OPT_HISTORY, OPT_HISTORY_RUNS, OPT_SHARD,
-    OPT_DURATIONS, OPT_ORDER,
+    OPT_REPORT, OPT_REPORT_SINGLE_FILE, OPT_COMPARE, OPT_HISTORY, OPT_HISTORY_RUNS, OPT_SLOWER,
+    OPT_SHARD, OPT_DURATIONS, OPT_ORDER,
     *(o.dest for c in CHECKS for o in c.options),
 )  # fmt: skip
 

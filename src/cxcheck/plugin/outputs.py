@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxcheck.plugin.state import JOURNEY_KEY, CxState
+from cxcheck.plugin.state import ARTIFACTS_KEY, JOURNEY_KEY, RECORDER_KEY, CxState
 
 if TYPE_CHECKING:
     from cxcheck.model.results import RunResults
@@ -66,7 +66,7 @@ def read_baseline(settings: Settings) -> Baseline | None:
     from cxcheck.outputs.history import read_baseline
 
     return read_baseline(wanted.results, wanted.history, wanted.keep,
-                         (wanted.results_from, wanted.history_from))  # fmt: skip
+                         (wanted.results_from, wanted.history_from), wanted.slower)  # fmt: skip
 
 
 def _keep_history(settings: Settings, run: RunResults) -> list[str]:
@@ -174,30 +174,34 @@ def cpu_header(state: CxState | None) -> list[str]:
 
 
 def html_extra(item: pytest.Item, report: pytest.TestReport) -> None:
-    """pytest-html, when installed, shows the journey's filmstrip and the failing step's shot."""
-    journey = item.stash.get(JOURNEY_KEY, None)
-    if journey is None or not journey.steps or not item.config.pluginmanager.hasplugin("html"):
+    """pytest-html, when installed, shows a journey's filmstrip and its failing step's shot, and
+    for any test with a page the page at the moment it failed (``failure.jpg``)."""
+    if not item.config.pluginmanager.hasplugin("html"):
         return
     try:
         from pytest_html import extras
     except ImportError:
         return
+    journey = item.stash.get(JOURNEY_KEY, None)
+    recorder = item.stash.get(RECORDER_KEY, None)
+    folder = item.stash.get(ARTIFACTS_KEY, None)
+    pictures: list[tuple[Path, str]] = []
     found: list[Any] = []
-    with contextlib.suppress(OSError):
-        strip = journey.filmstrip()  # made now; the journey keeps it at teardown
-        if strip is not None:
-            found.append(extras.png(base64.b64encode(strip.read_bytes()).decode(), "filmstrip"))
-    failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]
-    if failed:
+    if journey is not None and journey.steps:
         with contextlib.suppress(OSError):
-            data = (journey.artifacts / str(failed[-1].screenshot)).read_bytes()
-            found.append(
-                extras.image(
-                    base64.b64encode(data).decode("ascii"),
-                    f"step {failed[-1].name!r}",
-                    mime_type="image/jpeg",
-                    extension="jpg",
-                )
-            )
+            strip = journey.filmstrip()  # made now; the journey keeps it at teardown
+            if strip is not None:
+                found.append(extras.png(base64.b64encode(strip.read_bytes()).decode(), "filmstrip"))
+        failed = [s for s in journey.steps if s.status == "failed" and s.screenshot]
+        if failed:
+            pictures.append((journey.artifacts / str(failed[-1].screenshot),
+                             f"step {failed[-1].name!r}"))  # fmt: skip
+    if recorder is not None and folder is not None:
+        shots = recorder.result.failure_screenshots
+        pictures += [(folder / name, "the page when it failed") for name in shots[:1]]
+    for path, name in pictures:
+        with contextlib.suppress(OSError):
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            found.append(extras.image(data, name, mime_type="image/jpeg", extension="jpg"))
     if found:
         report.extras = [*getattr(report, "extras", []), *found]  # type: ignore[attr-defined]

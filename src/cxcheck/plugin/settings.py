@@ -19,6 +19,7 @@ from cxcheck.browser.launch import BrowserSettings, env_settings
 from cxcheck.browser.remote import is_cdp
 from cxcheck.checks.protocol import RunContext
 from cxcheck.config.matrix import Selection, split_names
+from cxcheck.model.compare import SLOWER, Threshold, parse_threshold
 from cxcheck.model.errors import CxError
 from cxcheck.model.names import DEFAULT_TRACE, ENGINES, TRACE_MODES
 from cxcheck.plugin.checks import read_all
@@ -39,6 +40,7 @@ from cxcheck.plugin.options import (
     OPT_REPORT,
     OPT_REPORT_SINGLE_FILE,
     OPT_SHARD,
+    OPT_SLOWER,
     OPT_SLOWMO,
     OPT_TRACE,
     endpoint,
@@ -60,6 +62,8 @@ class Comparing:
     keep: int
     results_from: str = "--cx-compare"
     history_from: str = "--cx-history"
+    slower: Threshold = SLOWER
+    """What counts as a slower step (--cx-slower, ini cx_slower)."""
 
 
 @dataclass
@@ -178,6 +182,11 @@ def comparing(option: Lookup, ini: Lookup, invocation: Path) -> Comparing | None
             keep = run_count(raw) if raw else HISTORY_RUNS
         except argparse.ArgumentTypeError as exc:
             raise CxError(f"ini cx_history_runs: {exc}") from None
+    slower = SLOWER
+    if isinstance(option(OPT_SLOWER), Threshold):  # checked by the option's type
+        slower = option(OPT_SLOWER)
+    elif str(ini("cx_slower") or "").strip():
+        slower = parse_threshold(str(ini("cx_slower")), "ini cx_slower")
     if results is None and history is None:
         return None
     return Comparing(
@@ -186,6 +195,7 @@ def comparing(option: Lookup, ini: Lookup, invocation: Path) -> Comparing | None
         int(keep),
         "--cx-compare" if option(OPT_COMPARE) else "ini cx_compare",
         "--cx-history" if option(OPT_HISTORY) else "ini cx_history",
+        slower,
     )
 
 
