@@ -43,6 +43,15 @@ def test_each_real_message_says_what_on_what_and_what_it_was(name: str, line: st
     assert expectation.line() == line
 
 
+def test_a_long_actual_text_is_clipped_in_the_line_and_kept_whole_below() -> None:
+    long = "Jacket " * 40
+    text = message("text-string").replace("Actual value: Pay ", f"Actual value: {long}")
+    expectation = parse(text)
+    assert expectation is not None and expectation.actual == long.strip()
+    assert expectation.line().endswith('was "' + long[:79] + '…"')
+    assert long.strip() in with_reason("AssertionError", text)
+
+
 def test_the_failure_message_leads_with_the_line_and_keeps_playwright_s_text() -> None:
     text = message("text-regex")
     lines = with_reason("AssertionError", text).splitlines()

@@ -30,6 +30,8 @@ _EXPECT = re.compile(
 )
 _REGEX = re.compile(r"^re\.compile\('(?P<pattern>.*)'(?:, re\.\w+(?:\|re\.\w+)*)?\)$")
 _NOT_FOUND = "Error: element(s) not found"
+MAX_ACTUAL = 80
+"""What it found, in the line, up to this many characters (the message below keeps it whole)."""
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 # Playwright's locators as a person reads them (journey files and axe name elements this way).
@@ -84,12 +86,15 @@ class Expectation:
         wanted = f"{self.subject} {words}"
         if self.expected is not None:
             wanted += f" {self.expected}"
-        if self.actual is None:
+        actual = self.actual
+        if actual is not None and len(actual) > MAX_ACTUAL:  # a whole list's text, say
+            actual = actual[: MAX_ACTUAL - 1] + "…"
+        if actual is None:
             got = ": no element matched"
-        elif self.expected is None or _NUMBER.fullmatch(self.actual):  # a state, a count
-            got = f", was {self.actual}"
+        elif self.expected is None or _NUMBER.fullmatch(actual):  # a state, a count
+            got = f", was {actual}"
         else:
-            got = f', was "{self.actual}"'
+            got = f', was "{actual}"'
         said = f"{self.message}: " if self.message else ""
         return f"{said}{wanted}{got}"
 
