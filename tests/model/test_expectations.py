@@ -135,6 +135,8 @@ def test_a_failed_cell_says_what_the_expect_wanted_and_got(
     result.assert_outcomes(failed=2)
     # the grid's cells and the cause they share, in the same words
     result.stdout.fnmatch_lines(['*FAIL ×2 assertion · #pay to have text /£/, was "Pay"*'])
+    # under each failure, as a timed-out action's reason is
+    result.stdout.fnmatch_lines(["*cxcheck: why it failed*", '#pay to have text /£/, was "Pay"'])
     results = json.loads((pytester.path / "r.json").read_text())["results"]
     assert all(
         r["message"].startswith('AssertionError: #pay to have text /£/, was "Pay"') for r in results
@@ -151,3 +153,28 @@ def test_the_finding_a_failed_expect_stands_for_names_its_target_and_values() ->
     assert finding.data == {"matcher": "to_have_text", "expected": '"Pay now"', "actual": "Pay",
                             "message": None}  # fmt: skip
     json.dumps(finding.data)
+
+
+STEP_TEST = """
+from playwright.sync_api import expect
+
+def test_sign_in(cx_journey):
+    with cx_journey.step("see the sign-in link"):
+        cx_journey.page.goto("/hints.html")
+        expect(cx_journey.page.get_by_role("link", name="Sign in")).to_be_visible(timeout=500)
+"""
+
+
+def test_a_journey_step_s_failed_expect_says_it_and_what_is_on_the_page(
+    pytester: pytest.Pytester, run_pytest: Any
+) -> None:
+    pytester.makepyfile(test_sign_in=STEP_TEST)
+    result = run_pytest("--cx-json", "r.json", "--cx-trace", "off")
+    result.assert_outcomes(failed=1)
+    # the step's error notes: the line, then the element that is there (a button, not a link)
+    result.stdout.fnmatch_lines([
+        '*cxcheck: link "Sign in" to be visible: no element matched',
+        '*cxcheck: on the page: button "Sign in" — try get_by_role("button", name="Sign in")',
+    ])  # fmt: skip
+    (step,) = json.loads((pytester.path / "r.json").read_text())["results"][0]["steps"]
+    assert step["error"].startswith('AssertionError: link "Sign in" to be visible: no element')

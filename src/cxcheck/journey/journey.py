@@ -33,6 +33,7 @@ from cxcheck.journey.vitals import INIT_SCRIPT, READ_SCRIPT, check
 from cxcheck.model.calllog import parse as parse_calllog
 from cxcheck.model.calllog import reason_line, with_reason
 from cxcheck.model.durations import Budget, budget_for
+from cxcheck.model.expectations import parse as parse_expectation
 from cxcheck.model.findings import (
     JourneyStepError,
     collecting,
@@ -252,7 +253,7 @@ class Journey:
         self._screenshot(record)
         if failure is not None:
             if isinstance(failure, Exception):
-                reason = reason_line(str(failure))
+                reason = reason_line(str(failure)) or _expectation_line(str(failure))
                 if reason:  # Playwright says why only deep in its call log
                     failure.add_note(f"cxcheck: {reason}")
                     hint = self._nearby(str(failure))
@@ -266,9 +267,14 @@ class Journey:
     def _nearby(self, message: str) -> str:
         """For an action whose locator matched nothing: the closest elements on the page."""
         stuck = parse_calllog(message)
-        if stuck is None or stuck.cause != "missing" or stuck.target is None:
+        wanted = parse_expectation(message) if stuck is None else None
+        if stuck is not None and stuck.cause == "missing" and stuck.target is not None:
+            target = stuck.target
+        elif wanted is not None and wanted.actual is None and wanted.target is not None:
+            target = wanted.target  # an expect on an element that is not there
+        else:
             return ""
-        return python_hint(self.page.locator("body"), stuck.target)
+        return python_hint(self.page.locator("body"), target)
 
     def _observed(self, record: StepRecord) -> list[Finding]:
         """What the step's listeners saw, as findings: errors first, in the order they matter."""
@@ -511,3 +517,8 @@ def _origin(url: str) -> tuple[str, str]:
 # HTTP/2 responses carry no status text: the standard words for the common 5xx.
 _STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                 504: "Gateway Timeout"}  # fmt: skip
+
+
+def _expectation_line(message: str) -> str | None:
+    wanted = parse_expectation(message)
+    return wanted.line() if wanted is not None else None

@@ -150,11 +150,15 @@ def capture_failure(item: pytest.Item, state: CxState, folder: Path) -> None:
 
 
 def why_line(failure: BaseException, report: pytest.TestReport) -> None:
-    """A Playwright timeout says why only deep in its call log: the reason in one line, under
-    the failure (a journey step has already added it to the error's notes)."""
+    """A Playwright timeout says why only deep in its call log, a failed expect where only in
+    its call log and what it found on the next line: the reason in one line, under the failure
+    (a journey step has already added a timeout's to the error's notes)."""
+    from cxcheck.model import expectations
     from cxcheck.model.calllog import reason_line
 
     reason = reason_line(str(failure))
+    if reason is None and (wanted := expectations.parse(str(failure))) is not None:
+        reason = wanted.line()
     if reason and reason not in report.longreprtext:
         report.sections.append(("cxcheck: why it failed", reason))
 
