@@ -49,6 +49,7 @@ def _environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         extensions=[JoinLines],
+        auto_reload=False,  # the templates are the package's: no stat of each for every panel
     )
     env.globals.update(nl="\n", outcomes=OUTCOMES)
 
