@@ -327,3 +327,32 @@ def test_a_bad_slower_threshold_names_the_value_and_the_fix(text: str, said: str
         parse_threshold(text, "ini cx_slower")
     assert str(caught.value).startswith(f"ini cx_slower {text!r}")
     assert said in str(caught.value)
+
+
+def test_each_failing_item_says_since_when_it_fails() -> None:
+    day = 86400.0
+    history = [
+        run(item("test_a", "failed"), item("test_b"), item("test_c", "failed"), started=1 * day),
+        run(item("test_a"), item("test_b", "failed"), item("test_c", "failed"), started=2 * day),
+        run(item("test_a"), item("test_b", "failed"), item("test_c", "error"), started=3 * day),
+    ]
+    now = run(item("test_a", "failed"), item("test_b", "failed"), item("test_c", "failed"),
+              item("test_d", "failed"), started=4 * day)  # fmt: skip
+    c = compare(now, history, ["h/1.json", "h/2.json", "h/3.json"])
+    (a,) = c.newly_failing
+    assert (a.test, a.failing_runs, a.failing_since, a.streak) == ("test_a", 1, "this run", "new")
+    assert a.since_text() == "newly failing"
+    still = {x.test: x for x in c.still_failing}
+    b, cc = still["test_b"], still["test_c"]
+    assert (b.failing_runs, b.failing_since, b.failing_all, b.streak) == (3, "h/2.json", False,
+                                                                         "3 runs")  # fmt: skip
+    assert b.since_text() == ("failing in 3 runs in a row, since h/2.json (1970-01-03 00:00 UTC)")
+    # failing (or in error) in every run compared: it may be older still
+    assert (cc.failing_runs, cc.failing_all, cc.streak) == (4, True, "≥ 4 runs")
+    assert cc.since_text() == "failing in all 4 compared runs"
+    # an item new in this run (not in the baseline) fails since this run too; fixed: no streak
+    assert [x.test for x in c.new] == ["test_d"]
+    assert all(x.failing_runs is None for x in [*c.new, *c.fixed])
+    # the JSON keeps it and gives it back
+    back = Comparison.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert back.still_failing[0].failing_since == c.still_failing[0].failing_since

@@ -11,7 +11,7 @@ import pytest
 from cxcheck.model.compare import compare
 from cxcheck.model.errors import CxError
 from cxcheck.model.results import ItemResult, RunResults
-from cxcheck.outputs.comparelines import comparison_lines
+from cxcheck.outputs.comparelines import STILL_LINES, comparison_lines
 from cxcheck.outputs.history import PATTERN, add_to_history, read_baseline, read_results
 
 
@@ -93,3 +93,21 @@ def test_the_terminal_lines_count_the_lists_and_name_each_newly_failing_item() -
     ]
     over = compare(failing, [a_run(0.5), a_run(1.0)], trends=True)
     assert comparison_lines(over)[0].endswith("(over the last 3 runs)")
+
+
+def test_the_terminal_names_what_still_fails_and_since_when_the_longest_first() -> None:
+    def many(started: float, failing: range) -> RunResults:
+        return RunResults(started_at=started, results=[
+            ItemResult(nodeid=f"t.py::test_{i}", file="t.py", test=f"test_{i}",
+                       outcome="failed" if i in failing else "passed", message=f"broke {i}")
+            for i in range(14)
+        ])  # fmt: skip
+
+    runs = [many(1.0, range(0, 3)), many(2.0, range(0, 13)), many(3.0, range(0, 13))]
+    c = compare(many(4.0, range(0, 13)), runs, ["h/1.json", "h/2.json", "h/3.json"])
+    lines = comparison_lines(c)
+    assert lines[1] == "  still failing (failing in all 4 compared runs): t.py::test_0 — broke 0"
+    assert lines[4].startswith("  still failing (failing in 3 runs in a row, since h/2.json (")
+    assert len([x for x in lines if x.startswith("  still failing")]) == STILL_LINES
+    assert lines[-1] == ("  … and 3 more still failing (the report and the results JSON list "
+                         "them all)")  # fmt: skip

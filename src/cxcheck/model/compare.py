@@ -24,6 +24,7 @@ import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from cxcheck.model.durations import parse_duration
@@ -114,6 +115,38 @@ class ItemChange:
     """The first line of the failure that matters: this run's, or the baseline's when fixed."""
     why: str | None = None
     """For flaky items: what made them flaky."""
+    failing_runs: int | None = None
+    """Newly and still failing items: how many of the compared runs in a row, this one
+    included, it failed in (1: newly failing)."""
+    failing_since: str | None = None
+    """The label of the first run of that streak (``this run`` when newly failing)."""
+    failing_since_at: float | None = None
+    """When that run started (Unix time)."""
+    failing_all: bool = False
+    """The streak goes back to the oldest compared run: it may be older still."""
+
+    @property
+    def streak(self) -> str:
+        """Since when, in a few words for a matrix cell: ``new``, ``3 runs``, ``≥ 10 runs``."""
+        if self.failing_runs is None:
+            return ""
+        if self.failing_runs == 1:
+            return "new"
+        return f"{'≥ ' if self.failing_all else ''}{self.failing_runs} runs"
+
+    def since_text(self) -> str:
+        """``failing in 3 runs in a row, since cx-history/results-….json (2026-12-01 10:22
+        UTC)``; ``failing in all 2 compared runs``; "" for an item not failing now."""
+        n = self.failing_runs
+        if n is None or n < 2:
+            return "newly failing" if n == 1 else ""
+        if self.failing_all:
+            return f"failing in all {n} compared runs"
+        when = ""
+        if self.failing_since_at:
+            stamp = datetime.fromtimestamp(self.failing_since_at, tz=UTC)
+            when = f" ({stamp:%Y-%m-%d %H:%M} UTC)"
+        return f"failing in {n} runs in a row, since {self.failing_since}{when}"
 
 
 @dataclass
@@ -288,9 +321,30 @@ def compare(
                     [round(r[nodeid].duration_s, 3) if nodeid in r else None for r in runs],
                 )
             )  # fmt: skip
+    _streaks([*out.newly_failing, *out.still_failing], [*history, now],
+             [*out.runs])  # fmt: skip
     out.gone = [_change(r, r, None) for nodeid, r in base.items() if nodeid not in now]
     out.slower.sort(key=lambda s: s.before_s - s.after_s)  # the biggest slowdown first
     return out
+
+
+def _streaks(
+    changes: Sequence[ItemChange], runs: Sequence[Mapping[str, ItemResult]], refs: Sequence[RunRef]
+) -> None:
+    """Since when each failing item fails: its run of failures back from this run (``runs``
+    and ``refs`` oldest first, this run last); a run without the item ends the streak."""
+    for change in changes:
+        n = 0
+        for run in reversed(runs):
+            item = run.get(change.nodeid)
+            if item is None or item.outcome not in BAD:
+                break
+            n += 1
+        first = refs[len(refs) - n]
+        change.failing_runs = n
+        change.failing_since = first.label
+        change.failing_since_at = first.started_at or None
+        change.failing_all = n == len(runs) and n > 1
 
 
 def _by_nodeid(run: RunResults) -> dict[str, ItemResult]:

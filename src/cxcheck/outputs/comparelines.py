@@ -2,7 +2,8 @@
 
 The first line counts the lists (``compared with prev.json: 2 newly failing, 1 fixed, ...``);
 then one line per newly failing item with its failure's first line, the part a QA lead reads
-before a release. The full lists are in the HTML report and the results JSON.
+before a release, and the items still failing with since when (the longest first, ten at most).
+The full lists are in the HTML report and the results JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from cxcheck.model.compare import Comparison, ItemChange
 __all__ = ["comparison_lines", "first_run_line"]
 
 MESSAGE_CHARS = 200
+STILL_LINES = 10
+"""Still-failing items named, those failing longest first; the rest are counted."""
 
 
 def comparison_lines(comparison: Comparison) -> list[str]:
@@ -21,6 +24,12 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     if len(comparison.runs) > 2:
         lines[0] += f" (over the last {len(comparison.runs)} runs)"
     lines += [_line("newly failing", c) for c in comparison.newly_failing]
+    # Since when the others fail: the oldest streaks first, the ones a release has lived with.
+    still = sorted(comparison.still_failing, key=lambda c: -(c.failing_runs or 0))
+    lines += [_line("still failing", c, c.since_text()) for c in still[:STILL_LINES]]
+    if len(still) > STILL_LINES:
+        lines.append(f"  … and {len(still) - STILL_LINES} more still failing (the report and "
+                     "the results JSON list them all)")  # fmt: skip
     return lines
 
 
@@ -29,8 +38,9 @@ def first_run_line(history: Path) -> str:
             "is compared with this one")  # fmt: skip
 
 
-def _line(what: str, change: ItemChange) -> str:
+def _line(what: str, change: ItemChange, since: str = "") -> str:
     message = (change.message or "").strip()
     if len(message) > MESSAGE_CHARS:
         message = message[: MESSAGE_CHARS - 1] + "…"
-    return f"  {what}: {change.nodeid}" + (f" — {message}" if message else "")
+    head = f"  {what} ({since})" if since else f"  {what}"
+    return f"{head}: {change.nodeid}" + (f" — {message}" if message else "")

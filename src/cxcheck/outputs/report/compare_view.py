@@ -101,6 +101,8 @@ def compare_view(comparison: Comparison | None, keys: Mapping[str, str]) -> Comp
         out = []
         for x in changes[:LIST_LIMIT]:
             text = (x.why if note == "why" else x.message) or ""
+            if note == "since" and x.since_text():  # since when, then why
+                text = f"{x.since_text()} · {text}" if text else x.since_text()
             out.append(Entry(x.nodeid, x.test, x.cell or "", href(x.nodeid), x.before, x.after,
                              text))  # fmt: skip
         return out
@@ -126,7 +128,8 @@ def compare_view(comparison: Comparison | None, keys: Mapping[str, str]) -> Comp
               entries(c.newly_failing), len(c.newly_failing)),
         Group("cmp-fixed", "Fixed", "failing in the last run, passing now", entries(c.fixed),
               len(c.fixed)),
-        Group("cmp-still-failing", "Still failing", "failing in both", entries(c.still_failing),
+        Group("cmp-still-failing", "Still failing", "failing in both; the longest first",
+              entries(sorted(c.still_failing, key=lambda x: -(x.failing_runs or 0)), "since"),
               len(c.still_failing)),
         Group("cmp-flaky", "Flaky", "passed on a rerun, or flipped between passing and failing",
               entries(c.flaky, "why"), len(c.flaky)),

@@ -9,9 +9,10 @@ tests, tests without a cell) are listed on their own below it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from cxcheck.model.compare import ItemChange
 from cxcheck.model.reasons import reason
 from cxcheck.model.results import ItemResult
 from cxcheck.outputs.report.text import budget, first_line, rank, seconds
@@ -62,6 +63,8 @@ class Cell:
     title: str
     label: str = ""
     """The cell's device · network, for narrow screens where the header is out of sight."""
+    since: str = ""
+    """Since when it fails, when the run was compared: ``new``, ``3 runs``, ``≥ 2 runs``."""
 
 
 @dataclass(frozen=True)
@@ -181,12 +184,17 @@ def _axes(results: Sequence[ItemResult]) -> list[tuple[str, str] | None]:
     return [axes(r) for r in results]
 
 
-def matrix(columns: list[Column], placed: Sequence[Placed]) -> Matrix:
+def matrix(
+    columns: list[Column], placed: Sequence[Placed], since: Mapping[str, ItemChange] | None = None
+) -> Matrix:
+    """The matrix of the placed results; ``since``: the failing ones' changes by node id (newly
+    and still failing, when the run was compared), so each failed cell says since when."""
+    since = since or {}
     top, sub = _head(columns)
     inside = [p for p in placed if p.column != OUTSIDE]
-    outside = [Row(p.result.row, p.result.file, [_cell(p)]) for p in placed
+    outside = [Row(p.result.row, p.result.file, [_cell(p, since)]) for p in placed
                if p.column == OUTSIDE]  # fmt: skip
-    return Matrix(columns, top, sub, _rows(inside, len(columns)), outside)
+    return Matrix(columns, top, sub, _rows(inside, len(columns), since), outside)
 
 
 def _head(columns: Sequence[Column]) -> tuple[list[HeadCell], list[HeadCell]]:
@@ -204,7 +212,7 @@ def _head(columns: Sequence[Column]) -> tuple[list[HeadCell], list[HeadCell]]:
     return top, sub
 
 
-def _rows(placed: Sequence[Placed], width: int) -> list[Row]:
+def _rows(placed: Sequence[Placed], width: int, since: Mapping[str, ItemChange]) -> list[Row]:
     """One row a test, worst first across files: by its worst cell, then by how many of its
     cells failed, then by its slowest cell."""
     engines = {p.result.engine for p in placed if p.result.engine}
@@ -229,13 +237,13 @@ def _rows(placed: Sequence[Placed], width: int) -> list[Row]:
             -sum(1 for r in results if rank(r.outcome) == worst),
             -max(r.duration_s for r in results),
         )
-        row_cells = [_cell(cells[i]) if i in cells else None for i in range(width)]
+        row_cells = [_cell(cells[i], since) if i in cells else None for i in range(width)]
         ordered.append((order, Row(label, file, row_cells)))
     ordered.sort(key=lambda x: x[0])
     return [row for _, row in ordered]
 
 
-def _cell(p: Placed) -> Cell:
+def _cell(p: Placed, since: Mapping[str, ItemChange]) -> Cell:
     r = p.result
     slow = r.slowest_step
     why = reason(r)
@@ -257,4 +265,8 @@ def _cell(p: Placed) -> Cell:
         title += f" · slowest step: {slow.name} {seconds(slow.duration_s)}{limit}"
     if r.message:
         title += f"\n{first_line(r.message)[:200]}"
-    return Cell(p.key, p.column, r.outcome, main, sub, over, title, p.where)
+    change = since.get(r.nodeid) if why is not None else None
+    if change is not None and change.since_text():
+        title += f"\n{change.since_text()}"
+    streak = change.streak if change is not None else ""
+    return Cell(p.key, p.column, r.outcome, main, sub, over, title, p.where, streak)

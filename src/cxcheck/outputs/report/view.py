@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxcheck.model.compare import Comparison, ItemChange
 from cxcheck.model.cpu import cpu_summary
 from cxcheck.model.results import RunResults, worst_first
 from cxcheck.outputs.report.causes_view import CauseView, cause_views
@@ -99,7 +100,7 @@ def page_view(
         distribution=_distribution(counts),
         interrupted=run.interrupted,
         selects=_selects(panels),
-        matrix=matrix(columns, placed),
+        matrix=matrix(columns, placed, _failing(run.comparison)),
         causes=cause_views(placed),
         panels=panels,
         lazy=len(panels) > inline_panels,
@@ -179,3 +180,10 @@ def _selects(panels: Sequence[Panel]) -> list[Select]:
         for ident, label, values in (("f-d", "devices", devices), ("f-n", "networks", networks))
         if len(values) > 1
     ]
+
+
+def _failing(comparison: Comparison | None) -> dict[str, ItemChange]:
+    """The run's newly and still failing items by node id: each failed cell says since when."""
+    if comparison is None:
+        return {}
+    return {c.nodeid: c for c in (*comparison.newly_failing, *comparison.still_failing)}
