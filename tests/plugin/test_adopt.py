@@ -39,7 +39,7 @@ def pytest_sessionfinish(session):
 """
 
 SUITE = """
-import json, pathlib, time
+import json, pathlib
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -51,9 +51,11 @@ def seen(page, name):
     (folder / (name + ".json")).write_text(json.dumps(page_info))
 
 def test_page(page: Page, request):
-    started = time.perf_counter()
     page.goto("/index.html")
-    took = time.perf_counter() - started
+    # the document's own request to response end (Chromium's emulated latency lands there), not
+    # the wall time a loaded machine adds to
+    took = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                         " return (n.responseEnd - n.requestStart) / 1000; }")
     expect(page).to_have_title("cxcheck test page")
     seen(page, request.node.callspec.id)
     pathlib.Path("seen", "took-" + request.node.callspec.id).write_text(str(took))
@@ -126,10 +128,12 @@ def test_a_suite_runs_on_the_matrix_from_the_command_line(
     assert phone["lang"] == "de-DE" and phone["headers"].get("X-Suite") == "yes"
     result.stdout.fnmatch_lines(["*the suite's browser context options set viewport*"])
     assert result.stdout.str().count("the suite's browser context options set") == 1
-    # Throttled for real: the slow-4g cell's first load waits at least its 562 ms latency.
+    # Throttled for real: the slow-4g cell's document takes at least its 562 ms latency from
+    # request to response end, the unthrottled one a loopback round trip (a few ms). Wall time
+    # is not compared: on a loaded machine the unthrottled goto once took as long as the other.
     slow = float((pytester.path / "seen" / "took-chromium-iphone-13-slow-4g").read_text())
     fast = float((pytester.path / "seen" / "took-chromium-iphone-13-no-throttle").read_text())
-    assert slow > 0.55 and slow > fast
+    assert slow > 0.5 and slow > fast + 0.25, (slow, fast)
     # One browser for the run: pytest-playwright's fixtures and cxcheck's share it.
     assert json.loads((pytester.path / "launches.json").read_text()) == 1
     result.stdout.fnmatch_lines(["cxcheck browser: chromium *"])
