@@ -178,3 +178,12 @@ def test_a_journey_step_s_failed_expect_says_it_and_what_is_on_the_page(
     ])  # fmt: skip
     (step,) = json.loads((pytester.path / "r.json").read_text())["results"][0]["steps"]
     assert step["error"].startswith('AssertionError: link "Sign in" to be visible: no element')
+
+
+def test_one_function_says_why_for_a_timed_out_action_and_a_failed_expect() -> None:
+    from cxcheck.model.calllog import explain
+
+    assert explain(message("text-regex")) == '#price to have text /£/, was "Price unavailable"'
+    disabled = (MESSAGES.parent / "calllogs" / "disabled-click.txt").read_text(encoding="utf-8")
+    assert (explain(disabled) or "").startswith('the click on locator("#pay") timed out')
+    assert explain("AssertionError: home page took 20.6 s") is None

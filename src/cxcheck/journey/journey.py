@@ -30,8 +30,8 @@ from cxcheck.config.profiles import DeviceProfile, NetworkProfile
 from cxcheck.journey.broken import BrokenPage, main_document
 from cxcheck.journey.filmstrip import make_filmstrip
 from cxcheck.journey.vitals import INIT_SCRIPT, READ_SCRIPT, check
+from cxcheck.model.calllog import explain, with_reason
 from cxcheck.model.calllog import parse as parse_calllog
-from cxcheck.model.calllog import reason_line, with_reason
 from cxcheck.model.durations import Budget, budget_for
 from cxcheck.model.expectations import parse as parse_expectation
 from cxcheck.model.findings import (
@@ -253,7 +253,7 @@ class Journey:
         self._screenshot(record)
         if failure is not None:
             if isinstance(failure, Exception):
-                reason = reason_line(str(failure)) or _expectation_line(str(failure))
+                reason = explain(str(failure))
                 if reason:  # Playwright says why only deep in its call log
                     failure.add_note(f"cxcheck: {reason}")
                     hint = self._nearby(str(failure))
@@ -517,8 +517,3 @@ def _origin(url: str) -> tuple[str, str]:
 # HTTP/2 responses carry no status text: the standard words for the common 5xx.
 _STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                 504: "Gateway Timeout"}  # fmt: skip
-
-
-def _expectation_line(message: str) -> str | None:
-    wanted = parse_expectation(message)
-    return wanted.line() if wanted is not None else None

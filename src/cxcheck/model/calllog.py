@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from cxcheck.model import expectations
 
-__all__ = ["Stuck", "parse", "reason_line", "with_reason"]
+__all__ = ["Stuck", "explain", "parse", "reason_line", "with_reason"]
 
 # Playwright's API names as a person says them ("the click on …", "the fill of …").
 _VERBS = {
@@ -184,6 +184,16 @@ def reason_line(message: str, target: str | None = None) -> str | None:
     return stuck.line(target) if stuck is not None else None
 
 
+def explain(message: str) -> str | None:
+    """Why a Playwright failure happened, in one line: a timed-out action's cause
+    (:func:`reason_line`), else what a failed ``expect`` wanted and got
+    (:mod:`cxcheck.model.expectations`); None for any other failure."""
+    reason = reason_line(message)
+    if reason is None and (expectation := expectations.parse(message)) is not None:
+        reason = expectation.line()
+    return reason
+
+
 def with_reason(type_name: str, text: str) -> str:
     """An exception's text for a failure message: a Playwright timeout's reason line first
     (``TimeoutError: the click on … timed out after 10 s: … intercepts pointer events``), or a
@@ -191,9 +201,7 @@ def with_reason(type_name: str, text: str) -> str:
     :mod:`cxcheck.model.expectations`), then Playwright's own text with its call log; any other
     text as ``Type: text``."""
     text = text.strip()
-    reason = reason_line(text)
-    if reason is None and (expectation := expectations.parse(text)) is not None:
-        reason = expectation.line()
+    reason = explain(text)
     if reason is not None:
         return f"{type_name}: {reason}\n{text}"
     return f"{type_name}: {text}" if text else type_name

@@ -203,6 +203,7 @@ class Comparison:
     newly_failing: list[ItemChange] = field(default_factory=list)
     fixed: list[ItemChange] = field(default_factory=list)
     still_failing: list[ItemChange] = field(default_factory=list)
+    """The longest failing first (``failing_runs``)."""
     flaky: list[ItemChange] = field(default_factory=list)
     new: list[ItemChange] = field(default_factory=list)
     gone: list[ItemChange] = field(default_factory=list)
@@ -323,6 +324,8 @@ def compare(
             )  # fmt: skip
     _streaks([*out.newly_failing, *out.still_failing], [*history, now],
              [*out.runs])  # fmt: skip
+    # The oldest breakages first: the ones a release has lived with longest.
+    out.still_failing.sort(key=lambda c: -(c.failing_runs or 0))
     out.gone = [_change(r, r, None) for nodeid, r in base.items() if nodeid not in now]
     out.slower.sort(key=lambda s: s.before_s - s.after_s)  # the biggest slowdown first
     return out

@@ -24,8 +24,8 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     if len(comparison.runs) > 2:
         lines[0] += f" (over the last {len(comparison.runs)} runs)"
     lines += [_line("newly failing", c) for c in comparison.newly_failing]
-    # Since when the others fail: the oldest streaks first, the ones a release has lived with.
-    still = sorted(comparison.still_failing, key=lambda c: -(c.failing_runs or 0))
+    # Since when the others fail (the model lists the longest failing first).
+    still = comparison.still_failing
     lines += [_line("still failing", c, c.since_text()) for c in still[:STILL_LINES]]
     if len(still) > STILL_LINES:
         lines.append(f"  … and {len(still) - STILL_LINES} more still failing (the report and "

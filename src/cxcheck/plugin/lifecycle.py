@@ -153,12 +153,9 @@ def why_line(failure: BaseException, report: pytest.TestReport) -> None:
     """A Playwright timeout says why only deep in its call log, a failed expect where only in
     its call log and what it found on the next line: the reason in one line, under the failure
     (a journey step has already added a timeout's to the error's notes)."""
-    from cxcheck.model import expectations
-    from cxcheck.model.calllog import reason_line
+    from cxcheck.model.calllog import explain
 
-    reason = reason_line(str(failure))
-    if reason is None and (wanted := expectations.parse(str(failure))) is not None:
-        reason = wanted.line()
+    reason = explain(str(failure))
     if reason and reason not in report.longreprtext:
         report.sections.append(("cxcheck: why it failed", reason))
 

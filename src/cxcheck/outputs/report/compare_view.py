@@ -129,7 +129,7 @@ def compare_view(comparison: Comparison | None, keys: Mapping[str, str]) -> Comp
         Group("cmp-fixed", "Fixed", "failing in the last run, passing now", entries(c.fixed),
               len(c.fixed)),
         Group("cmp-still-failing", "Still failing", "failing in both; the longest first",
-              entries(sorted(c.still_failing, key=lambda x: -(x.failing_runs or 0)), "since"),
+              entries(c.still_failing, "since"),
               len(c.still_failing)),
         Group("cmp-flaky", "Flaky", "passed on a rerun, or flipped between passing and failing",
               entries(c.flaky, "why"), len(c.flaky)),
